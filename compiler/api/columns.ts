@@ -1,0 +1,118 @@
+/**
+ * Typed column builders for source declarations, in the style of Drizzle:
+ * each builder carries the TypeScript type of its values (`T`) so a table's
+ * row type is inferred from its declaration.
+ */
+
+export type Classification = 'pii' | 'sensitive' | 'restricted';
+
+/** A Spark SQL data type, as the compiler reasons about it. */
+export type SqlType =
+  | { kind: 'string' }
+  | { kind: 'int' }
+  | { kind: 'bigint' }
+  | { kind: 'double' }
+  | { kind: 'boolean' }
+  | { kind: 'date' }
+  | { kind: 'timestamp' }
+  | { kind: 'decimal'; precision: number; scale: number }
+  | { kind: 'array'; element: SqlType }
+  | { kind: 'map'; key: SqlType; value: SqlType }
+  | { kind: 'struct'; fields: Array<{ name: string; type: SqlType }> }
+  /** Unknown: the analyser could not be sure (e.g. an untyped function). */
+  | { kind: 'unknown' }
+  | { kind: 'null' };
+
+export interface ColumnSpec {
+  readonly type: SqlType;
+  readonly nullable: boolean;
+  readonly primaryKey: boolean;
+  readonly classification: readonly Classification[];
+  readonly description?: string;
+  /** Name of the field in the source system when it differs (e.g. Salesforce `Email`). */
+  readonly sourceName?: string;
+}
+
+/** A column builder; `T` is the TypeScript type of the column's values. */
+export class ColumnBuilder<T = unknown> {
+  declare readonly __value: T;
+  constructor(readonly spec: ColumnSpec) {}
+
+  private with(patch: Partial<ColumnSpec>): ColumnBuilder<T> {
+    return new ColumnBuilder<T>({ ...this.spec, ...patch });
+  }
+  notNull(): ColumnBuilder<T> {
+    return this.with({ nullable: false });
+  }
+  primaryKey(): ColumnBuilder<T> {
+    return this.with({ primaryKey: true, nullable: false });
+  }
+  pii(): ColumnBuilder<T> {
+    return this.classify('pii');
+  }
+  sensitive(): ColumnBuilder<T> {
+    return this.classify('sensitive');
+  }
+  restricted(): ColumnBuilder<T> {
+    return this.classify('restricted');
+  }
+  classify(...classes: Classification[]): ColumnBuilder<T> {
+    const merged = [...new Set([...this.spec.classification, ...classes])].sort();
+    return this.with({ classification: merged });
+  }
+  describe(description: string): ColumnBuilder<T> {
+    return this.with({ description });
+  }
+  /** The field's name in the source system, when it differs from the column name. */
+  from(sourceName: string): ColumnBuilder<T> {
+    return this.with({ sourceName });
+  }
+}
+
+function column<T>(type: SqlType): ColumnBuilder<T> {
+  return new ColumnBuilder<T>({ type, nullable: true, primaryKey: false, classification: [] });
+}
+
+type Inner = ColumnBuilder<unknown> | SqlType;
+const typeOf = (c: Inner): SqlType => (c instanceof ColumnBuilder ? c.spec.type : c);
+
+/** Column type factories: `t.decimal(18, 2).notNull().sensitive()`. */
+export const t = {
+  string: () => column<string>({ kind: 'string' }),
+  int: () => column<number>({ kind: 'int' }),
+  bigint: () => column<bigint>({ kind: 'bigint' }),
+  double: () => column<number>({ kind: 'double' }),
+  boolean: () => column<boolean>({ kind: 'boolean' }),
+  date: () => column<string>({ kind: 'date' }),
+  timestamp: () => column<string>({ kind: 'timestamp' }),
+  decimal: (precision: number, scale: number) => {
+    if (!Number.isInteger(precision) || precision < 1 || precision > 38 || scale < 0 || scale > precision) {
+      throw new Error(`decimal(${precision}, ${scale}) is not a valid Spark decimal: precision 1..38, 0 <= scale <= precision`);
+    }
+    return column<string>({ kind: 'decimal', precision, scale });
+  },
+  array: <E>(element: ColumnBuilder<E>) => column<E[]>({ kind: 'array', element: typeOf(element) }),
+  map: <V>(key: ColumnBuilder<string>, value: ColumnBuilder<V>) =>
+    column<Record<string, V>>({ kind: 'map', key: typeOf(key), value: typeOf(value) }),
+  struct: <F extends Record<string, ColumnBuilder<unknown>>>(fields: F) =>
+    column<{ [K in keyof F]: F[K]['__value'] }>({
+      kind: 'struct',
+      fields: Object.entries(fields).map(([name, b]) => ({ name, type: b.spec.type })),
+    }),
+};
+
+/** Renders a type in Spark SQL syntax: `decimal(18,2)`, `array<struct<a:int>>`. */
+export function formatType(type: SqlType): string {
+  switch (type.kind) {
+    case 'decimal':
+      return `decimal(${type.precision},${type.scale})`;
+    case 'array':
+      return `array<${formatType(type.element)}>`;
+    case 'map':
+      return `map<${formatType(type.key)},${formatType(type.value)}>`;
+    case 'struct':
+      return `struct<${type.fields.map((f) => `${f.name}:${formatType(f.type)}`).join(',')}>`;
+    default:
+      return type.kind;
+  }
+}

@@ -1,0 +1,7 @@
+// Public authoring API: what source and model files import from `lakehouse-etl`.
+export { t, formatType, ColumnBuilder } from './columns.js';
+export type { Classification, SqlType, ColumnSpec } from './columns.js';
+export { defineSource, env, SOURCE_BRAND } from './sources.js';
+export type * from './sources.js';
+export { defineModel, MODEL_BRAND } from './models.js';
+export type * from './models.js';

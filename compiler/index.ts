@@ -1,0 +1,24 @@
+/**
+ * The compile core's entry points. Pure with respect to the project: reads files, returns
+ * a manifest, a plan and diagnostics; `writeArtifacts` is the only step that writes.
+ */
+export type { Manifest, Plan, ManifestModel, ManifestSource, ManifestTest } from './manifest/types.js';
+export type { Diagnostic } from './diagnostics/diagnostic.js';
+
+import type { Manifest, Plan } from './manifest/types.js';
+import type { Diagnostic } from './diagnostics/diagnostic.js';
+
+export interface CompileOptions {
+  projectDir: string;
+  /** Target name from project.yaml (default: `default_target`). */
+  target?: string;
+  /** `--vars` overrides. */
+  vars?: Record<string, unknown>;
+}
+
+export interface CompileResult {
+  manifest: Manifest;
+  plan: Plan;
+  diagnostics: Diagnostic[];
+  ok: boolean;
+}
