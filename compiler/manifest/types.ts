@@ -84,6 +84,12 @@ export interface ManifestSource {
     partitionBy: string[];
     /** Metadata columns appended by ingestion (`_run_id`, `_extracted_at`, ...). */
     metadataColumns: ManifestColumn[];
+    /**
+     * Spark SQL that registers the bronze table over the landed Parquet files and picks up new
+     * partitions: `CREATE DATABASE IF NOT EXISTS`, `CREATE TABLE IF NOT EXISTS ... USING PARQUET
+     * PARTITIONED BY (ingest_date) LOCATION ...`, `ALTER TABLE ... RECOVER PARTITIONS`.
+     */
+    statements: string[];
   };
   /** Path of the generated ingestion job spec under target/. */
   ingestionJob: string;
