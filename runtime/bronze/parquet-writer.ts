@@ -1,0 +1,111 @@
+/**
+ * The one Parquet writer for bronze files (and for anyone else who needs a typed Parquet file):
+ * Snappy-compressed, typed by the declared Spark types, and atomic: the file is written under a
+ * hidden temporary name (Spark skips names starting with '.'), flushed to disk, then renamed, so
+ * readers see either no file or the whole file.
+ */
+import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { ByteWriter, parquetWrite } from 'hyparquet-writer';
+import type { ManifestColumn } from '../../compiler/manifest/types.js';
+import type { SqlType } from '../../compiler/api/columns.js';
+import { parseSparkType } from './spark-types.js';
+import { schemaElements, type SchemaElement } from './parquet-schema.js';
+import { encodeValue, ValueError } from './value-encoding.js';
+import { IngestError } from './errors.js';
+
+export interface ParquetWriteSettings {
+  /** Rows per row group; bronze files are read whole, so one large group per file is fine. */
+  rowGroupSize?: number;
+}
+
+/** Encodes rows into Parquet bytes (no I/O), validating every value against its declared type. */
+export function encodeParquet(columns: ManifestColumn[], rows: Record<string, unknown>[], settings: ParquetWriteSettings = {}): Uint8Array {
+  if (columns.length === 0) throw new IngestError('cannot write a Parquet file without columns', { code: 'PARQUET_NO_COLUMNS' });
+  const types = columns.map((c) => typeOf(c));
+  const schema: SchemaElement[] = [{ name: 'spark_schema', num_children: columns.length }];
+  columns.forEach((c, i) => schema.push(...schemaElements(c.name, types[i]!, c.nullable)));
+
+  const columnData = columns.map((c, i) => {
+    const type = types[i]!;
+    const data = new Array<unknown>(rows.length);
+    for (let r = 0; r < rows.length; r++) {
+      const raw = rows[r]![c.name];
+      let value: unknown;
+      try {
+        value = encodeValue(type, raw);
+      } catch (err) {
+        if (err instanceof ValueError) {
+          throw new IngestError(`row ${r}, column ${c.name}${err.path} (${c.type}): ${err.message}`, {
+            code: 'PARQUET_BAD_VALUE',
+            hint: 'fix the value at the source, or correct the declared column type',
+          });
+        }
+        throw err;
+      }
+      if (value === null && !c.nullable) {
+        throw new IngestError(`row ${r}, column ${c.name}: null in a column declared NOT NULL`, {
+          code: 'PARQUET_NULL',
+          hint: 'drop .notNull() from the declaration, or fix the rows at the source',
+        });
+      }
+      data[r] = value;
+    }
+    return { name: c.name, data };
+  });
+
+  const writer = new ByteWriter();
+  parquetWrite({
+    writer,
+    columnData: columnData as Parameters<typeof parquetWrite>[0]['columnData'],
+    schema,
+    codec: 'SNAPPY',
+    rowGroupSize: settings.rowGroupSize ?? 100_000,
+    createdBy: 'lakehouse-etl (hyparquet-writer)',
+  });
+  return writer.getBytes();
+}
+
+/** Writes `rows` as a Snappy Parquet file at `filePath`, atomically (temp file + rename). */
+export async function writeParquetFile(
+  filePath: string,
+  columns: ManifestColumn[],
+  rows: Record<string, unknown>[],
+  settings: ParquetWriteSettings = {},
+): Promise<void> {
+  const bytes = encodeParquet(columns, rows, settings);
+  await writeFileAtomic(filePath, bytes);
+}
+
+/** Write to `.<name>.tmp-<random>` beside the target, fsync, rename over the target. */
+export async function writeFileAtomic(filePath: string, bytes: Uint8Array | string): Promise<void> {
+  const dir = dirname(filePath);
+  await mkdir(dir, { recursive: true });
+  const tmp = join(dir, `.${basename(filePath)}.tmp-${randomBytes(6).toString('hex')}`);
+  const handle = await open(tmp, 'w');
+  try {
+    await handle.writeFile(bytes);
+    await handle.sync();
+  } catch (err) {
+    await handle.close().catch(() => {});
+    await rm(tmp, { force: true });
+    throw err;
+  }
+  await handle.close();
+  await rename(tmp, filePath);
+}
+
+const typeCache = new Map<string, SqlType>();
+function typeOf(column: ManifestColumn): SqlType {
+  let type = typeCache.get(column.type);
+  if (!type) {
+    try {
+      type = parseSparkType(column.type);
+    } catch (err) {
+      throw new IngestError(`column ${column.name}: ${(err as Error).message}`, { code: 'PARQUET_BAD_TYPE' });
+    }
+    typeCache.set(column.type, type);
+  }
+  return type;
+}
