@@ -1,0 +1,83 @@
+/** YAML files with positions kept, so schema errors point at the offending key or value. */
+import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
+import type { z } from 'zod';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { codeFrame } from '../diagnostics/frame.js';
+
+export interface YamlFile {
+  file: string;
+  text: string;
+  doc: Document.Parsed;
+  lines: LineCounter;
+}
+
+export function parseYamlFile(file: string, text: string, diagnostics: Diagnostic[]): YamlFile | undefined {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    for (const err of doc.errors) {
+      const pos = lines.linePos(err.pos[0]);
+      diagnostics.push({
+        code: 'ETL101',
+        severity: 'error',
+        message: `YAML syntax error: ${err.message.split('\n')[0]}`,
+        file,
+        line: pos.line,
+        column: pos.col,
+        frame: codeFrame(text, pos.line, pos.col),
+        hint: 'Check indentation and quoting around this position.',
+      });
+    }
+    return undefined;
+  }
+  return { file, text, doc, lines };
+}
+
+/** Line and column of the node at `path` (or of its key, for unknown keys). */
+export function positionOf(y: YamlFile, path: ReadonlyArray<PropertyKey>, key?: string): { line: number; column: number } {
+  const segments = path.map((p) => (typeof p === 'symbol' ? String(p) : p)) as Array<string | number>;
+  let node: unknown = y.doc.getIn(segments, true) ?? y.doc.contents;
+  // Walk up until a node with a range exists (a missing key points at its parent).
+  for (let i = segments.length; (node === undefined || node === null) && i > 0; i--) {
+    node = y.doc.getIn(segments.slice(0, i - 1), true);
+  }
+  if (key !== undefined && isMap(node)) {
+    const pair = node.items.find((p) => isScalar(p.key) && p.key.value === key);
+    if (pair && isScalar(pair.key) && pair.key.range) {
+      const lp = y.lines.linePos(pair.key.range[0]);
+      return { line: lp.line, column: lp.col };
+    }
+  }
+  const range = (node as { range?: [number, number, number] } | undefined)?.range;
+  const lp = y.lines.linePos(range?.[0] ?? 0);
+  return { line: lp.line, column: lp.col };
+}
+
+/** Turns zod issues into diagnostics positioned in the YAML file. */
+export function schemaDiagnostics(y: YamlFile, error: z.ZodError, code: string, what: string): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const issue of error.issues) {
+    const keys = issue.code === 'unrecognized_keys' ? issue.keys : [undefined];
+    for (const key of keys) {
+      const pos = positionOf(y, issue.path, key);
+      const where = [...issue.path, ...(key ? [key] : [])].join('.');
+      out.push({
+        code,
+        severity: 'error',
+        message:
+          issue.code === 'unrecognized_keys'
+            ? `Unknown key '${key}' in ${what}${issue.path.length ? ` at ${issue.path.join('.')}` : ''}`
+            : `Invalid ${what} at '${where || '(root)'}': ${issue.message}`,
+        file: y.file,
+        line: pos.line,
+        column: pos.column,
+        frame: codeFrame(y.text, pos.line, pos.column),
+        hint:
+          issue.code === 'unrecognized_keys'
+            ? `Remove '${key}' or check its spelling; schemas/project.schema.json lists every allowed key.`
+            : 'See the configuration reference in README.md.',
+      });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,203 @@
+/**
+ * The Handlebars environment models render in: `ref`, `source`, `this`, `var`, `config`,
+ * `is_incremental`, `quote_list`, plus the project's macros (partials and TypeScript helpers).
+ * Helpers never throw for user mistakes: they record a problem and print a placeholder, so
+ * one run reports every mistake in the project.
+ */
+import Handlebars from 'handlebars';
+import { pathToFileURL } from 'node:url';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { MacroFiles } from '../load/model-files.js';
+import { positionFromStack } from '../load/sources.js';
+
+export interface RenderProblem {
+  code: string;
+  message: string;
+  hint: string;
+  /** 1-based template position of the helper call. */
+  line: number;
+  column: number;
+}
+
+/** Per-render state, passed as Handlebars `@data` so helpers know which model they render. */
+export interface RenderState {
+  isIncremental: boolean;
+  self: string;
+  resolveRef(name: string): string | undefined;
+  resolveSource(source: string, table: string): string | undefined;
+  vars: Record<string, unknown>;
+  refs: Array<{ name: string; line: number; column: number }>;
+  sources: Array<{ source: string; table: string; line: number; column: number }>;
+  /** Config set by `{{config}}` at render time (singular tests use it for severity). */
+  config: Record<string, unknown>;
+  problems: RenderProblem[];
+  knownModels: string[];
+  knownSources: string[];
+}
+
+type HelperOptions = Handlebars.HelperOptions & { loc?: hbs.AST.SourceLocation; data: { state: RenderState } };
+
+const posOf = (options: HelperOptions) => ({
+  line: options.loc?.start.line ?? 1,
+  column: (options.loc?.start.column ?? 0) + 1,
+});
+
+/** Closest names by edit distance, for "did you mean" hints. */
+export function suggest(name: string, candidates: Iterable<string>, max = 3): string[] {
+  const dist = (a: string, b: string) => {
+    const dp = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+      let prev = dp[0]!;
+      dp[0] = i;
+      for (let j = 1; j <= b.length; j++) {
+        const tmp = dp[j]!;
+        dp[j] = Math.min(dp[j]! + 1, dp[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+        prev = tmp;
+      }
+    }
+    return dp[b.length]!;
+  };
+  const limit = Math.max(2, Math.floor(name.length / 3));
+  return [...candidates]
+    .map((c) => ({ c, d: dist(name.toLowerCase(), c.toLowerCase()) }))
+    .filter((x) => x.d <= limit)
+    .sort((a, b) => a.d - b.d || a.c.localeCompare(b.c))
+    .slice(0, max)
+    .map((x) => x.c);
+}
+
+export function didYouMean(name: string, candidates: Iterable<string>): string {
+  const s = suggest(name, candidates);
+  return s.length ? `Did you mean ${s.map((x) => `'${x}'`).join(' or ')}?` : '';
+}
+
+export function sqlLiteral(value: unknown): string {
+  if (value === null || value === undefined) return 'NULL';
+  if (typeof value === 'number' || typeof value === 'bigint') return String(value);
+  if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
+  return `'${String(value).replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+export async function createEnvironment(macros: MacroFiles, diagnostics: Diagnostic[]): Promise<typeof Handlebars> {
+  const env = Handlebars.create();
+  const state = (o: HelperOptions) => o.data.state;
+
+  env.registerHelper('ref', function (this: unknown, ...args: unknown[]) {
+    const options = args.pop() as HelperOptions;
+    const [name] = args;
+    const s = state(options);
+    const pos = posOf(options);
+    if (typeof name !== 'string' || args.length !== 1) {
+      s.problems.push({ code: 'ETL131', message: 'ref takes one model name: {{ref "model_name"}}', hint: 'Quote the model name.', ...pos });
+      return '__invalid_ref__';
+    }
+    s.refs.push({ name, ...pos });
+    const resolved = s.resolveRef(name);
+    if (resolved === undefined) {
+      s.problems.push({
+        code: 'ETL140',
+        message: `Unknown model '${name}' in ref`,
+        hint: didYouMean(name, s.knownModels) || 'Check the model name: it is the file name without extension.',
+        ...pos,
+      });
+      return `__unknown_ref_${name}__`;
+    }
+    return resolved;
+  });
+
+  env.registerHelper('source', function (this: unknown, ...args: unknown[]) {
+    const options = args.pop() as HelperOptions;
+    const [source, table] = args;
+    const s = state(options);
+    const pos = posOf(options);
+    if (typeof source !== 'string' || typeof table !== 'string') {
+      s.problems.push({ code: 'ETL131', message: 'source takes a source name and a table: {{source "snowflake" "customer_orders"}}', hint: 'Quote both names.', ...pos });
+      return '__invalid_source__';
+    }
+    s.sources.push({ source, table, ...pos });
+    const resolved = s.resolveSource(source, table);
+    if (resolved === undefined) {
+      s.problems.push({
+        code: 'ETL141',
+        message: `Unknown source table '${source}.${table}'`,
+        hint: didYouMean(`${source}.${table}`, s.knownSources) || 'Declare it in sources/*.ts with defineSource().',
+        ...pos,
+      });
+      return `__unknown_source_${source}_${table}__`;
+    }
+    return resolved;
+  });
+
+  env.registerHelper('var', function (this: unknown, ...args: unknown[]) {
+    const options = args.pop() as HelperOptions;
+    const [name, fallback] = args;
+    const s = state(options);
+    if (typeof name === 'string' && name in s.vars) {
+      const v = s.vars[name];
+      return Array.isArray(v) || (typeof v === 'object' && v !== null) ? v : String(v);
+    }
+    if (args.length > 1) return fallback;
+    s.problems.push({
+      code: 'ETL142',
+      message: `Unknown var '${String(name)}'`,
+      hint: didYouMean(String(name), Object.keys(s.vars)) || 'Define it under vars: in project.yaml, pass --vars, or give a default: {{var "name" "default"}}.',
+      ...posOf(options),
+    });
+    return '__unknown_var__';
+  });
+
+  env.registerHelper('quote_list', function (this: unknown, value: unknown, options: HelperOptions) {
+    if (!Array.isArray(value)) {
+      state(options).problems.push({ code: 'ETL143', message: 'quote_list needs a list', hint: 'Pass a list var: {{quote_list (var "name")}}.', ...posOf(options) });
+      return '';
+    }
+    return value.map(sqlLiteral).join(', ');
+  });
+
+  // Config is read statically from the template (see template.ts) so other models' names are known
+  // before rendering; at render time it prints nothing. Singular tests read theirs from state.
+  env.registerHelper('config', function (this: unknown, options: HelperOptions) {
+    Object.assign(state(options).config, options.hash);
+    return '';
+  });
+
+  env.registerHelper('is_incremental', function (this: unknown, options: HelperOptions) {
+    return state(options).isIncremental ? options.fn(this) : options.inverse(this);
+  });
+
+  for (const p of macros.partials) env.registerPartial(p.name, p.text);
+
+  for (const m of macros.helperModules) {
+    try {
+      const mod = (await import(pathToFileURL(m.abs).href)) as Record<string, unknown>;
+      for (const [name, fn] of Object.entries(mod)) {
+        if (typeof fn !== 'function') continue;
+        env.registerHelper(name, function (this: unknown, ...args: unknown[]) {
+          const options = args.pop() as HelperOptions;
+          try {
+            return (fn as (...a: unknown[]) => unknown)(...args, options.hash);
+          } catch (err) {
+            state(options).problems.push({
+              code: 'ETL144',
+              message: `Macro ${name} (${m.file}) failed: ${(err as Error).message}`,
+              hint: `Check the arguments passed to ${name}.`,
+              ...posOf(options),
+            });
+            return '';
+          }
+        });
+      }
+    } catch (err) {
+      const pos = positionFromStack(err, m.abs);
+      diagnostics.push({
+        code: 'ETL145',
+        severity: 'error',
+        message: `Cannot load macro module: ${(err as Error).message.split('\n')[0]}`,
+        file: m.file,
+        ...pos,
+        hint: 'Fix the TypeScript error in the macro file.',
+      });
+    }
+  }
+  return env;
+}

@@ -1,0 +1,297 @@
+/**
+ * Resolves model files into rendered models: merged config, relation names, refs and sources,
+ * and the rendered SELECT (full-refresh form, plus the incremental form for incremental models).
+ */
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type Handlebars from 'handlebars';
+import { MODEL_BRAND, type DefinedModel, type ModelContext, type Relation } from '../api/models.js';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { codeFrame } from '../diagnostics/frame.js';
+import { modelConfigSchema, type ModelConfigInput, type ProjectConfig } from '../load/project-config.js';
+import type { ModelFile } from '../load/model-files.js';
+import { findPosition, positionFromStack } from '../load/sources.js';
+import type { LayerName, LayerSettings } from '../manifest/types.js';
+import { didYouMean, type RenderState } from './environment.js';
+import { compileTemplate, templateSyntaxDiagnostic, TemplateSyntaxError, type CompiledTemplate, type RenderedText } from './template.js';
+
+export interface ModelRelation {
+  database: string;
+  table: string;
+  fqn: string;
+  location: string;
+}
+
+export interface PreparedModel {
+  file: ModelFile;
+  id: string;
+  config: ModelConfigInput & { materialized: NonNullable<ModelConfigInput['materialized']> };
+  relation: ModelRelation;
+  template?: CompiledTemplate;
+  tsModel?: DefinedModel;
+  /** Where `sql:` is in a TypeScript model: problems in its SQL point here. */
+  sqlPosition?: { line: number; column: number };
+}
+
+export interface RenderedModel extends PreparedModel {
+  refs: RenderState['refs'];
+  sources: RenderState['sources'];
+  full: RenderedText;
+  incremental?: RenderedText;
+}
+
+const EPHEMERAL_PREFIX = '__ephemeral_';
+export const ephemeralCteName = (name: string) => `${EPHEMERAL_PREFIX}${name}`;
+
+/** Folder defaults: every `defaults:` key that is a prefix of the file path applies, longest last. */
+function folderDefaults(config: ProjectConfig, file: string): ModelConfigInput {
+  const merged: ModelConfigInput = {};
+  const keys = Object.keys(config.defaults)
+    .filter((k) => file === k || file.startsWith(k.endsWith('/') ? k : `${k}/`))
+    .sort((a, b) => a.length - b.length);
+  for (const k of keys) {
+    const d = config.defaults[k]!;
+    Object.assign(merged, d, { tags: [...(merged.tags ?? []), ...(d.tags ?? [])] });
+  }
+  return merged;
+}
+
+export async function prepareModels(
+  files: ModelFile[],
+  project: ProjectConfig,
+  layers: Record<LayerName, LayerSettings>,
+  env: typeof Handlebars,
+  diagnostics: Diagnostic[],
+  projectDir: string,
+): Promise<PreparedModel[]> {
+  const out: PreparedModel[] = [];
+  for (const file of files) {
+    let template: CompiledTemplate | undefined;
+    let tsModel: DefinedModel | undefined;
+    let inline: ModelConfigInput = {};
+    let inlinePos = { line: 1, column: 1 };
+    let sqlPosition: PreparedModel['sqlPosition'];
+    if (file.language === 'sql') {
+      try {
+        template = compileTemplate(env, file.text);
+      } catch (err) {
+        if (err instanceof TemplateSyntaxError) {
+          diagnostics.push(templateSyntaxDiagnostic(err, file.file, file.text));
+          continue;
+        }
+        throw err;
+      }
+      for (const call of template.configCalls) {
+        inline = { ...inline, ...normaliseInlineConfig(call.hash) };
+        inlinePos = { line: call.line, column: call.column };
+      }
+    } else {
+      const abs = path.join(projectDir, file.file);
+      try {
+        const mod = (await import(pathToFileURL(abs).href)) as Record<string, unknown>;
+        tsModel = Object.values(mod).find((v): v is DefinedModel => typeof v === 'object' && v !== null && MODEL_BRAND in v);
+      } catch (err) {
+        const pos = positionFromStack(err, abs);
+        diagnostics.push({
+          code: 'ETL150',
+          severity: 'error',
+          message: `Cannot load TypeScript model: ${(err as Error).message.split('\n')[0]}`,
+          file: file.file,
+          ...pos,
+          frame: codeFrame(file.text, pos.line, pos.column),
+          hint: 'Fix the error; `npx tsc --noEmit` reports type errors with positions.',
+        });
+        continue;
+      }
+      if (!tsModel) {
+        diagnostics.push({
+          code: 'ETL151',
+          severity: 'error',
+          message: `${file.file} does not export a model made with defineModel()`,
+          file: file.file,
+          line: 1,
+          column: 1,
+          hint: 'export default defineModel({ sql: ({ ref }) => `select ...` })',
+        });
+        continue;
+      }
+      inline = tsModel.config ?? {};
+      inlinePos = findPosition(file.text, 'config');
+      sqlPosition = findPosition(file.text, 'sql');
+      if (tsModel.name && tsModel.name !== file.name) {
+        const pos = findPosition(file.text, 'name');
+        diagnostics.push({
+          code: 'ETL152',
+          severity: 'error',
+          message: `Model name '${tsModel.name}' differs from its file name '${file.name}'`,
+          file: file.file,
+          ...pos,
+          frame: codeFrame(file.text, pos.line, pos.column),
+          hint: 'Model names come from file names; rename the file or drop `name`.',
+        });
+      }
+    }
+    const yamlConfig = file.meta?.data.config ?? {};
+    const defaults = folderDefaults(project, file.file);
+    const merged = {
+      ...defaults,
+      ...yamlConfig,
+      ...inline,
+      tags: [...new Set([...(defaults.tags ?? []), ...(file.meta?.data.tags ?? []), ...(yamlConfig.tags ?? []), ...(inline.tags ?? [])])].sort(),
+    };
+    const checked = modelConfigSchema.safeParse(merged);
+    if (!checked.success) {
+      for (const issue of checked.error.issues) {
+        const what = issue.code === 'unrecognized_keys' ? `Unknown config key '${issue.keys.join("', '")}'` : `Invalid config '${issue.path.join('.')}': ${issue.message}`;
+        diagnostics.push({
+          code: 'ETL153',
+          severity: 'error',
+          message: `${what} in model ${file.name}`,
+          file: file.file,
+          ...inlinePos,
+          frame: codeFrame(file.text, inlinePos.line, inlinePos.column),
+          hint:
+            issue.code === 'unrecognized_keys'
+              ? didYouMean(issue.keys[0] ?? '', Object.keys(modelConfigSchema.shape)) || 'See the config reference in README.md.'
+              : 'See the config reference in README.md.',
+        });
+      }
+      continue;
+    }
+    const config = { materialized: 'view' as const, ...checked.data };
+    if (config.enabled === false) continue;
+    const layer = layers[file.layer];
+    const table = config.alias ?? file.name;
+    const database = config.database ?? layer.database;
+    const relation: ModelRelation = {
+      database,
+      table,
+      fqn: config.materialized === 'ephemeral' ? ephemeralCteName(file.name) : `${database}.${table}`,
+      location: config.location ?? `${layer.root}/${table}`,
+    };
+    out.push({
+      file,
+      id: `model.${file.name}`,
+      config,
+      relation,
+      ...(template ? { template } : {}),
+      ...(tsModel ? { tsModel } : {}),
+      ...(sqlPosition ? { sqlPosition } : {}),
+    });
+  }
+  return out;
+}
+
+/** Inline `{{config}}` hash values are scalars: lists come comma-separated. */
+function normaliseInlineConfig(hash: Record<string, unknown>): ModelConfigInput {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(hash)) {
+    if (['unique_key', 'partition_by', 'zorder_by', 'tags', 'merge_update_columns'].includes(k) && typeof v === 'string') {
+      const list = v.split(',').map((x) => x.trim()).filter(Boolean);
+      out[k] = k === 'unique_key' && list.length === 1 ? list[0] : list;
+    } else out[k] = v;
+  }
+  return out as ModelConfigInput;
+}
+
+export interface RenderScope {
+  models: Map<string, PreparedModel>;
+  sources: Map<string, string>;
+  vars: Record<string, unknown>;
+}
+
+function newState(model: PreparedModel, scope: RenderScope, isIncremental: boolean): RenderState {
+  return {
+    isIncremental,
+    self: `${model.relation.database}.${model.relation.table}`,
+    resolveRef: (name) => scope.models.get(name)?.relation.fqn,
+    resolveSource: (source, table) => scope.sources.get(`${source}.${table}`),
+    vars: scope.vars,
+    refs: [],
+    sources: [],
+    config: {},
+    problems: [],
+    knownModels: [...scope.models.keys()],
+    knownSources: [...scope.sources.keys()],
+  };
+}
+
+/** A Relation handle for TypeScript models: interpolates as its table; `.c.col` is the column name. */
+function relationHandle(fqn: string, alias?: string): Relation<Record<string, unknown>> {
+  const c = new Proxy({}, { get: (_t, prop) => (typeof prop === 'string' ? (alias ? `${alias}.${prop}` : prop) : undefined) });
+  return {
+    c: c as Relation<Record<string, unknown>>['c'],
+    as: (a: string) => relationHandle(fqn, a),
+    toString: () => (alias ? `${fqn} ${alias}` : fqn),
+  };
+}
+
+function renderTs(model: PreparedModel, state: RenderState): RenderedText {
+  const pos = model.sqlPosition ?? { line: 1, column: 1 };
+  const ctx: ModelContext = {
+    ref: ((name: string) => {
+      state.refs.push({ name, ...pos });
+      const fqn = state.resolveRef(name);
+      if (fqn === undefined) {
+        state.problems.push({ code: 'ETL140', message: `Unknown model '${name}' in ref`, hint: didYouMean(name, state.knownModels) || 'Check the model name.', ...pos });
+      }
+      return relationHandle(fqn ?? `__unknown_ref_${name}__`);
+    }) as ModelContext['ref'],
+    source: ((source: string, table: string) => {
+      state.sources.push({ source, table, ...pos });
+      const fqn = state.resolveSource(source, table);
+      if (fqn === undefined) {
+        state.problems.push({ code: 'ETL141', message: `Unknown source table '${source}.${table}'`, hint: didYouMean(`${source}.${table}`, state.knownSources) || 'Declare it in sources/.', ...pos });
+      }
+      return relationHandle(fqn ?? `__unknown_source_${source}_${table}__`);
+    }) as ModelContext['source'],
+    var: (name: string, fallback?: unknown) => {
+      if (name in state.vars) return state.vars[name];
+      if (fallback !== undefined) return fallback;
+      state.problems.push({ code: 'ETL142', message: `Unknown var '${name}'`, hint: 'Define it under vars: in project.yaml.', ...pos });
+      return null;
+    },
+    isIncremental: state.isIncremental,
+    this: state.self,
+  };
+  let text = '';
+  try {
+    text = String(model.tsModel!.sql(ctx));
+  } catch (err) {
+    state.problems.push({ code: 'ETL154', message: `The model's sql() threw: ${(err as Error).message}`, hint: 'sql() must return the SELECT as a string.', ...pos });
+  }
+  return { text, toTemplate: () => pos };
+}
+
+export function renderModel(model: PreparedModel, scope: RenderScope, diagnostics: Diagnostic[]): RenderedModel | undefined {
+  const render = (isIncremental: boolean) => {
+    const state = newState(model, scope, isIncremental);
+    const text = model.template ? model.template.render({ toString: () => state.self }, { state }) : renderTs(model, state);
+    return { state, text };
+  };
+  const full = render(false);
+  const incremental = model.config.materialized === 'incremental' ? render(true) : undefined;
+  const problems = new Map<string, RenderState['problems'][number]>();
+  for (const p of [...full.state.problems, ...(incremental?.state.problems ?? [])]) problems.set(`${p.code}:${p.line}:${p.column}:${p.message}`, p);
+  for (const p of problems.values()) {
+    diagnostics.push({
+      code: p.code,
+      severity: 'error',
+      message: p.message,
+      file: model.file.file,
+      line: p.line,
+      column: p.column,
+      frame: codeFrame(model.file.text, p.line, p.column),
+      hint: p.hint,
+    });
+  }
+  if (problems.size > 0) return undefined;
+  const dedupe = <T>(items: T[], key: (t: T) => string) => [...new Map(items.map((i) => [key(i), i])).values()];
+  return {
+    ...model,
+    refs: dedupe([...full.state.refs, ...(incremental?.state.refs ?? [])], (r) => r.name),
+    sources: dedupe([...full.state.sources, ...(incremental?.state.sources ?? [])], (s) => `${s.source}.${s.table}`),
+    full: full.text,
+    ...(incremental ? { incremental: incremental.text } : {}),
+  };
+}
