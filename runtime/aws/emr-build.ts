@@ -1,0 +1,214 @@
+/**
+ * `etl build --target emr`: upload the build, register every table in Glue, run the plan as
+ * EMR steps, report per-model status, record run metrics. `dryRun` returns the exact requests
+ * instead of sending them (and needs no credentials).
+ */
+import type { RunJobFlowCommandInput } from '@aws-sdk/client-emr';
+import type { Manifest, Plan } from '../../compiler/manifest/types.js';
+import { buildArtifacts } from './artifacts.js';
+import { s3Uri } from './build-layout.js';
+import { buildModels } from './build-models.js';
+import { createAwsClients, type AwsClients } from './clients.js';
+import { metricData, putRunMetrics } from './cloudwatch-metrics.js';
+import { checkCluster, createCluster, runJobFlowRequest, terminateCluster } from './emr-cluster.js';
+import { stepRequests } from './emr-steps.js';
+import { AwsTargetError } from './errors.js';
+import { ensureDatabases, glueDatabaseRequests, syncBronzePartitions, upsertTable, type UpsertOutcome } from './glue-catalog.js';
+import { glueTableRequests } from './glue-tables.js';
+import { fetchDriverResult, mergeResult, summarize, writeRunResults, type ModelRunResult, type RunResults } from './run-results.js';
+import { uploadArtifacts } from './s3-upload.js';
+import { assertNoSecrets, secretEnvNames } from './secret-guard.js';
+import { parseEmrSettings } from './settings.js';
+import { runSteps, type StepEvent } from './step-runner.js';
+
+export interface EmrBuildOptions {
+  projectDir: string;
+  dryRun?: boolean;
+  fullRefresh?: boolean;
+  /** Model ids to run (from selectModels); default: every model in the plan. */
+  select?: string[];
+  /** Wait for the steps to finish (default). Without, return once they are submitted. */
+  wait?: boolean;
+  /** Overrides targets.<emr>.cluster.existing_cluster_id. */
+  clusterId?: string;
+  /** Overrides targets.<emr>.cluster.terminate_after_build. */
+  terminate?: boolean;
+  runId?: string;
+  /** Seconds a step waits on the cluster for the models it requires (default 2 h). */
+  stepWaitTimeoutSeconds?: number;
+  pollIntervalSeconds?: number;
+  clients?: Partial<AwsClients>;
+  env?: NodeJS.ProcessEnv;
+  sleep?: (ms: number) => Promise<void>;
+  signal?: AbortSignal;
+  log?: (line: string) => void;
+  now?: () => Date;
+}
+
+/** The exact requests a build sends, in order; what `--dry-run` prints. */
+export interface EmrBuildRequests {
+  buildId: string;
+  runId: string;
+  artifactsUri: string;
+  s3: { PutObject: Array<{ Bucket: string; Key: string; ContentType: string; ContentLength: number; Metadata: { sha256: string } }> };
+  glue: {
+    CreateDatabase: Array<{ DatabaseInput: unknown }>;
+    /** CreateTable, or UpdateTable when the table exists. */
+    UpsertTable: Array<{ DatabaseName: string; TableInput: unknown }>;
+  };
+  emr: {
+    RunJobFlow?: RunJobFlowCommandInput;
+    AddJobFlowSteps: { JobFlowId: string; Steps: unknown[] };
+    TerminateJobFlows?: { JobFlowIds: string[] };
+  };
+  cloudwatch: { Namespace: string };
+}
+
+export interface EmrBuildResult {
+  ok: boolean;
+  requests: EmrBuildRequests;
+  run?: RunResults;
+  runResultsPath?: string;
+}
+
+const NEW_CLUSTER = '<new cluster from RunJobFlow>';
+
+export function compactTimestamp(d: Date): string {
+  return d.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z');
+}
+
+export async function runEmrBuild(manifest: Manifest, plan: Plan, options: EmrBuildOptions): Promise<EmrBuildResult> {
+  const env = options.env ?? process.env;
+  const now = options.now ?? (() => new Date());
+  const log = options.log ?? (() => {});
+  const startedAt = now();
+  const settings = parseEmrSettings(manifest.target);
+  const wait = options.wait ?? true;
+  const terminate = options.terminate ?? settings.cluster.terminate_after_build;
+  if (terminate && !wait) {
+    throw new AwsTargetError('EMR_TERMINATE_NO_WAIT', 'cannot terminate the cluster after the build without waiting for it', 'drop --no-wait, or do not ask for termination');
+  }
+
+  const models = buildModels(manifest, plan, options.select);
+  const { layout, artifacts } = buildArtifacts({ manifest, plan, models, bucket: settings.bucket, artifactsPrefix: settings.artifacts_prefix, projectDir: options.projectDir });
+  assertNoSecrets(artifacts, secretEnvNames(manifest), env);
+  const tables = glueTableRequests(manifest);
+  const databases = glueDatabaseRequests(manifest, tables);
+  const existingCluster = options.clusterId ?? settings.cluster.existing_cluster_id ?? undefined;
+  const runId = options.runId ?? compactTimestamp(startedAt);
+  const steps = stepRequests(layout, models, { runId, fullRefresh: Boolean(options.fullRefresh), waitTimeoutSeconds: options.stepWaitTimeoutSeconds ?? 7200 });
+  const jobFlow = existingCluster ? undefined : runJobFlowRequest(settings, manifest.project.name);
+  const artifactsUri = s3Uri(layout, `${layout.root}/`);
+
+  const requests: EmrBuildRequests = {
+    buildId: layout.buildId,
+    runId,
+    artifactsUri,
+    s3: {
+      PutObject: artifacts.map((a) => ({ Bucket: settings.bucket, Key: a.key, ContentType: a.contentType, ContentLength: Buffer.byteLength(a.body), Metadata: { sha256: a.sha256 } })),
+    },
+    glue: {
+      CreateDatabase: databases.map((d) => ({ DatabaseInput: d })),
+      UpsertTable: tables.map((t) => ({ DatabaseName: t.database, TableInput: t.tableInput })),
+    },
+    emr: {
+      ...(jobFlow ? { RunJobFlow: jobFlow } : {}),
+      AddJobFlowSteps: { JobFlowId: existingCluster ?? NEW_CLUSTER, Steps: steps.map((s) => s.step) },
+      ...(terminate ? { TerminateJobFlows: { JobFlowIds: [existingCluster ?? NEW_CLUSTER] } } : {}),
+    },
+    cloudwatch: { Namespace: settings.cloudwatch_namespace },
+  };
+  if (options.dryRun) return { ok: true, requests };
+
+  const clients: AwsClients = { ...createAwsClients(settings.region, env), ...options.clients };
+  log(`EMR build ${layout.buildId} (run ${runId}): ${models.length} models`);
+
+  const upload = await uploadArtifacts(clients.s3, settings.bucket, artifacts);
+  log(`  s3: ${artifacts.length} artifacts at ${artifactsUri} (${upload.uploaded} uploaded, ${upload.unchanged} unchanged)`);
+
+  const created = await ensureDatabases(clients.glue, databases, settings.catalog_id);
+  const outcomes: Record<UpsertOutcome, number> = { created: 0, updated: 0, unchanged: 0 };
+  for (const t of tables) outcomes[await upsertTable(clients.glue, t, settings.catalog_id)]++;
+  let partitions = 0;
+  for (const source of Object.values(manifest.sources)) {
+    partitions += (await syncBronzePartitions(clients.s3, clients.glue, source, settings.catalog_id)).created.length;
+  }
+  log(
+    `  glue: ${databases.length} databases (${created.length} created), ${tables.length} tables (${outcomes.created} created, ${outcomes.updated} updated, ${outcomes.unchanged} unchanged), ${partitions} new bronze partitions`,
+  );
+
+  let clusterId = existingCluster;
+  if (clusterId) {
+    const { state } = await checkCluster(clients.emr, clusterId);
+    log(`  emr: using cluster ${clusterId} (${state})`);
+  } else {
+    clusterId = await createCluster(clients.emr, jobFlow!);
+    log(`  emr: created cluster ${clusterId} (${jobFlow!.ReleaseLabel})`);
+  }
+
+  let results: ModelRunResult[] = [];
+  try {
+    const relationOf = new Map(models.map((m) => [m.model.id, m.model.relation?.fqn ?? null]));
+    const total = steps.length;
+    let finished = 0;
+    const onEvent = (e: StepEvent) => {
+      if (e.kind === 'finished') {
+        finished++;
+        const o = e.outcome;
+        const secs = o.durationMs !== undefined ? ` ${(o.durationMs / 1000).toFixed(1)}s` : '';
+        log(`  [${finished}/${total}] ${o.status.toUpperCase().padEnd(9)} ${relationOf.get(o.modelId) ?? o.modelId}${secs}${o.message ? `  ${o.message}` : ''}`);
+      }
+    };
+    const stepOutcomes = await runSteps({
+      emr: clients.emr,
+      clusterId,
+      steps,
+      wait,
+      pollIntervalMs: 1000 * (options.pollIntervalSeconds ?? settings.poll_interval_seconds),
+      ...(options.sleep ? { sleep: options.sleep } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+      onEvent,
+    });
+    log(`  emr: ${steps.length} steps ${wait ? 'finished' : 'submitted'} on ${clusterId}`);
+    results = await Promise.all(
+      stepOutcomes.map(async (o) => {
+        const step = steps.find((s) => s.modelId === o.modelId)!;
+        const driver = wait ? await fetchDriverResult(clients.s3, settings.bucket, step.resultKey) : undefined;
+        return mergeResult(o, relationOf.get(o.modelId) ?? null, driver);
+      }),
+    );
+    // Spark's CREATE OR REPLACE rewrites the Glue entry with a placeholder schema: restore ours.
+    for (const r of results.filter((x) => x.status === 'success')) {
+      const t = tables.find((x) => x.node === r.model);
+      if (t) await upsertTable(clients.glue, t, settings.catalog_id);
+    }
+  } finally {
+    if (terminate && clusterId) {
+      await terminateCluster(clients.emr, clusterId);
+      log(`  emr: terminated cluster ${clusterId}`);
+    }
+  }
+
+  const endedAt = now();
+  const run: RunResults = {
+    target: 'emr',
+    project: manifest.project.name,
+    buildId: layout.buildId,
+    runId,
+    clusterId,
+    startedAt: startedAt.toISOString(),
+    endedAt: endedAt.toISOString(),
+    elapsedMs: endedAt.getTime() - startedAt.getTime(),
+    artifactsUri,
+    summary: summarize(results),
+    results,
+  };
+  const runResultsPath = await writeRunResults(options.projectDir, run);
+  if (wait) {
+    const count = await putRunMetrics(clients.cloudwatch, settings.cloudwatch_namespace, metricData(run, endedAt));
+    log(`  cloudwatch: ${count} metrics to ${settings.cloudwatch_namespace}`);
+  }
+  const s = run.summary;
+  log(`Done: ${s.success} success, ${s.error} error, ${s.skipped} skipped, ${s.cancelled} cancelled${s.submitted ? `, ${s.submitted} submitted` : ''}`);
+  return { ok: s.error === 0 && s.cancelled === 0 && s.skipped === 0, requests, run, runResultsPath };
+}

@@ -1,0 +1,62 @@
+/**
+ * EMR step definitions: one step per model, each a `spark-submit` of the build's driver with
+ * the model's step spec. A step names the result files of the models it requires; the driver
+ * waits for them and skips its model unless all succeeded, so the dependency semantics hold on
+ * the cluster even if this process goes away after submitting.
+ */
+import type { StepConfig } from '@aws-sdk/client-emr';
+import { keys, s3Uri, type BuildLayout } from './build-layout.js';
+import type { BuildModel } from './build-models.js';
+
+export interface StepRequest {
+  modelId: string;
+  requires: string[];
+  resultKey: string;
+  step: StepConfig;
+}
+
+export interface StepOptions {
+  runId: string;
+  fullRefresh: boolean;
+  /** Seconds a step waits for the results of the models it requires. */
+  waitTimeoutSeconds: number;
+}
+
+export function stepRequests(layout: BuildLayout, models: BuildModel[], opts: StepOptions): StepRequest[] {
+  const driver = s3Uri(layout, keys.driver(layout));
+  return models.map(({ model, requires }) => {
+    const resultKey = keys.result(layout, opts.runId, model.id);
+    const args = [
+      'spark-submit',
+      '--deploy-mode',
+      'cluster',
+      // A retried attempt could append twice; the build reports the failure instead.
+      '--conf',
+      'spark.yarn.maxAppAttempts=1',
+      '--conf',
+      `spark.app.name=etl:${model.name}`,
+      driver,
+      '--step',
+      s3Uri(layout, keys.stepSpec(layout, model.id)),
+      '--result',
+      s3Uri(layout, resultKey),
+      '--run-id',
+      opts.runId,
+      '--wait-timeout',
+      String(opts.waitTimeoutSeconds),
+      ...requires.flatMap((p) => ['--requires', s3Uri(layout, keys.result(layout, opts.runId, p))]),
+      ...(opts.fullRefresh ? ['--full-refresh'] : []),
+    ];
+    return {
+      modelId: model.id,
+      requires,
+      resultKey,
+      step: {
+        Name: `etl ${layout.buildId.slice(0, 8)} ${model.name}`.slice(0, 256),
+        // The build decides what to skip; EMR must not stop the remaining steps on its own.
+        ActionOnFailure: 'CONTINUE',
+        HadoopJarStep: { Jar: 'command-runner.jar', Args: args },
+      },
+    };
+  });
+}
