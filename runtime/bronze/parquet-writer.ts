@@ -18,6 +18,8 @@ import { IngestError } from './errors.js';
 export interface ParquetWriteSettings {
   /** Rows per row group; bronze files are read whole, so one large group per file is fine. */
   rowGroupSize?: number;
+  /** Rows already hold Parquet-level values (from encodeRow): skip per-value conversion. */
+  preEncoded?: boolean;
 }
 
 /** Encodes rows into Parquet bytes (no I/O), validating every value against its declared type. */
@@ -34,7 +36,7 @@ export function encodeParquet(columns: ManifestColumn[], rows: Record<string, un
       const raw = rows[r]![c.name];
       let value: unknown;
       try {
-        value = encodeValue(type, raw);
+        value = settings.preEncoded ? (raw ?? null) : encodeValue(type, raw);
       } catch (err) {
         if (err instanceof ValueError) {
           throw new IngestError(`row ${r}, column ${c.name}${err.path} (${c.type}): ${err.message}`, {
@@ -97,7 +99,7 @@ export async function writeFileAtomic(filePath: string, bytes: Uint8Array | stri
 }
 
 const typeCache = new Map<string, SqlType>();
-function typeOf(column: ManifestColumn): SqlType {
+export function typeOf(column: ManifestColumn): SqlType {
   let type = typeCache.get(column.type);
   if (!type) {
     try {

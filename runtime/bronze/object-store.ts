@@ -1,0 +1,63 @@
+/**
+ * Where bronze files land: a table root on the local file system or under an S3 prefix. Keys are
+ * relative to the table root (`ingest_date=2024-01-01/x.parquet`, `_etl/state.json`). Every put is
+ * atomic: readers see the old object or the whole new one.
+ */
+import { readFile, readdir, rm } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { writeFileAtomic } from './parquet-writer.js';
+
+export interface ObjectStore {
+  /** Human-readable root, for messages and run records. */
+  readonly url: string;
+  put(key: string, body: Uint8Array | string): Promise<void>;
+  get(key: string): Promise<Buffer | undefined>;
+  delete(key: string): Promise<void>;
+  /** Keys under `prefix`, recursively. */
+  list(prefix?: string): Promise<string[]>;
+}
+
+export class LocalObjectStore implements ObjectStore {
+  readonly root: string;
+  constructor(root: string) {
+    this.root = resolve(root);
+  }
+  get url(): string {
+    return this.root;
+  }
+  async put(key: string, body: Uint8Array | string): Promise<void> {
+    await writeFileAtomic(join(this.root, key), body);
+  }
+  async get(key: string): Promise<Buffer | undefined> {
+    try {
+      return await readFile(join(this.root, key));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw err;
+    }
+  }
+  async delete(key: string): Promise<void> {
+    await rm(join(this.root, key), { force: true });
+  }
+  async list(prefix = ''): Promise<string[]> {
+    const out: string[] = [];
+    const walk = async (rel: string): Promise<void> => {
+      let entries;
+      try {
+        entries = await readdir(join(this.root, rel), { withFileTypes: true });
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+        throw err;
+      }
+      for (const e of entries) {
+        const key = rel ? `${rel}/${e.name}` : e.name;
+        if (e.isDirectory()) await walk(key);
+        else out.push(key);
+      }
+    };
+    // Start from the deepest directory the prefix names, then filter by the rest.
+    const dir = prefix.includes('/') ? prefix.slice(0, prefix.lastIndexOf('/')) : '';
+    await walk(dir);
+    return out.filter((k) => k.startsWith(prefix)).sort();
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * A run of consecutive records of one partition that land together: one Parquet file per ingest
+ * date, named after the first offset of that date in the group, plus one quarantine file. Where a
+ * group ends depends only on the records (count, bytes, event-time span) or on reaching the end of
+ * the data, so after a crash the same group is rebuilt from the committed offset with the same
+ * file names (or a superset of its records), overwriting rather than duplicating.
+ */
+import type { QuarantineRecord } from '../../bronze/bronze-table.js';
+
+export interface GroupLimits {
+  maxRecords: number;
+  maxBytes: number;
+  maxRecordTimeSpanSeconds: number;
+}
+
+export class FileGroup {
+  readonly firstOffset: bigint;
+  lastOffset: bigint;
+  records = 0;
+  bytes = 0;
+  minEventMicros: bigint | undefined;
+  maxEventMicros: bigint | undefined;
+  /** ingest date -> first offset of that date in the group, and its rows. */
+  readonly dates = new Map<string, { firstOffset: bigint; rows: Record<string, unknown>[] }>();
+  readonly quarantine: QuarantineRecord[] = [];
+
+  constructor(firstOffset: bigint) {
+    this.firstOffset = firstOffset;
+    this.lastOffset = firstOffset - 1n;
+  }
+
+  /** True when adding a record at this event time would stretch the group past its time span. */
+  wouldExceedSpan(eventMicros: bigint | undefined, limits: GroupLimits): boolean {
+    if (eventMicros === undefined || this.records === 0 || this.minEventMicros === undefined || this.maxEventMicros === undefined) return false;
+    const lo = eventMicros < this.minEventMicros ? eventMicros : this.minEventMicros;
+    const hi = eventMicros > this.maxEventMicros ? eventMicros : this.maxEventMicros;
+    return hi - lo > BigInt(limits.maxRecordTimeSpanSeconds) * 1_000_000n;
+  }
+
+  add(offset: bigint, bytes: number, eventMicros: bigint | undefined, landing: { date: string; row: Record<string, unknown> } | { quarantine: QuarantineRecord }): void {
+    this.lastOffset = offset;
+    this.records++;
+    this.bytes += bytes;
+    if (eventMicros !== undefined) {
+      if (this.minEventMicros === undefined || eventMicros < this.minEventMicros) this.minEventMicros = eventMicros;
+      if (this.maxEventMicros === undefined || eventMicros > this.maxEventMicros) this.maxEventMicros = eventMicros;
+    }
+    if ('quarantine' in landing) {
+      this.quarantine.push(landing.quarantine);
+      return;
+    }
+    let slot = this.dates.get(landing.date);
+    if (!slot) this.dates.set(landing.date, (slot = { firstOffset: offset, rows: [] }));
+    slot.rows.push(landing.row);
+  }
+
+  isFull(limits: GroupLimits): boolean {
+    return this.records >= limits.maxRecords || this.bytes >= limits.maxBytes;
+  }
+}
+
+/** Offsets zero-padded so file names sort in offset order, as Confluent's S3 sink does. */
+export function padOffset(offset: bigint): string {
+  return offset.toString().padStart(20, '0');
+}
