@@ -4,6 +4,10 @@
  */
 export type { Manifest, Plan, ManifestModel, ManifestSource, ManifestTest } from './manifest/types.js';
 export type { Diagnostic } from './diagnostics/diagnostic.js';
+export { compileProject, TOOL_VERSION } from './compile.js';
+export { writeArtifacts } from './emit/artifacts.js';
+export { selectModels, evaluateSelector, SelectorError } from './plan/select.js';
+export { formatDiagnostic } from './diagnostics/format.js';
 
 import type { Manifest, Plan } from './manifest/types.js';
 import type { Diagnostic } from './diagnostics/diagnostic.js';

@@ -1,0 +1,52 @@
+/** Shared flags and the compile-then-report step every command starts with. */
+import { Command, Flags } from '@oclif/core';
+import path from 'node:path';
+import { compileProject, formatDiagnostic, type CompileResult } from '../compiler/index.js';
+
+export const projectFlags = {
+  project: Flags.string({ description: 'Project directory (holds project.yaml)', default: '.', helpGroup: 'PROJECT' }),
+  target: Flags.string({ char: 't', description: 'Target from project.yaml (default: default_target)', helpGroup: 'PROJECT' }),
+  vars: Flags.string({ description: 'Override vars, as JSON or YAML: --vars \'{"max_order_date": "2031-01-01"}\'', helpGroup: 'PROJECT' }),
+};
+
+export const selectionFlags = {
+  select: Flags.string({ char: 's', description: 'Models to include (name, +name, name+, N+name, tag:, path:, layer:, source:x+)', multiple: true }),
+  exclude: Flags.string({ description: 'Models to leave out (same syntax as --select)', multiple: true }),
+};
+
+/** Exit codes: 0 ok, 1 project errors, 2 usage. */
+export const EXIT = { ok: 0, project: 1, usage: 2 } as const;
+
+export abstract class EtlCommand extends Command {
+  static override enableJsonFlag = true;
+
+  protected async parseVars(raw: string | undefined): Promise<Record<string, unknown> | undefined> {
+    if (!raw) return undefined;
+    const { parse } = await import('yaml');
+    try {
+      const v = parse(raw) as unknown;
+      if (v && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
+    } catch {
+      /* reported below */
+    }
+    this.error(`--vars must be a JSON or YAML mapping, got: ${raw}`, { exit: EXIT.usage, code: 'ETL002' });
+  }
+
+  /** Compiles and prints diagnostics (to stderr, so --json stdout stays clean). */
+  protected async compileAndReport(flags: { project: string; target?: string; vars?: string }, quiet = false): Promise<CompileResult & { projectDir: string }> {
+    const projectDir = path.resolve(flags.project);
+    const vars = await this.parseVars(flags.vars);
+    const result = await compileProject({ projectDir, ...(flags.target ? { target: flags.target } : {}), ...(vars ? { vars } : {}) });
+    const color = process.stderr.isTTY === true;
+    const shown = quiet ? result.diagnostics.filter((d) => d.severity === 'error') : result.diagnostics;
+    for (const d of sortDiagnostics(shown)) process.stderr.write(`${formatDiagnostic(d, color)}\n\n`);
+    const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
+    const warnings = result.diagnostics.length - errors;
+    if (errors || (warnings && !quiet)) process.stderr.write(`${errors} error(s), ${warnings} warning(s)\n`);
+    return { ...result, projectDir };
+  }
+}
+
+function sortDiagnostics<T extends { file?: string; line?: number; column?: number; code: string }>(ds: T[]): T[] {
+  return [...ds].sort((a, b) => (a.file ?? '').localeCompare(b.file ?? '') || (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0) || a.code.localeCompare(b.code));
+}

@@ -1,0 +1,49 @@
+import { Flags } from '@oclif/core';
+import { performance } from 'node:perf_hooks';
+import { writeArtifacts } from '../../compiler/index.js';
+import { writeTypings } from '../../compiler/emit/typings.js';
+import { EtlCommand, EXIT, projectFlags } from '../base.js';
+
+export default class Compile extends EtlCommand {
+  static override summary = 'Compile the project: check every model and write target/ (manifest, plan, Spark SQL, tests).';
+  static override description =
+    'Loads project.yaml, the typed sources, models, macros and tests; renders and parses every model, infers its columns and lineage, and reports every problem at once with file:line:col. Writes target/manifest.json, target/plan.json, target/compiled/, target/run/, target/tests/ and .etl/types/ (typings for TypeScript models).';
+  static override examples = [
+    '<%= config.bin %> compile',
+    '<%= config.bin %> compile --project ../analytics --target emr',
+    '<%= config.bin %> compile --json | jq .models',
+    '<%= config.bin %> compile --vars \'{"max_order_date": "2031-12-31"}\'',
+  ];
+  static override flags = {
+    ...projectFlags,
+    'no-write': Flags.boolean({ description: 'Check only: do not write target/' }),
+  };
+
+  async run(): Promise<unknown> {
+    const { flags } = await this.parse(Compile);
+    const started = performance.now();
+    const result = await this.compileAndReport(flags);
+    if (!result.ok) {
+      if (this.jsonEnabled()) return { ok: false, diagnostics: result.diagnostics };
+      this.exit(EXIT.project);
+    }
+    if (!flags['no-write']) {
+      await writeArtifacts(result, result.projectDir);
+      await writeTypings(result.manifest, result.projectDir);
+    }
+    const ms = Math.round(performance.now() - started);
+    const m = result.manifest;
+    const summary = {
+      ok: true,
+      models: Object.keys(m.models).length,
+      sources: Object.keys(m.sources).length,
+      tests: Object.keys(m.tests).length,
+      stages: result.plan.stages.length,
+      warnings: result.diagnostics.length,
+      ms,
+    };
+    if (this.jsonEnabled()) return { ...summary, diagnostics: result.diagnostics };
+    this.log(`Compiled ${summary.models} models, ${summary.sources} source tables, ${summary.tests} tests in ${ms} ms; ${summary.stages} stages${flags['no-write'] ? '' : ' -> target/'}`);
+    return summary;
+  }
+}

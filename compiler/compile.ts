@@ -1,0 +1,610 @@
+/**
+ * The compile pipeline: load → resolve → analyse → plan → emit (in memory). Every stage adds
+ * diagnostics to one list instead of stopping, so a run reports every mistake in the project.
+ */
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import type { Classification, SqlType } from './api/columns.js';
+import { formatType } from './api/columns.js';
+import { QueryAnalyser, refKey, type AnalysedColumn, type CatalogEntry } from './analyse/analyser.js';
+import { initParser, parseSpark } from './analyse/parse.js';
+import { parseTypeName } from './analyse/sql-types.js';
+import type { Diagnostic } from './diagnostics/diagnostic.js';
+import { codeFrame } from './diagnostics/frame.js';
+import { freshnessSql, genericTestSql, normaliseSeverity, readTestSpec, validThreshold } from './emit/data-tests.js';
+import { inlineEphemerals, materializeStatements } from './emit/spark-sql.js';
+import { loadMacroFiles, loadModelFiles, loadSingularTests } from './load/model-files.js';
+import { layerRoots, loadProjectConfig } from './load/project-config.js';
+import { findPosition, loadSources, type LoadedSource } from './load/sources.js';
+import { positionOf } from './load/yaml-file.js';
+import {
+  MANIFEST_VERSION,
+  type LayerName,
+  type LayerSettings,
+  type Manifest,
+  type ManifestModel,
+  type ManifestTest,
+  type ManifestUnitTest,
+  type Plan,
+  type RowDependency,
+} from './manifest/types.js';
+import { findCycles, stages, type Graph } from './plan/graph.js';
+import { createEnvironment, type RenderState } from './resolve/environment.js';
+import { prepareModels, renderModel, type RenderedModel } from './resolve/models.js';
+import { compileTemplate, TemplateSyntaxError, templateSyntaxDiagnostic } from './resolve/template.js';
+import type { CompileOptions, CompileResult } from './index.js';
+
+export const TOOL_VERSION = '0.1.0';
+
+const sha = (s: string) => createHash('sha256').update(s).digest('hex').slice(0, 16);
+const sortedRecord = <T>(entries: Array<[string, T]>): Record<string, T> => Object.fromEntries(entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+
+function emptyResult(diagnostics: Diagnostic[]): CompileResult {
+  const manifest: Manifest = {
+    manifestVersion: MANIFEST_VERSION,
+    generator: { name: 'lakehouse-etl', version: TOOL_VERSION },
+    project: { name: '', root: '', vars: {} },
+    target: { name: '', kind: 'local', layers: {} as Manifest['target']['layers'], settings: {} },
+    sources: {},
+    models: {},
+    tests: {},
+    unitTests: {},
+    childMap: {},
+    parentMap: {},
+  };
+  return { manifest, plan: { manifestVersion: MANIFEST_VERSION, target: '', stages: [], testsByModel: {} }, diagnostics, ok: false };
+}
+
+export async function compileProject(options: CompileOptions): Promise<CompileResult> {
+  const projectDir = path.resolve(options.projectDir);
+  const diagnostics: Diagnostic[] = [];
+  const parserReady = initParser();
+
+  // ---- load
+  const loaded = await loadProjectConfig(projectDir, diagnostics);
+  if (!loaded) return emptyResult(diagnostics);
+  const { config } = loaded;
+  const targetName = options.target ?? config.default_target;
+  const target = config.targets[targetName];
+  if (!target) {
+    diagnostics.push({
+      code: 'ETL103',
+      severity: 'error',
+      message: `Unknown target '${targetName}'`,
+      file: 'project.yaml',
+      hint: `Targets in project.yaml: ${Object.keys(config.targets).join(', ')}.`,
+    });
+    return emptyResult(diagnostics);
+  }
+  const roots = layerRoots(projectDir, config, target);
+  const layers = Object.fromEntries(
+    (['bronze', 'silver', 'gold'] as const).map((l) => [l, { root: roots[l], database: config.layers[l].database }]),
+  ) as Record<LayerName, LayerSettings>;
+  const vars = { ...config.vars, ...(options.vars ?? {}) };
+
+  const [sources, modelFiles, macros, singular] = await Promise.all([
+    loadSources(projectDir, layers.bronze, diagnostics),
+    loadModelFiles(projectDir, diagnostics),
+    loadMacroFiles(projectDir),
+    loadSingularTests(projectDir),
+  ]);
+  const env = await createEnvironment(macros, diagnostics);
+
+  // ---- resolve
+  const byName = new Map<string, (typeof modelFiles)[number]>();
+  for (const f of modelFiles) {
+    const other = byName.get(f.name);
+    if (other) {
+      diagnostics.push({
+        code: 'ETL155',
+        severity: 'error',
+        message: `Two models are named '${f.name}': ${other.file} and ${f.file}`,
+        file: f.file,
+        line: 1,
+        column: 1,
+        hint: 'Model names must be unique across layers: rename one file.',
+        related: [{ file: other.file, line: 1, column: 1, message: 'first defined here' }],
+      });
+    } else byName.set(f.name, f);
+  }
+  const prepared = await prepareModels([...byName.values()], config, layers, env, diagnostics, projectDir);
+  const preparedByName = new Map(prepared.map((m) => [m.file.name, m]));
+  const sourceRelations = new Map(sources.map((s) => [`${s.manifest.sourceName}.${s.manifest.table}`, s.manifest.bronze.relation]));
+  const scope = { models: preparedByName, sources: sourceRelations, vars };
+  const rendered = new Map<string, RenderedModel>();
+  for (const m of prepared) {
+    const r = renderModel(m, scope, diagnostics);
+    if (r) rendered.set(m.file.name, r);
+  }
+
+  // ---- plan: graph and cycles
+  const graph: Graph = { parents: new Map() };
+  for (const r of rendered.values()) {
+    graph.parents.set(r.id, [...new Set(r.refs.map((x) => `model.${x.name}`))].sort());
+  }
+  const onCycle = new Set<string>();
+  for (const cycle of findCycles(graph)) {
+    cycle.forEach((id) => onCycle.add(id));
+    const first = rendered.get(cycle[0]!.slice(6))!;
+    const refTo = first.refs.find((x) => `model.${x.name}` === cycle[1]);
+    diagnostics.push({
+      code: 'ETL156',
+      severity: 'error',
+      message: `Dependency cycle: ${cycle.map((id) => id.slice(6)).join(' -> ')}`,
+      file: first.file.file,
+      line: refTo?.line ?? 1,
+      column: refTo?.column ?? 1,
+      frame: codeFrame(first.file.text, refTo?.line ?? 1, refTo?.column ?? 1),
+      hint: 'Models cannot depend on themselves, even through others: break one of the refs in the chain.',
+      related: cycle.slice(1, -1).map((id) => {
+        const m = rendered.get(id.slice(6))!;
+        return { file: m.file.file, line: 1, column: 1, message: `${m.file.name} is part of the cycle` };
+      }),
+    });
+  }
+  const order = stages(graph).flat();
+
+  // ---- analyse, in dependency order so every upstream's columns are known
+  await parserReady;
+  const catalog = new Map<string, CatalogEntry>();
+  const sourceById = new Map<string, LoadedSource>();
+  for (const s of sources) {
+    sourceById.set(s.manifest.id, s);
+    catalog.set(s.manifest.bronze.relation.toLowerCase(), {
+      node: s.manifest.id,
+      columns: [
+        ...s.manifest.columns.map((c) => baseColumn(s.manifest.id, c.name, s.types.get(c.name)!, c.nullable, c.classification)),
+        ...s.manifest.bronze.metadataColumns.map((c) => baseColumn(s.manifest.id, c.name, parseTypeName(c.type)!, c.nullable, [])),
+        ...s.manifest.bronze.partitionBy.map((p) => baseColumn(s.manifest.id, p, { kind: 'date' }, false, [])),
+      ],
+    });
+  }
+  const models = new Map<string, ManifestModel>();
+  const compiledSelect = new Map<string, string>();
+  for (const id of order) {
+    const r = rendered.get(id.slice(6));
+    if (!r) continue;
+    const analysis = analyseModel(r, catalog, diagnostics);
+    if (!analysis) continue;
+    const { columns, rowDeps } = analysis;
+    catalog.set(r.relation.fqn.toLowerCase(), {
+      node: r.id,
+      columns: columns.map((c) => ({ ...c, refs: new Set([refKey(r.id, c.name)]) })),
+    });
+    const meta = r.file.meta?.data;
+    const metaCols = meta?.columns ?? {};
+    for (const [name] of Object.entries(metaCols)) {
+      if (!columns.some((c) => c.name.toLowerCase() === name.toLowerCase())) {
+        const pos = positionOf(r.file.meta!.yaml, ['columns'], name);
+        diagnostics.push({
+          code: 'ETL163',
+          severity: r.config.contract ? 'error' : 'warning',
+          message: `Column '${name}' is documented in ${r.file.meta!.file} but ${r.file.name} does not select it`,
+          file: r.file.meta!.file,
+          ...pos,
+          frame: codeFrame(r.file.meta!.yaml.text, pos.line, pos.column),
+          hint: `The model selects: ${columns.map((c) => c.name).join(', ')}.`,
+        });
+      }
+    }
+    if (r.config.contract) checkContract(r, columns, diagnostics);
+    const upstreamIds = [...new Set(r.refs.map((x) => `model.${x.name}`))].filter((x) => rendered.has(x.slice(6))).sort();
+    const sourceIds = [...new Set(r.sources.map((s) => `source.${s.source}.${s.table}`))].filter((x) => sourceById.has(x)).sort();
+    const listOf = (v: string | string[] | undefined) => (v === undefined ? undefined : Array.isArray(v) ? v : [v]);
+    const cfg: ManifestModel['config'] = {};
+    if (r.config.materialized === 'incremental') cfg.incremental_strategy = r.config.incremental_strategy ?? (r.config.unique_key ? 'merge' : 'append');
+    for (const key of ['unique_key', 'partition_by', 'zorder_by'] as const) {
+      const v = listOf(r.config[key]);
+      if (v) cfg[key] = v;
+    }
+    if (r.config.tblproperties) cfg.tblproperties = r.config.tblproperties;
+    if (r.config.merge_update_columns) cfg.merge_update_columns = r.config.merge_update_columns;
+    if (r.config.contract) cfg.contract = true;
+    checkConfigColumns(r, cfg, columns, diagnostics);
+    const model: ManifestModel = {
+      id: r.id,
+      name: r.file.name,
+      layer: r.file.layer,
+      language: r.file.language,
+      file: r.file.file,
+      ...(r.file.meta ? { metaFile: r.file.meta.file } : {}),
+      ...(meta?.description ? { description: meta.description } : {}),
+      ...((r.config.owner ?? meta?.owner) ? { owner: r.config.owner ?? meta?.owner } : {}),
+      tags: r.config.tags ?? [],
+      materialized: r.config.materialized,
+      config: cfg,
+      ...(r.config.materialized !== 'ephemeral' ? { relation: r.relation } : {}),
+      dependsOn: { models: upstreamIds, sources: sourceIds },
+      columns: columns.map((c) => {
+        const m = Object.entries(metaCols).find(([n]) => n.toLowerCase() === c.name.toLowerCase())?.[1];
+        const classes = new Set<Classification>([...c.classes, ...(m?.classification ?? [])]);
+        return {
+          name: c.name,
+          type: formatType(c.type),
+          nullable: c.nullable,
+          classification: [...classes].sort(),
+          ...(m?.description ? { description: m.description } : {}),
+          upstream: [...c.refs].sort().map(splitKey),
+          sources: [],
+        };
+      }),
+      rowDependencies: [...rowDeps]
+        .flatMap(([key, roles]) => [...roles].map((role) => ({ ...splitKey(key), role }) as RowDependency))
+        .sort((a, b) => (a.node + a.column + a.role).localeCompare(b.node + b.column + b.role)),
+      compiledSql: '',
+      statements: { full: [], post: [] },
+      artifacts: { compiled: `target/compiled/${r.file.layer}/${r.file.name}.sql`, run: `target/run/${r.file.layer}/${r.file.name}.sql` },
+      checksum: sha(r.file.text + (r.file.meta?.yaml.text ?? '')),
+    };
+    // Ephemeral parents are inlined as CTEs, in dependency order.
+    const ephemerals: Array<{ name: string; sql: string }> = [];
+    const seenEph = new Set<string>();
+    const collect = (mid: string) => {
+      for (const p of graph.parents.get(mid) ?? []) {
+        const pm = models.get(p);
+        if (pm?.materialized === 'ephemeral' && !seenEph.has(p)) {
+          seenEph.add(p);
+          collect(p);
+          ephemerals.push({ name: preparedByName.get(pm.name)!.relation.fqn, sql: rendered.get(pm.name)!.full.text });
+        }
+      }
+    };
+    collect(r.id);
+    model.compiledSql = inlineEphemerals(r.full.text.trim(), ephemerals);
+    compiledSelect.set(r.id, model.compiledSql);
+    model.statements = materializeStatements({
+      model,
+      select: model.compiledSql,
+      ...(r.incremental ? { incrementalSelect: inlineEphemerals(r.incremental.text.trim(), ephemerals) } : {}),
+    });
+    models.set(r.id, model);
+  }
+
+  // Source columns each model column derives from, through every model in between.
+  for (const id of order) {
+    const m = models.get(id);
+    if (!m) continue;
+    for (const c of m.columns) {
+      const out = new Map<string, { node: string; column: string }>();
+      for (const u of c.upstream) {
+        if (u.node.startsWith('source.')) out.set(`${u.node}.${u.column}`, u);
+        else for (const s of models.get(u.node)?.columns.find((x) => x.name === u.column)?.sources ?? []) out.set(`${s.node}.${s.column}`, s);
+      }
+      c.sources = [...out.values()].sort((a, b) => `${a.node}.${a.column}`.localeCompare(`${b.node}.${b.column}`));
+    }
+  }
+
+  // ---- tests
+  const tests = compileTests(models, sources, rendered, singular, env, scope, preparedByName, diagnostics);
+  const unitTests = compileUnitTests(models, rendered, sourceById, diagnostics);
+
+  // ---- plan
+  const parentMap: Record<string, string[]> = {};
+  const childMap: Record<string, string[]> = {};
+  for (const s of sources) childMap[s.manifest.id] = [];
+  for (const m of models.values()) {
+    parentMap[m.id] = [...m.dependsOn.models, ...m.dependsOn.sources].sort();
+    childMap[m.id] ??= [];
+  }
+  for (const m of models.values()) for (const p of parentMap[m.id]!) (childMap[p] ??= []).push(m.id);
+  for (const k of Object.keys(childMap)) childMap[k]!.sort();
+
+  const runnable: Graph = { parents: new Map() };
+  for (const m of models.values()) if (m.materialized !== 'ephemeral' && !onCycle.has(m.id)) runnable.parents.set(m.id, nonEphemeralParents(m.id, models));
+  const testsByModel: Record<string, string[]> = {};
+  for (const t of Object.values(tests)) {
+    const owner = t.attachedTo.node;
+    if (owner.startsWith('model.') && models.get(owner)?.materialized === 'ephemeral') continue;
+    (testsByModel[owner] ??= []).push(t.id);
+  }
+  for (const k of Object.keys(testsByModel)) testsByModel[k]!.sort();
+
+  const manifest: Manifest = {
+    manifestVersion: MANIFEST_VERSION,
+    generator: { name: 'lakehouse-etl', version: TOOL_VERSION },
+    project: { name: config.name, root: projectDir, vars: vars as Record<string, unknown> },
+    target: { name: targetName, kind: target.kind, layers, settings: Object.fromEntries(Object.entries(target).filter(([k]) => k !== 'kind')) },
+    sources: sortedRecord(sources.map((s) => [s.manifest.id, s.manifest])),
+    models: sortedRecord([...models].map(([id, m]) => [id, m])),
+    tests: sortedRecord(Object.entries(tests)),
+    unitTests: sortedRecord(Object.entries(unitTests)),
+    childMap: sortedRecord(Object.entries(childMap)),
+    parentMap: sortedRecord(Object.entries(parentMap)),
+  };
+  const plan: Plan = {
+    manifestVersion: MANIFEST_VERSION,
+    target: targetName,
+    stages: stages(runnable).map((ids) => ({ models: ids })),
+    testsByModel: sortedRecord(Object.entries(testsByModel)),
+  };
+  return { manifest, plan, diagnostics, ok: !diagnostics.some((d) => d.severity === 'error') };
+}
+
+function baseColumn(node: string, name: string, type: SqlType, nullable: boolean, classes: Classification[]): AnalysedColumn {
+  return { name, type, nullable, refs: new Set([refKey(node, name)]), classes: new Set(classes) };
+}
+
+function splitKey(key: string): { node: string; column: string } {
+  const i = key.indexOf('\u0000');
+  return { node: key.slice(0, i), column: key.slice(i + 1) };
+}
+
+/** The nearest non-ephemeral ancestors: ephemeral models run inside their children. */
+function nonEphemeralParents(id: string, models: Map<string, ManifestModel>): string[] {
+  const out = new Set<string>();
+  const visit = (mid: string) => {
+    for (const p of models.get(mid)?.dependsOn.models ?? []) {
+      const pm = models.get(p);
+      if (!pm) continue;
+      if (pm.materialized === 'ephemeral') visit(p);
+      else out.add(p);
+    }
+  };
+  visit(id);
+  return [...out].sort();
+}
+
+function analyseModel(r: RenderedModel, catalog: Map<string, CatalogEntry>, diagnostics: Diagnostic[]) {
+  const report = (code: string, severity: 'error' | 'warning', message: string, line: number, column: number, hint: string) => {
+    const pos = r.full.toTemplate(line, column);
+    diagnostics.push({ code, severity, message: `${message} (in model ${r.file.name})`, file: r.file.file, ...pos, frame: codeFrame(r.file.text, pos.line, pos.column), hint });
+  };
+  const parsed = parseSpark(r.full.text);
+  if (!parsed.ok) {
+    report('ETL164', 'error', `SQL syntax error: ${parsed.message}`, parsed.line, parsed.column, 'Models are Spark SQL SELECT queries; check the clause near this position.');
+    return undefined;
+  }
+  if (parsed.statements.length !== 1) {
+    report('ETL165', 'error', `A model must be exactly one SELECT, found ${parsed.statements.length} statements`, 1, 1, 'Remove the extra statements and trailing semicolons.');
+    return undefined;
+  }
+  const analysis = new QueryAnalyser(catalog, r.id).analyse(parsed.statements[0]);
+  for (const p of analysis.problems) report(p.code, p.severity, p.message, p.line, p.column, p.hint);
+  if (r.incremental && r.incremental.text !== r.full.text) {
+    const inc = parseSpark(r.incremental.text);
+    if (!inc.ok) {
+      const pos = r.incremental.toTemplate(inc.line, inc.column);
+      diagnostics.push({
+        code: 'ETL164',
+        severity: 'error',
+        message: `SQL syntax error in the incremental form of ${r.file.name}: ${inc.message}`,
+        file: r.file.file,
+        ...pos,
+        frame: codeFrame(r.file.text, pos.line, pos.column),
+        hint: 'Check the {{#is_incremental}} block.',
+      });
+    }
+  }
+  if (analysis.problems.some((p) => p.severity === 'error')) return undefined;
+  return analysis;
+}
+
+function checkConfigColumns(r: RenderedModel, cfg: ManifestModel['config'], columns: AnalysedColumn[], diagnostics: Diagnostic[]): void {
+  const names = new Set(columns.map((c) => c.name.toLowerCase()));
+  for (const key of ['unique_key', 'partition_by', 'zorder_by', 'merge_update_columns'] as const) {
+    for (const col of cfg[key] ?? []) {
+      if (!names.has(col.toLowerCase())) {
+        const pos = findPosition(r.file.text, col);
+        diagnostics.push({
+          code: 'ETL157',
+          severity: 'error',
+          message: `${key} column '${col}' is not selected by model ${r.file.name}`,
+          file: r.file.file,
+          ...pos,
+          frame: codeFrame(r.file.text, pos.line, pos.column),
+          hint: `Columns: ${columns.map((c) => c.name).join(', ')}.`,
+        });
+      }
+    }
+  }
+  if (r.config.materialized === 'incremental') {
+    const strategy = cfg.incremental_strategy;
+    if (strategy === 'merge' && !cfg.unique_key?.length) {
+      diagnostics.push({ code: 'ETL158', severity: 'error', message: `Model ${r.file.name} merges incrementally but has no unique_key`, file: r.file.file, line: 1, column: 1, hint: 'Set unique_key, or use incremental_strategy="append".' });
+    }
+    if (strategy === 'insert_overwrite' && !cfg.partition_by?.length) {
+      diagnostics.push({ code: 'ETL158', severity: 'error', message: `Model ${r.file.name} uses insert_overwrite but has no partition_by`, file: r.file.file, line: 1, column: 1, hint: 'insert_overwrite replaces whole partitions: set partition_by.' });
+    }
+  }
+}
+
+function checkContract(r: RenderedModel, columns: AnalysedColumn[], diagnostics: Diagnostic[]): void {
+  const meta = r.file.meta;
+  for (const [name, spec] of Object.entries(meta?.data.columns ?? {})) {
+    const c = columns.find((x) => x.name.toLowerCase() === name.toLowerCase());
+    if (!c || !spec?.data_type) continue;
+    const declared = parseTypeName(spec.data_type);
+    if (declared && c.type.kind !== 'unknown' && formatType(declared) !== formatType(c.type)) {
+      const pos = positionOf(meta!.yaml, ['columns', name], 'data_type');
+      diagnostics.push({
+        code: 'ETL159',
+        severity: 'error',
+        message: `Contract of ${r.file.name}: column '${name}' is declared ${formatType(declared)} but the query produces ${formatType(c.type)}`,
+        file: meta!.file,
+        ...pos,
+        frame: codeFrame(meta!.yaml.text, pos.line, pos.column),
+        hint: `CAST it in the model, or change data_type to ${formatType(c.type)}.`,
+      });
+    }
+  }
+}
+
+function compileTests(
+  models: Map<string, ManifestModel>,
+  sources: LoadedSource[],
+  rendered: Map<string, RenderedModel>,
+  singular: Array<{ name: string; file: string; text: string }>,
+  env: Parameters<typeof compileTemplate>[0],
+  scope: { models: Map<string, { relation: { fqn: string } }>; sources: Map<string, string>; vars: Record<string, unknown> },
+  preparedByName: Map<string, { relation: { fqn: string } }>,
+  diagnostics: Diagnostic[],
+): Record<string, ManifestTest> {
+  const tests: Record<string, ManifestTest> = {};
+  const resolve = (name: string) => preparedByName.get(name)?.relation.fqn ?? scope.sources.get(name);
+  const add = (t: ManifestTest) => {
+    let id = t.id;
+    for (let i = 2; tests[id]; i++) id = `${t.id}_${i}`;
+    tests[id] = { ...t, id, artifact: `target/tests/${id}.sql` };
+  };
+  for (const m of models.values()) {
+    const r = rendered.get(m.name)!;
+    const meta = r.file.meta;
+    if (!meta || !m.relation) continue;
+    const specs: Array<{ spec: unknown; column?: string; path: Array<string | number> }> = [];
+    for (const [col, c] of Object.entries(meta.data.columns ?? {})) (c?.tests ?? []).forEach((spec, i) => specs.push({ spec, column: col, path: ['columns', col, 'tests', i] }));
+    (meta.data.tests ?? []).forEach((spec, i) => specs.push({ spec, path: ['tests', i] }));
+    for (const { spec, column, path: p } of specs) {
+      const read = readTestSpec(spec);
+      const pos = positionOf(meta.yaml, p);
+      const fail = (message: string, hint: string) =>
+        diagnostics.push({ code: 'ETL180', severity: 'error', message: `${message} (model ${m.name})`, file: meta.file, ...pos, frame: codeFrame(meta.yaml.text, pos.line, pos.column), hint });
+      if (!read) {
+        fail('A test must be a name or a single-key map', 'e.g. `- not_null` or `- accepted_values: { values: [a, b] }`');
+        continue;
+      }
+      if (column && !m.columns.some((c) => c.name.toLowerCase() === column.toLowerCase())) continue; // reported as ETL163
+      const sql = genericTestSql({ test: read.test, args: read.args, relation: m.relation.fqn, ...(column ? { column } : {}), resolve });
+      if (!sql.ok) {
+        fail(sql.message, sql.hint);
+        continue;
+      }
+      const sev = normaliseSeverity(read.args);
+      if (!validThreshold(sev.warnIf) || !validThreshold(sev.errorIf)) {
+        fail(`Invalid threshold '${!validThreshold(sev.warnIf) ? sev.warnIf : sev.errorIf}'`, "Thresholds look like '>0', '>=10' or '!=0'.");
+        continue;
+      }
+      const extra = sql.extraDeps.map((d) => (models.has(`model.${d}`) ? `model.${d}` : `source.${d}`));
+      const { severity: _s, warn_if: _w, error_if: _e, ...args } = read.args;
+      void _s;
+      void _w;
+      void _e;
+      add({
+        id: `test.${m.name}.${read.test}${column ? `.${column}` : ''}`,
+        name: `${read.test}${column ? `_${column}` : ''}`,
+        kind: 'generic',
+        test: read.test,
+        args,
+        attachedTo: { node: m.id, ...(column ? { column } : {}) },
+        dependsOn: {
+          models: [m.id, ...extra.filter((x) => x.startsWith('model.'))].sort(),
+          sources: extra.filter((x) => x.startsWith('source.')).sort(),
+        },
+        ...sev,
+        sql: sql.sql,
+        file: meta.file,
+        artifact: '',
+      });
+    }
+  }
+  for (const s of sources) {
+    const f = s.manifest.freshness;
+    if (!f) continue;
+    for (const [severity, after] of [
+      ['warn', f.warnAfterSeconds],
+      ['error', f.errorAfterSeconds],
+    ] as const) {
+      if (!after) continue;
+      add({
+        id: `test.${s.manifest.sourceName}.${s.manifest.table}.freshness_${severity}`,
+        name: `freshness_${severity}`,
+        kind: 'generic',
+        test: 'freshness',
+        args: { loaded_at_column: f.loadedAtColumn, after_seconds: after },
+        attachedTo: { node: s.manifest.id },
+        dependsOn: { models: [], sources: [s.manifest.id] },
+        severity,
+        warnIf: '>0',
+        errorIf: '>0',
+        sql: freshnessSql(s.manifest.bronze.relation, f.loadedAtColumn, after),
+        file: s.manifest.file,
+        artifact: '',
+      });
+    }
+  }
+  for (const t of singular) {
+    let template;
+    try {
+      template = compileTemplate(env, t.text);
+    } catch (err) {
+      if (err instanceof TemplateSyntaxError) diagnostics.push(templateSyntaxDiagnostic(err, t.file, t.text));
+      continue;
+    }
+    const state: RenderState = {
+      isIncremental: false,
+      self: '',
+      resolveRef: (n) => scope.models.get(n)?.relation.fqn,
+      resolveSource: (s, tb) => scope.sources.get(`${s}.${tb}`),
+      vars: scope.vars,
+      refs: [],
+      sources: [],
+      config: {},
+      problems: [],
+      knownModels: [...scope.models.keys()],
+      knownSources: [...scope.sources.keys()],
+    };
+    const out = template.render({}, { state });
+    for (const p of state.problems) {
+      diagnostics.push({ code: p.code, severity: 'error', message: p.message, file: t.file, line: p.line, column: p.column, frame: codeFrame(t.text, p.line, p.column), hint: p.hint });
+    }
+    if (state.problems.length) continue;
+    const parsed = parseSpark(out.text);
+    if (!parsed.ok) {
+      const pos = out.toTemplate(parsed.line, parsed.column);
+      diagnostics.push({ code: 'ETL164', severity: 'error', message: `SQL syntax error in test: ${parsed.message}`, file: t.file, ...pos, frame: codeFrame(t.text, pos.line, pos.column), hint: 'A singular test is a SELECT returning the failing rows.' });
+      continue;
+    }
+    const modelDeps = [...new Set(state.refs.map((x) => `model.${x.name}`))].sort();
+    const sourceDeps = [...new Set(state.sources.map((x) => `source.${x.source}.${x.table}`))].sort();
+    const sev = normaliseSeverity(state.config as Record<string, unknown>);
+    // Attached to the last model it reads (in id order), so it runs once that model is built.
+    const attached = modelDeps[modelDeps.length - 1] ?? sourceDeps[0] ?? '';
+    add({
+      id: `test.singular.${t.name}`,
+      name: t.name,
+      kind: 'singular',
+      args: {},
+      attachedTo: { node: attached },
+      dependsOn: { models: modelDeps, sources: sourceDeps },
+      ...sev,
+      sql: out.text.trim().replace(/;\s*$/, ''),
+      file: t.file,
+      artifact: '',
+    });
+  }
+  return tests;
+}
+
+function compileUnitTests(
+  models: Map<string, ManifestModel>,
+  rendered: Map<string, RenderedModel>,
+  sourceById: Map<string, LoadedSource>,
+  diagnostics: Diagnostic[],
+): Record<string, ManifestUnitTest> {
+  const out: Record<string, ManifestUnitTest> = {};
+  for (const m of models.values()) {
+    const meta = rendered.get(m.name)?.file.meta;
+    for (const [i, ut] of (meta?.data.unit_tests ?? []).entries()) {
+      const given: ManifestUnitTest['given'] = [];
+      for (const [j, g] of ut.given.entries()) {
+        const input = models.has(`model.${g.input}`) ? `model.${g.input}` : sourceById.has(`source.${g.input}`) ? `source.${g.input}` : undefined;
+        if (!input || (!m.dependsOn.models.includes(input) && !m.dependsOn.sources.includes(input))) {
+          const pos = positionOf(meta!.yaml, ['unit_tests', i, 'given', j, 'input']);
+          diagnostics.push({
+            code: 'ETL181',
+            severity: 'error',
+            message: `Unit test '${ut.name}' gives rows for '${g.input}', which ${m.name} does not read`,
+            file: meta!.file,
+            ...pos,
+            frame: codeFrame(meta!.yaml.text, pos.line, pos.column),
+            hint: `Inputs of ${m.name}: ${[...m.dependsOn.models.map((x) => x.slice(6)), ...m.dependsOn.sources.map((x) => x.slice(7))].join(', ')}.`,
+          });
+          continue;
+        }
+        given.push({ input, rows: g.rows });
+      }
+      const id = `unit_test.${m.name}.${ut.name}`;
+      out[id] = { id, name: ut.name, model: m.id, file: meta!.file, given, expect: ut.expect };
+    }
+  }
+  return out;
+}
