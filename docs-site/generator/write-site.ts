@@ -1,0 +1,79 @@
+/**
+ * Writes the static site. Data goes into `<script>` files (not fetched JSON) so the site opens from
+ * file:// with no server. The site is built in a sibling temp folder and swapped in by rename, so a
+ * failed generate never leaves a half-written site behind.
+ */
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { DOCS_GLOBAL } from '../shared/site-data.js';
+import type { SiteData } from './build-site-data.js';
+import type { ClientBundle } from './bundle-client.js';
+
+/** A JS statement calling `fn` with `data`; JSON.parse of a string literal parses faster than an object literal. */
+function dataScript(fn: string, data: unknown): string {
+  return `${fn}(JSON.parse(${JSON.stringify(JSON.stringify(data))}));\n`;
+}
+
+const escapeHtml = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+
+export function indexHtml(projectName: string, css: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(projectName)} · lakehouse-etl docs</title>
+<style>${css}</style>
+</head>
+<body>
+<div id="app"><p class="loading">Loading docs…</p></div>
+<script>window.${DOCS_GLOBAL}Pending = [];</script>
+<script src="data/index.js"></script>
+<script src="app.js"></script>
+</body>
+</html>
+`;
+}
+
+export interface WriteStats {
+  files: number;
+  bytes: number;
+  indexBytes: number;
+  largestChunkBytes: number;
+}
+
+export async function writeSite(outDir: string, data: SiteData, client: ClientBundle): Promise<WriteStats> {
+  const tmp = `${outDir}.tmp-${process.pid}`;
+  await rm(tmp, { recursive: true, force: true });
+  await mkdir(join(tmp, 'data'), { recursive: true });
+  const stats: WriteStats = { files: 0, bytes: 0, indexBytes: 0, largestChunkBytes: 0 };
+  const put = async (rel: string, text: string) => {
+    await writeFile(join(tmp, rel), text);
+    stats.files++;
+    stats.bytes += Buffer.byteLength(text);
+    return Buffer.byteLength(text);
+  };
+  try {
+    await put('index.html', indexHtml(data.index.project.name, client.css));
+    await put('app.js', client.js);
+    stats.indexBytes = await put('data/index.js', `window.${DOCS_GLOBAL}Index = JSON.parse(${JSON.stringify(JSON.stringify(data.index))});\n`);
+    await put('data/search.js', dataScript(`window.${DOCS_GLOBAL}.search`, data.searchColumns));
+    await put('data/tests.js', dataScript(`window.${DOCS_GLOBAL}.tests`, data.tests));
+    for (const chunk of data.chunks) {
+      const size = await put(`data/chunk-${chunk.chunk}.js`, dataScript(`window.${DOCS_GLOBAL}.chunk`, chunk));
+      stats.largestChunkBytes = Math.max(stats.largestChunkBytes, size);
+    }
+    await mkdir(dirname(outDir), { recursive: true });
+    const old = `${outDir}.old-${process.pid}`;
+    await rm(old, { recursive: true, force: true });
+    await rename(outDir, old).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'ENOENT') throw err;
+    });
+    await rename(tmp, outDir);
+    await rm(old, { recursive: true, force: true });
+  } catch (err) {
+    await rm(tmp, { recursive: true, force: true });
+    throw err;
+  }
+  return stats;
+}

@@ -1,0 +1,92 @@
+/**
+ * A small layered (Sugiyama-style) layout for the neighbourhoods the site draws: rank by longest
+ * path, order ranks by a few barycentre sweeps, centre each rank. Linear-ish in nodes + edges, so a
+ * few hundred nodes lay out in a millisecond or two; the site never lays out the whole project.
+ */
+
+export interface LayoutOptions {
+  nodeWidth: number;
+  nodeHeight: number;
+  gapX: number;
+  gapY: number;
+  sweeps?: number;
+}
+
+export interface LayoutResult {
+  x: number[];
+  y: number[];
+  rank: number[];
+  width: number;
+  height: number;
+}
+
+export function layeredLayout(count: number, edges: Array<[from: number, to: number]>, opts: LayoutOptions): LayoutResult {
+  const parents: number[][] = Array.from({ length: count }, () => []);
+  const children: number[][] = Array.from({ length: count }, () => []);
+  for (const [a, b] of edges) {
+    if (a === b || a < 0 || b < 0 || a >= count || b >= count) continue;
+    parents[b]!.push(a);
+    children[a]!.push(b);
+  }
+
+  // Longest-path ranks via Kahn's order; nodes left over (a cycle, which a manifest should not
+  // have) keep the rank their placed parents gave them rather than breaking the page.
+  const rank = new Array<number>(count).fill(0);
+  const indegree = parents.map((p) => p.length);
+  const queue: number[] = [];
+  for (let i = 0; i < count; i++) if (indegree[i] === 0) queue.push(i);
+  for (let qi = 0; qi < queue.length; qi++) {
+    const u = queue[qi]!;
+    for (const v of children[u]!) {
+      rank[v] = Math.max(rank[v]!, rank[u]! + 1);
+      if (--indegree[v]! === 0) queue.push(v);
+    }
+  }
+
+  const maxRank = rank.reduce((m, r) => Math.max(m, r), 0);
+  const ranks: number[][] = Array.from({ length: maxRank + 1 }, () => []);
+  for (let i = 0; i < count; i++) ranks[rank[i]!]!.push(i);
+
+  const pos = new Array<number>(count).fill(0);
+  const renumber = (list: number[]) => list.forEach((n, i) => (pos[n] = i));
+  ranks.forEach(renumber);
+
+  const barycentre = (n: number, neighbours: number[][]) => {
+    const ns = neighbours[n]!;
+    if (ns.length === 0) return pos[n]!;
+    let sum = 0;
+    for (const m of ns) sum += pos[m]!;
+    return sum / ns.length;
+  };
+  const sweeps = opts.sweeps ?? 4;
+  for (let s = 0; s < sweeps; s++) {
+    const down = s % 2 === 0;
+    const order = down ? ranks.keys() : [...ranks.keys()].reverse();
+    for (const r of order) {
+      const list = ranks[r]!;
+      const key = new Map(list.map((n) => [n, barycentre(n, down ? parents : children)]));
+      list.sort((a, b) => key.get(a)! - key.get(b)! || a - b);
+      renumber(list);
+    }
+  }
+
+  const tallest = ranks.reduce((m, l) => Math.max(m, l.length), 0);
+  const stepY = opts.nodeHeight + opts.gapY;
+  const stepX = opts.nodeWidth + opts.gapX;
+  const x = new Array<number>(count);
+  const y = new Array<number>(count);
+  for (const list of ranks) {
+    const offset = ((tallest - list.length) * stepY) / 2;
+    list.forEach((n, i) => {
+      x[n] = rank[n]! * stepX;
+      y[n] = offset + i * stepY;
+    });
+  }
+  return {
+    x,
+    y,
+    rank,
+    width: (maxRank + 1) * stepX - opts.gapX,
+    height: Math.max(0, tallest * stepY - opts.gapY),
+  };
+}
