@@ -24,6 +24,9 @@ export interface AwsClients {
 }
 
 export function createAwsClients(region: string, env: NodeJS.ProcessEnv = process.env): AwsClients {
+  // The project pins Node 20 and exact SDK versions; the SDK's "future versions need Node 22"
+  // notice would print on every build without telling the user anything actionable.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const endpoint = env[ENDPOINT_ENV] || undefined;
   const common = { region, ...(endpoint ? { endpoint } : {}), maxAttempts: 5 };
   return {
