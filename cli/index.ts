@@ -1,10 +1,24 @@
 // Every `etl` command, by its id. Explicit rather than globbed: faster start-up, and the list is reviewable.
 import Compile from './commands/compile.js';
+import Lineage from './commands/lineage.js';
+import Ls from './commands/ls.js';
 import DocsGenerate from './commands/docs/generate.js';
 import DocsServe from './commands/docs/serve.js';
+import Build from './commands/build.js';
+import Test from './commands/test.js';
+import SparkStart from './commands/spark/start.js';
+import SparkStop from './commands/spark/stop.js';
+import SparkStatus from './commands/spark/status.js';
 
 export const COMMANDS = {
   compile: Compile,
+  lineage: Lineage,
+  ls: Ls,
   'docs generate': DocsGenerate,
   'docs serve': DocsServe,
+  build: Build,
+  test: Test,
+  'spark start': SparkStart,
+  'spark stop': SparkStop,
+  'spark status': SparkStatus,
 };
