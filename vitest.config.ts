@@ -1,0 +1,14 @@
+import { defineConfig } from 'vitest/config';
+
+// One run covers every part. Spec files run one at a time: the Spark, Kafka, moto and Chromium
+// specs each start a real service, and this is a 2-core machine.
+export default defineConfig({
+  test: {
+    include: ['spec/**/*.spec.ts'],
+    exclude: ['**/node_modules/**', '**/fixtures/**'],
+    fileParallelism: false,
+    testTimeout: 600_000,
+    hookTimeout: 600_000,
+    reporters: ['default'],
+  },
+});
