@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs everything the tool and its tests need, into project-local places (node_modules, .etl/).
+# Idempotent and cached: a second run takes seconds. Large downloads come from the pip cache and ~/.m2.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+if [[ ! -d node_modules/.bin || package-lock.json -nt node_modules/.package-lock.json ]]; then
+  echo "setup: npm ci"
+  npm ci --no-audit --no-fund
+fi
+for part in spark kafka moto browser; do
+  if [[ -f "scripts/setup-$part.sh" ]]; then
+    bash "scripts/setup-$part.sh"
+  fi
+done
+echo "setup: done"
