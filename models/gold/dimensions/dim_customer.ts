@@ -1,0 +1,64 @@
+import { defineModel } from 'lakehouse-etl';
+
+/**
+ * One row per customer seen on a valid order: the latest profile, the latest well-formed email
+ * (a malformed one never overwrites a good one), and first/last order dates.
+ */
+export default defineModel({
+  description: 'Customers seen on valid orders, with their latest profile and a verified email.',
+  owner: 'sales-analytics',
+  tags: ['customers'],
+  config: { materialized: 'table' },
+  columns: {
+    customer_id: { description: 'Customer identifier from the CRM.', classification: ['pii'], tests: ['not_null', 'unique'] },
+    customer_email: { description: 'Latest well-formed email of the customer; null when none was valid.', classification: ['pii'], tests: ['email'] },
+    first_order_date: { description: 'Day of the first valid order.', tests: ['not_null'] },
+  },
+  sql: ({ ref }) => {
+    const o = ref('stg_customer_orders').as('o');
+    return `
+WITH valid_orders AS (
+  SELECT ${o.c.customer_id}, ${o.c.customer_name}, ${o.c.customer_email}, ${o.c.has_valid_email},
+         ${o.c.shipping_address}, ${o.c.order_date}, ${o.c.order_id}, ${o.c.updated_at}
+  FROM ${o}
+  WHERE ${o.c.is_valid}
+),
+
+latest_profile AS (
+  SELECT
+    customer_id,
+    customer_name,
+    shipping_address,
+    row_number() OVER (PARTITION BY customer_id ORDER BY updated_at DESC, order_id DESC) AS recency
+  FROM valid_orders
+),
+
+latest_valid_email AS (
+  SELECT
+    customer_id,
+    customer_email,
+    row_number() OVER (PARTITION BY customer_id ORDER BY updated_at DESC, order_id DESC) AS recency
+  FROM valid_orders
+  WHERE has_valid_email
+),
+
+order_span AS (
+  SELECT customer_id, min(order_date) AS first_order_date, max(order_date) AS last_order_date
+  FROM valid_orders
+  GROUP BY customer_id
+)
+
+SELECT
+  p.customer_id,
+  p.customer_name,
+  e.customer_email,
+  p.shipping_address,
+  s.first_order_date,
+  s.last_order_date
+FROM latest_profile p
+JOIN order_span s ON s.customer_id = p.customer_id
+LEFT JOIN latest_valid_email e ON e.customer_id = p.customer_id AND e.recency = 1
+WHERE p.recency = 1
+`;
+  },
+});
