@@ -165,7 +165,10 @@ export async function compileProject(options: CompileOptions): Promise<CompileRe
     const r = rendered.get(id.slice(6));
     if (!r) continue;
     const analysis = analyseModel(r, catalog, diagnostics);
-    if (!analysis) continue;
+    if (!analysis) {
+      catalog.set(r.relation.fqn.toLowerCase(), { node: r.id, columns: [], opaque: true });
+      continue;
+    }
     const { columns, rowDeps } = analysis;
     catalog.set(r.relation.fqn.toLowerCase(), {
       node: r.id,

@@ -24,6 +24,8 @@ export interface AnalysedColumn {
 export interface CatalogEntry {
   node: string;
   columns: AnalysedColumn[];
+  /** A model that failed its own analysis: already reported, so its columns are not checked. */
+  opaque?: boolean;
 }
 
 export interface Problem {
@@ -225,7 +227,7 @@ export class QueryAnalyser {
       const fqn = lc(parts.join('.'));
       if (parts.length === 1 && scope.ctes.has(fqn)) return { alias, columns: scope.ctes.get(fqn)! };
       const entry = this.catalog.get(fqn);
-      if (entry) return { alias, fqn, columns: entry.columns };
+      if (entry) return { alias, fqn, columns: entry.columns, ...(entry.opaque ? { opaque: true } : {}) };
       if (/^__(unknown|invalid)_/.test(parts[parts.length - 1]!)) return { alias, columns: [], opaque: true };
       this.report(
         'ETL160',
