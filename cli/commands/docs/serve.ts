@@ -21,7 +21,7 @@ export default class DocsServe extends Command {
   static override examples = ['<%= config.bin %> docs serve', '<%= config.bin %> docs serve --port 9000 --no-open'];
 
   static override flags = {
-    'project-dir': Flags.directory({ description: 'Project root.', default: '.', exists: true }),
+    project: Flags.string({ description: 'Project directory (holds project.yaml)', default: '.' }),
     dir: Flags.string({ description: 'Site folder (default: target/docs).' }),
     port: Flags.integer({ description: 'Port (0 = any free port).', default: 8580, min: 0, max: 65535 }),
     host: Flags.string({ description: 'Address to listen on.', default: '127.0.0.1' }),
@@ -30,7 +30,7 @@ export default class DocsServe extends Command {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(DocsServe);
-    const dir = resolve(flags['project-dir'], flags.dir ?? join('target', 'docs'));
+    const dir = resolve(flags.project, flags.dir ?? join('target', 'docs'));
     try {
       const server = await startDocsServer({ dir, port: flags.port, host: flags.host });
       this.log(`Serving ${dir} at ${server.url} (Ctrl+C to stop)`);

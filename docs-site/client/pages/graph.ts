@@ -3,7 +3,8 @@
  * CLI), then draw only the matching nodes. Above MAX_DRAWN nodes it asks for a narrower filter
  * instead of freezing the browser on a 10,000-node layout.
  */
-import { SelectorError, selectNodes } from '../../shared/selector.js';
+import type { Manifest } from '../../../compiler/manifest/types.js';
+import { manifestView, selectIndices, SelectorError } from '../selection.js';
 import { h } from '../dom.js';
 import type { Store } from '../store.js';
 import { dagOf } from './common.js';
@@ -31,9 +32,12 @@ function graphHash(f: GraphFilters): string {
   return `#/graph?${q.toString()}`;
 }
 
+let view: Manifest | undefined;
+
 export function filterNodes(store: Store, f: GraphFilters): Set<number> {
   const { nodes } = store;
-  let set = selectNodes(nodes, f.select);
+  view ??= manifestView(nodes);
+  let set = selectIndices(nodes, (id) => store.indexOf(id), view, f.select);
   if (f.layers.length) set = new Set([...set].filter((i) => f.layers.includes(nodes[i]!.layer)));
   if (f.tag) set = new Set([...set].filter((i) => nodes[i]!.tags.includes(f.tag)));
   if (f.system) {
@@ -82,7 +86,7 @@ export function renderGraphPage(store: Store, query: URLSearchParams, root: HTML
       h('span', { class: 'layer-boxes' }, layerBoxes.map((b) => h('label', {}, b, ` ${b.value}`))),
       tagSelect,
       systemSelect,
-      h('div', { class: 'muted small' }, 'Grammar: name, +name (parents), name+ (children), 2+name, tag:x, path:x, layer:x, source:x+, system:x; space = union, comma = intersection.'),
+      h('div', { class: 'muted small' }, 'Same grammar as --select: name, +name (parents), name+ (children), 2+name, name+1, @name, tag:x, path:x, layer:x, source:x+, materialized:x, globs with *; space = union, comma = intersection.'),
     ),
   );
 
