@@ -112,7 +112,7 @@ describe('etl build --target emr against moto', () => {
       ['MASTER', 'ON_DEMAND', 'm5.2xlarge', 1],
       ['TASK', 'SPOT', 'm5.2xlarge', 2],
     ]);
-    const runJobFlow = sent.find((c) => c instanceof RunJobFlowCommand).input;
+    const runJobFlow: any = sent.find((c) => c instanceof RunJobFlowCommand)?.input;
     expect(runJobFlow.ManagedScalingPolicy.ComputeLimits).toMatchObject({ MinimumCapacityUnits: 2, MaximumCapacityUnits: 10, UnitType: 'Instances' });
     expect(runJobFlow.Instances.KeepJobFlowAliveWhenNoSteps).toBe(true);
     expect(runJobFlow.Configurations.find((c: any) => c.Classification === 'spark-hive-site').Properties['hive.metastore.client.factory.class']).toMatch(/AWSGlueDataCatalogHiveClientFactory/);
