@@ -1,0 +1,289 @@
+/**
+ * One broken fixture project per diagnostic: each asserts the exact code, file, line, column,
+ * message and hint, positioned in the user's own file (through the Handlebars position map).
+ */
+import { describe, expect, it } from 'vitest';
+import { compileFixture, plain } from './helpers.js';
+
+const HBS_HINT = 'Check that every {{ has a matching }} and every {{#block}} its {{/block}}.';
+
+describe('diagnostics', () => {
+  it('ETL140 unknown ref, with a did-you-mean hint', async () => {
+    const r = await compileFixture('unknown-ref');
+    expect(r.ok).toBe(false);
+    expect(plain(r.diagnostics)).toEqual([
+      {
+        code: 'ETL140',
+        severity: 'error',
+        message: "Unknown model 'stg_ordrs' in ref",
+        file: 'models/silver/orders_summary.sql',
+        line: 2,
+        column: 6,
+        hint: "Did you mean 'stg_orders'?",
+      },
+    ]);
+    // The frame shows the user's template line with a caret under the {{ref}} call.
+    expect(r.diagnostics[0]!.frame).toBe(
+      ['  1 | SELECT customer_id, count(*) AS n', '> 2 | FROM {{ref "stg_ordrs"}}', '    |      ^', '  3 | GROUP BY customer_id', '  4 | '].join('\n'),
+    );
+  });
+
+  it('ETL141 unknown source table', async () => {
+    const r = await compileFixture('unknown-source');
+    expect(plain(r.diagnostics)).toEqual([
+      {
+        code: 'ETL141',
+        severity: 'error',
+        message: "Unknown source table 'shop.order'",
+        file: 'models/silver/stg_orders.sql',
+        line: 3,
+        column: 6,
+        hint: "Did you mean 'shop.orders'?",
+      },
+    ]);
+  });
+
+  it('ETL161 unknown column, positioned in the .sql file through helpers, partials, comments and blocks', async () => {
+    // orders_clean.sql has a {{config}}, a multi-line {{!-- comment --}}, helpers expanding to longer
+    // SQL on the same line, an {{#is_incremental}} block (rendered empty in the full form) and a
+    // partial above the second mistake: positions must still be the ones in the file.
+    const r = await compileFixture('unknown-column');
+    expect(plain(r.diagnostics)).toEqual([
+      {
+        code: 'ETL161',
+        severity: 'error',
+        message: "Unknown column 'amout' (in model orders_clean)",
+        file: 'models/silver/orders_clean.sql',
+        line: 6,
+        column: 87,
+        hint: "Did you mean 'amount'?",
+      },
+      {
+        code: 'ETL161',
+        severity: 'error',
+        message: "Unknown column 'order_dat' (in model orders_clean)",
+        file: 'models/silver/orders_clean.sql',
+        line: 16,
+        column: 70,
+        hint: "Did you mean 'order_date' or 'order_id'?",
+      },
+    ]);
+    const frame = r.diagnostics.find((d) => d.line === 16)!.frame!;
+    expect(frame).toContain('> 16 | SELECT order_id, customer_id, amount, {{clean_key "order_id"}} AS k, order_dat');
+    expect(frame).toContain(`     | ${' '.repeat(69)}^`);
+  });
+
+  it('ETL162 ambiguous column', async () => {
+    const r = await compileFixture('ambiguous-column');
+    expect(plain(r.diagnostics)).toEqual([
+      {
+        code: 'ETL162',
+        severity: 'error',
+        message: "Column 'customer_id' is ambiguous: it is in 'o' and 'c' (in model customer_orders)",
+        file: 'models/silver/customer_orders.sql',
+        line: 3,
+        column: 3,
+        hint: 'Qualify it, e.g. o.customer_id.',
+      },
+    ]);
+  });
+
+  it('ETL170 type mismatch where certain: sum(boolean) and decimal + boolean', async () => {
+    const r = await compileFixture('type-mismatch');
+    expect(plain(r.diagnostics)).toEqual([
+      {
+        code: 'ETL170',
+        severity: 'error',
+        message: 'sum() needs a number, got boolean (in model active_totals)',
+        file: 'models/silver/active_totals.sql',
+        line: 3,
+        column: 7,
+        hint: 'Cast it first, or use count() to count rows.',
+      },
+      {
+        code: 'ETL170',
+        severity: 'error',
+        message: 'Operator + cannot take boolean (in model order_scores)',
+        file: 'models/silver/order_scores.sql',
+        line: 3,
+        column: 12,
+        hint: 'Arithmetic needs numbers (or dates with + and -); cast the operand.',
+      },
+    ]);
+  });
+
+  it('ETL156 cycle: the message lists the whole chain, related points at every other link', async () => {
+    const r = await compileFixture('cycle');
+    expect(plain(r.diagnostics)).toEqual([
+      {
+        code: 'ETL156',
+        severity: 'error',
+        message: 'Dependency cycle: model_a -> model_c -> model_b -> model_a',
+        file: 'models/silver/model_a.sql',
+        line: 1,
+        column: 22,
+        hint: 'Models cannot depend on themselves, even through others: break one of the refs in the chain.',
+        related: [
+          { file: 'models/silver/model_c.sql', line: 1, column: 1, message: 'model_c is part of the cycle' },
+          { file: 'models/silver/model_b.sql', line: 1, column: 1, message: 'model_b is part of the cycle' },
+        ],
+      },
+    ]);
+    // The model outside the cycle still compiles; the cycle's models are not planned.
+    expect(Object.keys(r.manifest.models)).toEqual(['model.stg_orders']);
+    expect(r.plan.stages.flatMap((s) => s.models)).toEqual(['model.stg_orders']);
+  });
+
+  it('ETL155 duplicate model names across layers', async () => {
+    const r = await compileFixture('duplicate-model');
+    expect(plain(r.diagnostics)).toEqual([
+      {
+        code: 'ETL155',
+        severity: 'error',
+        message: "Two models are named 'orders': models/gold/orders.sql and models/silver/orders.sql",
+        file: 'models/silver/orders.sql',
+        line: 1,
+        column: 1,
+        hint: 'Model names must be unique across layers: rename one file.',
+        related: [{ file: 'models/gold/orders.sql', line: 1, column: 1, message: 'first defined here' }],
+      },
+    ]);
+  });
+
+  it('ETL164 SQL syntax error, positioned in the template (also after a helper on the same line)', async () => {
+    const r = await compileFixture('sql-syntax');
+    expect(plain(r.diagnostics)).toEqual([
+      {
+        code: 'ETL164',
+        severity: 'error',
+        message: 'SQL syntax error: Expected: an expression, found: = (in model stg_customers)',
+        file: 'models/silver/stg_customers.sql',
+        line: 1,
+        column: 78,
+        hint: 'Models are Spark SQL SELECT queries; check the clause near this position.',
+      },
+      {
+        code: 'ETL164',
+        severity: 'error',
+        message: 'SQL syntax error: Expected: end of statement, found: order_date (in model stg_orders)',
+        file: 'models/silver/stg_orders.sql',
+        line: 6,
+        column: 26,
+        hint: 'Models are Spark SQL SELECT queries; check the clause near this position.',
+      },
+    ]);
+  });
+
+  it('ETL130 Handlebars syntax errors: an unclosed mustache and an unclosed block', async () => {
+    const r = await compileFixture('handlebars-syntax');
+    expect(plain(r.diagnostics)).toEqual([
+      {
+        code: 'ETL130',
+        severity: 'error',
+        message:
+          "Template syntax error: expected 'CLOSE_RAW_BLOCK', 'CLOSE', 'CLOSE_UNESCAPED', 'OPEN_SEXPR', 'CLOSE_SEXPR', 'ID', 'OPEN_BLOCK_PARAMS', 'STRING', 'NUMBER', 'BOOLEAN', 'UNDEFINED', 'NULL', 'DATA', got 'INVALID'",
+        file: 'models/silver/stg_customers.sql',
+        line: 2,
+        column: 33,
+        hint: HBS_HINT,
+      },
+      {
+        code: 'ETL130',
+        severity: 'error',
+        message: "Template syntax error: expected 'OPEN_INVERSE_CHAIN', 'INVERSE', 'OPEN_ENDBLOCK', got 'EOF'",
+        file: 'models/silver/stg_orders.sql',
+        line: 5,
+        column: 1,
+        hint: HBS_HINT,
+      },
+    ]);
+  });
+
+  it('ETL153 bad model config: unknown key (with hint) and invalid value', async () => {
+    const r = await compileFixture('bad-config');
+    expect(plain(r.diagnostics)).toEqual([
+      {
+        code: 'ETL153',
+        severity: 'error',
+        message: 'Invalid config \'materialized\': Invalid option: expected one of "view"|"table"|"incremental"|"ephemeral" in model orders_mat',
+        file: 'models/silver/orders_mat.sql',
+        line: 1,
+        column: 1,
+        hint: 'See the config reference in README.md.',
+      },
+      {
+        code: 'ETL153',
+        severity: 'error',
+        message: "Unknown config key 'partiton_by' in model orders_table",
+        file: 'models/silver/orders_table.sql',
+        line: 2,
+        column: 1,
+        hint: "Did you mean 'partition_by'?",
+      },
+    ]);
+  });
+
+  it('ETL102 project.yaml: unknown key and wrong type, each at its position', async () => {
+    const r = await compileFixture('bad-project-yaml');
+    expect(plain(r.diagnostics)).toEqual([
+      {
+        code: 'ETL102',
+        severity: 'error',
+        message: "Unknown key 'default_targett' in project.yaml",
+        file: 'project.yaml',
+        line: 6,
+        column: 1,
+        hint: "Remove 'default_targett' or check its spelling; schemas/project.schema.json lists every allowed key.",
+      },
+      {
+        code: 'ETL102',
+        severity: 'error',
+        message: "Invalid project.yaml at 'targets.local.spark.driver_memory': Invalid input: expected string, received number",
+        file: 'project.yaml',
+        line: 12,
+        column: 22,
+        hint: 'See the configuration reference in README.md.',
+      },
+    ]);
+  });
+
+  it('ETL142 unknown var, with a did-you-mean hint', async () => {
+    const r = await compileFixture('unknown-var');
+    expect(plain(r.diagnostics)).toEqual([
+      {
+        code: 'ETL142',
+        severity: 'error',
+        message: "Unknown var 'min_dat'",
+        file: 'models/silver/recent_orders.sql',
+        line: 3,
+        column: 27,
+        hint: "Did you mean 'min_date'?",
+      },
+    ]);
+  });
+
+  it('a project with several mistakes reports every one of them in one run', async () => {
+    const r = await compileFixture('many-errors');
+    expect(r.ok).toBe(false);
+    expect(plain(r.diagnostics).map((d) => `${d.file}:${d.line}:${d.column} ${d.code}`)).toEqual([
+      'models/silver/a_unknown_ref.sql:1:22 ETL140',
+      'models/silver/b_unknown_column.sql:1:18 ETL161',
+      'models/silver/c_unknown_var.sql:1:58 ETL142',
+      'models/silver/d_bad_config.sql:1:1 ETL153',
+      'models/silver/e_template.sql:1:40 ETL130',
+      'models/silver/f_type.sql:1:25 ETL170',
+    ]);
+    expect(r.diagnostics.find((d) => d.code === 'ETL153')!.hint).toBe("Did you mean 'materialized'?");
+    // The healthy model is still analysed and in the manifest.
+    expect(Object.keys(r.manifest.models)).toContain('model.stg_orders');
+  });
+
+  it('warnings alone leave the compile ok', async () => {
+    const r = await compileFixture('warnings-only');
+    expect(r.ok).toBe(true);
+    expect(plain(r.diagnostics).map((d) => `${d.severity} ${d.code} ${d.file}:${d.line}:${d.column}`)).toEqual([
+      'warning ETL169 models/silver/orders_upper.sql:1:18',
+      'warning ETL122 models/silver/orphan.yml:1:1',
+    ]);
+  });
+});
