@@ -152,9 +152,12 @@ export async function registerBronzePartitions(
   for (let i = 0; i < unique.length; i += BATCH) {
     const batch = unique.slice(i, i + BATCH);
     let errors = await createPartitions(glue, table, batch, options.catalogId);
-    if (errors.some((e) => e.code === 'EntityNotFoundException')) {
+    if (errors === TABLE_MISSING || errors.some((e) => e.code === 'EntityNotFoundException')) {
+      // Ingestion can land data before any build ran: create the database and table first.
+      await ensureDatabases(glue, [{ Name: table.database, Description: 'bronze layer (managed by lakehouse-etl)', Parameters: { 'etl:managed_by': 'lakehouse-etl', 'etl:layer': 'bronze' } }], options.catalogId);
       await upsertTable(glue, table, options.catalogId);
       errors = await createPartitions(glue, table, batch, options.catalogId);
+      if (errors === TABLE_MISSING) throw new AwsTargetError('GLUE_TABLE_MISSING', `${table.relation} is still missing after it was created`);
     }
     const failed = errors.filter((e) => e.code !== 'AlreadyExistsException');
     if (failed.length) {
@@ -176,23 +179,29 @@ interface PartitionError {
   message: string;
 }
 
-async function createPartitions(glue: SdkClient, table: GlueTableRequest, values: string[], catalogId?: string): Promise<PartitionError[]> {
+const TABLE_MISSING = 'table-missing' as const;
+
+async function createPartitions(glue: SdkClient, table: GlueTableRequest, values: string[], catalogId?: string): Promise<PartitionError[] | typeof TABLE_MISSING> {
   const sd = table.tableInput.StorageDescriptor!;
   const inputs: PartitionInput[] = values.map((value) => ({
     Values: [value],
     StorageDescriptor: { ...sd, Location: `${sd.Location}${table.tableInput.PartitionKeys![0]!.Name}=${value}/` },
     Parameters: { 'etl:managed_by': 'lakehouse-etl' },
   }));
-  const out = await awsCall('glue:BatchCreatePartition', table.relation, () =>
-    glue.send(
+  let out;
+  try {
+    out = await glue.send(
       new BatchCreatePartitionCommand({
         ...(catalogId ? { CatalogId: catalogId } : {}),
         DatabaseName: table.database,
         TableName: table.tableInput.Name!,
         PartitionInputList: inputs,
       }),
-    ),
-  );
+    );
+  } catch (err) {
+    if ((err as { name?: string }).name === 'EntityNotFoundException') return TABLE_MISSING;
+    throw explainAwsError(err, 'glue:BatchCreatePartition', table.relation);
+  }
   return ((out.Errors ?? []) as Array<{ PartitionValues?: string[]; ErrorDetail?: { ErrorCode?: string; ErrorMessage?: string } }>).map((e) => ({
     value: e.PartitionValues?.[0] ?? '?',
     code: e.ErrorDetail?.ErrorCode ?? 'Unknown',
