@@ -78,7 +78,7 @@ export function stages(graph: Graph): string[][] {
     }
   }
   const out: string[][] = [];
-  for (const [id, d] of depth) (out[d] ??= []).push(id);
+  for (const id of queue) (out[depth.get(id)!] ??= []).push(id);
   return out.map((s) => s.sort());
 }
 

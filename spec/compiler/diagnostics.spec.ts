@@ -121,7 +121,7 @@ describe('diagnostics', () => {
         message: 'Dependency cycle: model_a -> model_c -> model_b -> model_a',
         file: 'models/silver/model_a.sql',
         line: 1,
-        column: 22,
+        column: 24,
         hint: 'Models cannot depend on themselves, even through others: break one of the refs in the chain.',
         related: [
           { file: 'models/silver/model_c.sql', line: 1, column: 1, message: 'model_c is part of the cycle' },
@@ -129,6 +129,8 @@ describe('diagnostics', () => {
         ],
       },
     ]);
+    // model_a also reads stg_orders: being on a cycle, it must still not be analysed (that gave a
+    // spurious ETL160 for silver.model_c before stages() stopped leaking cycle members).
     // The model outside the cycle still compiles; the cycle's models are not planned.
     expect(Object.keys(r.manifest.models)).toEqual(['model.stg_orders']);
     expect(r.plan.stages.flatMap((s) => s.models)).toEqual(['model.stg_orders']);
