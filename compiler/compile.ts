@@ -3,6 +3,9 @@
  * diagnostics to one list instead of stopping, so a run reports every mistake in the project.
  */
 import { createHash } from 'node:crypto';
+import Module, { register } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
 import path from 'node:path';
 import type { Classification, SqlType } from './api/columns.js';
 import { formatType } from './api/columns.js';
@@ -31,7 +34,7 @@ import {
 import { findCycles, stages, type Graph } from './plan/graph.js';
 import { createEnvironment, type RenderState } from './resolve/environment.js';
 import { prepareModels, renderModel, type RenderedModel } from './resolve/models.js';
-import { compileTemplate, TemplateSyntaxError, templateSyntaxDiagnostic } from './resolve/template.js';
+import { compileTemplate, TemplateRenderError, TemplateSyntaxError, templateSyntaxDiagnostic } from './resolve/template.js';
 import type { CompileOptions, CompileResult } from './index.js';
 
 export const TOOL_VERSION = '0.1.0';
@@ -55,10 +58,36 @@ function emptyResult(diagnostics: Diagnostic[]): CompileResult {
   return { manifest, plan: { manifestVersion: MANIFEST_VERSION, target: '', stages: [], testsByModel: {} }, diagnostics, ok: false };
 }
 
+let hookRegistered = false;
+/**
+ * Project files import the authoring API as `lakehouse-etl`, wherever the project lives; resolve
+ * that to this copy of the tool (one module instance), for ES modules (a loader hook) and for
+ * CommonJS, which tsx uses for .ts files in packages without "type": "module".
+ */
+function ensureApiResolution(): void {
+  if (hookRegistered || process.env.VITEST) return;
+  hookRegistered = true;
+  register('./load/resolve-hook.mjs', import.meta.url);
+  const apiPath = fileURLToPath(new URL('./api/index.ts', import.meta.url));
+  const cjs = Module as unknown as { _resolveFilename: (request: string, ...rest: unknown[]) => string };
+  const original = cjs._resolveFilename;
+  cjs._resolveFilename = function (this: unknown, request: string, ...rest: unknown[]) {
+    return original.call(this, request === 'lakehouse-etl' ? apiPath : request, ...rest);
+  };
+}
+
 export async function compileProject(options: CompileOptions): Promise<CompileResult> {
+  ensureApiResolution();
   const projectDir = path.resolve(options.projectDir);
   const diagnostics: Diagnostic[] = [];
   const parserReady = initParser();
+  const timings: Record<string, number> = {};
+  let last = performance.now();
+  const mark = (phase: string) => {
+    const now = performance.now();
+    timings[phase] = Math.round((now - last) * 10) / 10;
+    last = now;
+  };
 
   // ---- load
   const loaded = await loadProjectConfig(projectDir, diagnostics);
@@ -90,6 +119,7 @@ export async function compileProject(options: CompileOptions): Promise<CompileRe
   ]);
   const env = await createEnvironment(macros, diagnostics);
 
+  mark('load');
   // ---- resolve
   const byName = new Map<string, (typeof modelFiles)[number]>();
   for (const f of modelFiles) {
@@ -110,13 +140,14 @@ export async function compileProject(options: CompileOptions): Promise<CompileRe
   const prepared = await prepareModels([...byName.values()], config, layers, env, diagnostics, projectDir);
   const preparedByName = new Map(prepared.map((m) => [m.file.name, m]));
   const sourceRelations = new Map(sources.map((s) => [`${s.manifest.sourceName}.${s.manifest.table}`, s.manifest.bronze.relation]));
-  const scope = { models: preparedByName, sources: sourceRelations, vars };
+  const scope = { models: preparedByName, sources: sourceRelations, vars, modelNames: [...preparedByName.keys()], sourceNames: [...sourceRelations.keys()] };
   const rendered = new Map<string, RenderedModel>();
   for (const m of prepared) {
     const r = renderModel(m, scope, diagnostics);
     if (r) rendered.set(m.file.name, r);
   }
 
+  mark('render');
   // ---- plan: graph and cycles
   const graph: Graph = { parents: new Map() };
   for (const r of rendered.values()) {
@@ -144,8 +175,10 @@ export async function compileProject(options: CompileOptions): Promise<CompileRe
   }
   const order = stages(graph).flat();
 
+  mark('graph');
   // ---- analyse, in dependency order so every upstream's columns are known
   await parserReady;
+  mark('parser-init');
   const catalog = new Map<string, CatalogEntry>();
   const sourceById = new Map<string, LoadedSource>();
   for (const s of sources) {
@@ -277,6 +310,7 @@ export async function compileProject(options: CompileOptions): Promise<CompileRe
     }
   }
 
+  mark('analyse');
   // ---- tests
   const tests = compileTests(models, sources, rendered, singular, env, scope, preparedByName, diagnostics);
   const unitTests = compileUnitTests(models, rendered, sourceById, diagnostics);
@@ -320,7 +354,8 @@ export async function compileProject(options: CompileOptions): Promise<CompileRe
     stages: stages(runnable).map((ids) => ({ models: ids })),
     testsByModel: sortedRecord(Object.entries(testsByModel)),
   };
-  return { manifest, plan, diagnostics, ok: !diagnostics.some((d) => d.severity === 'error') };
+  mark('tests+plan');
+  return { manifest, plan, diagnostics, ok: !diagnostics.some((d) => d.severity === 'error'), timings };
 }
 
 function baseColumn(node: string, name: string, type: SqlType, nullable: boolean, classes: Classification[]): AnalysedColumn {
@@ -438,7 +473,7 @@ function compileTests(
   rendered: Map<string, RenderedModel>,
   singular: Array<{ name: string; file: string; text: string }>,
   env: Parameters<typeof compileTemplate>[0],
-  scope: { models: Map<string, { relation: { fqn: string } }>; sources: Map<string, string>; vars: Record<string, unknown> },
+  scope: { models: Map<string, { relation: { fqn: string } }>; sources: Map<string, string>; vars: Record<string, unknown>; modelNames: string[]; sourceNames: string[] },
   preparedByName: Map<string, { relation: { fqn: string } }>,
   diagnostics: Diagnostic[],
 ): Record<string, ManifestTest> {
@@ -542,10 +577,17 @@ function compileTests(
       sources: [],
       config: {},
       problems: [],
-      knownModels: [...scope.models.keys()],
-      knownSources: [...scope.sources.keys()],
+      knownModels: scope.modelNames,
+      knownSources: scope.sourceNames,
     };
-    const out = template.render({}, { state });
+    let out;
+    try {
+      out = template.render({}, { state });
+    } catch (err) {
+      if (!(err instanceof TemplateRenderError)) throw err;
+      diagnostics.push(templateSyntaxDiagnostic(err, t.file, t.text));
+      continue;
+    }
     for (const p of state.problems) {
       diagnostics.push({ code: p.code, severity: 'error', message: p.message, file: t.file, line: p.line, column: p.column, frame: codeFrame(t.text, p.line, p.column), hint: p.hint });
     }

@@ -25,4 +25,6 @@ export interface CompileResult {
   plan: Plan;
   diagnostics: Diagnostic[];
   ok: boolean;
+  /** Milliseconds per phase (load, render, graph, analyse, ...), for benchmarks and --timings. */
+  timings?: Record<string, number>;
 }

@@ -33,9 +33,13 @@ export interface ColumnSpec {
   readonly sourceName?: string;
 }
 
+/** Marks builders across module instances (a project may load this API as CommonJS or ESM). */
+export const COLUMN_BRAND = Symbol.for('lakehouse-etl.column');
+
 /** A column builder; `T` is the TypeScript type of the column's values. */
 export class ColumnBuilder<T = unknown> {
   declare readonly __value: T;
+  readonly [COLUMN_BRAND] = true;
   constructor(readonly spec: ColumnSpec) {}
 
   private with(patch: Partial<ColumnSpec>): ColumnBuilder<T> {
@@ -74,7 +78,9 @@ function column<T>(type: SqlType): ColumnBuilder<T> {
 }
 
 type Inner = ColumnBuilder<unknown> | SqlType;
-const typeOf = (c: Inner): SqlType => (c instanceof ColumnBuilder ? c.spec.type : c);
+export const isColumnBuilder = (value: unknown): value is ColumnBuilder<unknown> =>
+  typeof value === 'object' && value !== null && COLUMN_BRAND in value;
+const typeOf = (c: Inner): SqlType => (isColumnBuilder(c) ? c.spec.type : c);
 
 /** Column type factories: `t.decimal(18, 2).notNull().sensitive()`. */
 export const t = {

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ColumnBuilder, formatType, type SqlType } from '../api/columns.js';
+import { formatType, isColumnBuilder, type SqlType } from '../api/columns.js';
 import { SOURCE_BRAND, type SourceDefinition } from '../api/sources.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { codeFrame } from '../diagnostics/frame.js';
@@ -158,7 +158,7 @@ function toManifestSource(
   const columns: ManifestSource['columns'] = [];
   const types = new Map<string, SqlType>();
   for (const [name, builder] of Object.entries(columnsIn)) {
-    if (!(builder instanceof ColumnBuilder)) {
+    if (!isColumnBuilder(builder)) {
       error('ETL114', `Column ${name} of ${def.name}.${tableName} is not a typed column`, `${name}:`, 'Declare it with a type builder, e.g. t.string().');
       continue;
     }

@@ -13,7 +13,7 @@ import type { ModelFile } from '../load/model-files.js';
 import { findPosition, positionFromStack } from '../load/sources.js';
 import type { LayerName, LayerSettings } from '../manifest/types.js';
 import { didYouMean, type RenderState } from './environment.js';
-import { compileTemplate, templateSyntaxDiagnostic, TemplateSyntaxError, type CompiledTemplate, type RenderedText } from './template.js';
+import { compileTemplate, templateSyntaxDiagnostic, TemplateRenderError, TemplateSyntaxError, type CompiledTemplate, type RenderedText } from './template.js';
 
 export interface ModelRelation {
   database: string;
@@ -198,6 +198,9 @@ export interface RenderScope {
   models: Map<string, PreparedModel>;
   sources: Map<string, string>;
   vars: Record<string, unknown>;
+  /** Computed once: copying 10,000 names per render would make rendering quadratic. */
+  modelNames: string[];
+  sourceNames: string[];
 }
 
 function newState(model: PreparedModel, scope: RenderScope, isIncremental: boolean): RenderState {
@@ -211,8 +214,8 @@ function newState(model: PreparedModel, scope: RenderScope, isIncremental: boole
     sources: [],
     config: {},
     problems: [],
-    knownModels: [...scope.models.keys()],
-    knownSources: [...scope.sources.keys()],
+    knownModels: scope.modelNames,
+    knownSources: scope.sourceNames,
   };
 }
 
@@ -266,7 +269,13 @@ function renderTs(model: PreparedModel, state: RenderState): RenderedText {
 export function renderModel(model: PreparedModel, scope: RenderScope, diagnostics: Diagnostic[]): RenderedModel | undefined {
   const render = (isIncremental: boolean) => {
     const state = newState(model, scope, isIncremental);
-    const text = model.template ? model.template.render({ toString: () => state.self }, { state }) : renderTs(model, state);
+    let text: RenderedText = { text: '', toTemplate: () => ({ line: 1, column: 1 }) };
+    try {
+      text = model.template ? model.template.render({ toString: () => state.self }, { state }) : renderTs(model, state);
+    } catch (err) {
+      if (!(err instanceof TemplateRenderError)) throw err;
+      state.problems.push({ code: 'ETL130', message: err.message, hint: 'macros/ defines partials (.hbs) and helpers (.ts); built-ins are ref, source, var, config, is_incremental, quote_list, if, unless, each, with.', line: err.line, column: err.column });
+    }
     return { state, text };
   };
   const full = render(false);
