@@ -111,7 +111,7 @@ export function evaluateSelector(expression: string, manifest: Manifest): Set<st
       if (downDepth !== undefined || at) {
         const desc = walk(base, manifest.childMap, downDepth === undefined || downDepth === Infinity ? undefined : downDepth);
         for (const id of desc) selected.add(id);
-        if (at) for (const id of walk(desc, manifest.parentMap, undefined)) selected.add(id);
+        if (at) for (const id of walk(new Set([...base, ...desc]), manifest.parentMap, undefined)) selected.add(id);
       }
       acc = acc ? new Set([...acc].filter((x) => selected.has(x))) : selected;
     }
