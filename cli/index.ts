@@ -18,7 +18,7 @@ export const COMMANDS = {
   'docs:serve': DocsServe,
   build: Build,
   test: Test,
-  'spark start': SparkStart,
-  'spark stop': SparkStop,
-  'spark status': SparkStatus,
+  'spark:start': SparkStart,
+  'spark:stop': SparkStop,
+  'spark:status': SparkStatus,
 };
