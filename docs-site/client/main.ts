@@ -141,7 +141,7 @@ function boot(): void {
           renderGraphPage(store, new URLSearchParams(query), page);
           break;
         case 'pii':
-          renderPii(store, page);
+          await renderPii(store, page);
           break;
         case 'tests':
           await renderTests(store, page);

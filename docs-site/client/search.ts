@@ -56,13 +56,20 @@ export class SearchIndex {
   search(query: string, limit = 40): SearchHit[] {
     const q = query.trim().toLowerCase();
     if (!q) return [];
-    const hits: SearchHit[] = [];
+    // Hits go into one bucket per score; a full bucket takes no more, so a query matching
+    // 100k columns costs a scan, not a sort of 100k hits.
+    const cap = limit * 5;
+    const buckets: SearchHit[][] = [[], [], [], [], [], [], [], [], [], [], [], []];
+    const put = (hit: SearchHit) => {
+      const b = buckets[hit.score * 2]!;
+      if (b.length < cap) b.push(hit);
+    };
     for (let i = 0; i < this.names.length; i++) {
       let s = rank(this.names[i]!, q);
       if (s < 0 && this.summaries[i]!.includes(q)) s = 5;
       if (s >= 0) {
         const n = this.nodes[i]!;
-        hits.push({ kind: n.kind, node: i, score: s, label: n.name });
+        put({ kind: n.kind, node: i, score: s, label: n.name });
       }
     }
     const cols = this.columns;
@@ -70,13 +77,18 @@ export class SearchIndex {
       // Column matches rank just after node matches of the same quality.
       for (let k = 0; k < cols.lower.length; k++) {
         const s = rank(cols.lower[k]!, q);
-        if (s >= 0) {
+        if (s >= 0 && buckets[s * 2 + 1]!.length < cap) {
           const n = this.nodes[cols.node[k]!]!;
-          hits.push({ kind: 'column', node: cols.node[k]!, column: cols.name[k]!, score: s + 0.5, label: `${n.name}.${cols.name[k]}` });
+          put({ kind: 'column', node: cols.node[k]!, column: cols.name[k]!, score: s + 0.5, label: `${n.name}.${cols.name[k]}` });
         }
       }
     }
-    hits.sort((a, b) => a.score - b.score || a.label.length - b.label.length || a.label.localeCompare(b.label));
-    return hits.slice(0, limit);
+    const out: SearchHit[] = [];
+    for (const b of buckets) {
+      if (out.length >= limit) break;
+      b.sort((a, c) => a.label.length - c.label.length || a.label.localeCompare(c.label));
+      out.push(...b.slice(0, limit - out.length));
+    }
+    return out;
   }
 }

@@ -2,19 +2,21 @@
  * Site data in the browser: the index (loaded by index.html before the app) and node details,
  * fetched a chunk at a time by adding a <script> (works from file://, where fetch() does not).
  */
-import { DOCS_GLOBAL, type ChunkData, type IndexNode, type NodeDetail, type SiteIndex, type TestRow } from '../shared/site-data.js';
+import { decodeIndex, type WireIndex } from '../shared/index-codec.js';
+import { DOCS_GLOBAL, type ChunkData, type IndexNode, type NodeDetail, type PiiGoldColumn, type SiteIndex, type TestRow } from '../shared/site-data.js';
 
 interface DocsGlobal {
   chunk(data: ChunkData): void;
   search(columns: string[][]): void;
   tests(rows: TestRow[]): void;
+  pii(rows: PiiGoldColumn[]): void;
   /** Chunk numbers loaded so far (read by tests to check that pages stay lazy). */
   loadedChunks: number[];
 }
 
 declare global {
   interface Window {
-    __etlDocsIndex?: SiteIndex;
+    __etlDocsIndex?: WireIndex;
     __etlDocs: DocsGlobal;
     __etlDocsReady?: { route: string; at: number };
   }
@@ -31,8 +33,11 @@ export class Store {
   private searchResolve?: (cols: string[][]) => void;
   private testsPromise?: Promise<TestRow[]>;
   private testsResolve?: (rows: TestRow[]) => void;
+  private piiPromise?: Promise<PiiGoldColumn[]>;
+  private piiResolve?: (rows: PiiGoldColumn[]) => void;
 
-  constructor(index: SiteIndex) {
+  constructor(wire: WireIndex) {
+    const index = decodeIndex(wire);
     this.index = index;
     this.nodes = index.nodes;
     this.byId = new Map(index.nodes.map((n, i) => [n.id, i]));
@@ -44,6 +49,7 @@ export class Store {
       },
       search: (cols) => this.searchResolve?.(cols),
       tests: (rows) => this.testsResolve?.(rows),
+      pii: (rows) => this.piiResolve?.(rows),
       loadedChunks: [],
     };
     (window as unknown as Record<string, unknown>)[DOCS_GLOBAL] = global;
@@ -115,5 +121,14 @@ export class Store {
       this.loadScript('data/tests.js', reject);
     });
     return this.testsPromise;
+  }
+
+  /** Gold columns derived from PII (only the PII page asks for this). */
+  piiGold(): Promise<PiiGoldColumn[]> {
+    this.piiPromise ??= new Promise<PiiGoldColumn[]>((resolve, reject) => {
+      this.piiResolve = resolve;
+      this.loadScript('data/pii.js', reject);
+    });
+    return this.piiPromise;
   }
 }

@@ -28,6 +28,7 @@ export interface SiteData {
   /** Column names per node (aligned with `index.nodes`), loaded lazily by search. */
   searchColumns: string[][];
   tests: TestRow[];
+  piiGold: PiiGoldColumn[];
 }
 
 export interface BuildOptions {
@@ -69,11 +70,15 @@ export function buildSiteData(manifest: Manifest, opts: BuildOptions = {}): Site
 
   // Reverse lineage: for every (node, column), who reads it and how.
   const consumers = new Map<string, RoleRefData[]>();
+  const consumerSeen = new Set<string>();
   const addConsumer = (node: string, column: string, ref: RoleRefData) => {
     const key = `${node}\u0000${column}`;
+    const seen = `${key}\u0000${ref.join('\u0000')}`;
+    if (consumerSeen.has(seen)) return;
+    consumerSeen.add(seen);
     const list = consumers.get(key);
-    if (!list) consumers.set(key, [ref]);
-    else if (!list.some((r) => r[0] === ref[0] && r[1] === ref[1] && r[2] === ref[2])) list.push(ref);
+    if (list) list.push(ref);
+    else consumers.set(key, [ref]);
   };
   let dangling = 0;
   for (const m of models) {
@@ -260,9 +265,9 @@ export function buildSiteData(manifest: Manifest, opts: BuildOptions = {}): Site
     ...(run ? { run: { ...(run.generatedAt ? { generatedAt: run.generatedAt } : {}), nodeCount: run.byId.size } } : {}),
     nodes,
     chunkCount: chunks.length,
-    piiGold,
+    piiGoldCount: piiGold.length,
     testTotals,
     warnings,
   };
-  return { index, chunks, searchColumns, tests: testRows };
+  return { index, chunks, searchColumns, tests: testRows, piiGold };
 }

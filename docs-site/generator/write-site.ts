@@ -5,7 +5,8 @@
  */
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { DOCS_GLOBAL } from '../shared/site-data.js';
+import { encodeIndex } from '../shared/index-codec.js';
+import { DOCS_GLOBAL, NODES_PER_CHUNK } from '../shared/site-data.js';
 import type { SiteData } from './build-site-data.js';
 import type { ClientBundle } from './bundle-client.js';
 
@@ -56,7 +57,9 @@ export async function writeSite(outDir: string, data: SiteData, client: ClientBu
   try {
     await put('index.html', indexHtml(data.index.project.name, client.css));
     await put('app.js', client.js);
-    stats.indexBytes = await put('data/index.js', `window.${DOCS_GLOBAL}Index = JSON.parse(${JSON.stringify(JSON.stringify(data.index))});\n`);
+    const wire = encodeIndex(data.index, NODES_PER_CHUNK);
+    stats.indexBytes = await put('data/index.js', `window.${DOCS_GLOBAL}Index = JSON.parse(${JSON.stringify(JSON.stringify(wire))});\n`);
+    await put('data/pii.js', dataScript(`window.${DOCS_GLOBAL}.pii`, data.piiGold));
     await put('data/search.js', dataScript(`window.${DOCS_GLOBAL}.search`, data.searchColumns));
     await put('data/tests.js', dataScript(`window.${DOCS_GLOBAL}.tests`, data.tests));
     for (const chunk of data.chunks) {

@@ -60,7 +60,8 @@ export interface SiteIndex {
   run?: { generatedAt?: string; nodeCount: number };
   nodes: IndexNode[];
   chunkCount: number;
-  piiGold: PiiGoldColumn[];
+  /** Size of the PII-in-gold list, which itself is in data/pii.js (loaded by its page). */
+  piiGoldCount: number;
   testTotals: TestCounts;
   /** Non-fatal problems met while generating (unreadable run_results, dangling refs...). */
   warnings: string[];

@@ -52,7 +52,7 @@ export function renderOverview(store: Store, root: HTMLElement): void {
       stat('gold models', gold.length, fmt(countBy(gold, (n) => n.materialized)), graphHref('layer:gold')),
       stat('columns', columns, `${nodes.filter((n) => n.classes.includes('pii')).length} nodes hold PII`),
       stat('tests', t.total, t.total ? `${t.pass} pass · ${t.fail} fail · ${t.warn} warn · ${t.error} error · ${t.notRun} not run` : 'none declared', '#/tests'),
-      stat('gold columns from PII', index.piiGold.length, 'derived from PII source columns', '#/pii'),
+      stat('gold columns from PII', index.piiGoldCount, 'derived from PII source columns', '#/pii'),
       stat(
         'last run',
         index.run ? `${(runCounts.get('success') ?? 0) + (runCounts.get('pass') ?? 0)}/${[...runCounts.values()].reduce((a, b) => a + b, 0)} ok` : 'not run',

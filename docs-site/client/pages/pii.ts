@@ -3,16 +3,22 @@ import { classBadges, h, lineageHref, section } from '../dom.js';
 import type { Store } from '../store.js';
 import { nodeLink } from './common.js';
 
-export function renderPii(store: Store, root: HTMLElement): void {
-  const rows = store.index.piiGold;
+const MAX_ROWS = 1000;
+
+export async function renderPii(store: Store, root: HTMLElement): Promise<void> {
+  const rows = await store.piiGold();
   const unmarked = rows.filter((r) => !r.classification.includes('pii')).length;
   const filter = h('input', { type: 'search', id: 'pii-filter', placeholder: 'filter by model or column' });
   const body = h('tbody', {});
+  const more = h('p', { class: 'muted' });
   const draw = () => {
     const q = filter.value.trim().toLowerCase();
+    const matching = rows.filter((r) => !q || `${store.nodes[r.node]!.name}.${r.column}`.toLowerCase().includes(q));
+    // A big project can have tens of thousands: draw a page of them, the filter finds the rest.
+    more.textContent = matching.length > MAX_ROWS ? `Showing ${MAX_ROWS} of ${matching.length}: filter to narrow.` : '';
     body.replaceChildren(
-      ...rows
-        .filter((r) => !q || `${store.nodes[r.node]!.name}.${r.column}`.toLowerCase().includes(q))
+      ...matching
+        .slice(0, MAX_ROWS)
         .map((r) => {
           const n = store.nodes[r.node]!;
           const marked = r.classification.includes('pii');
@@ -30,7 +36,7 @@ export function renderPii(store: Store, root: HTMLElement): void {
   filter.addEventListener('input', draw);
   draw();
   root.append(
-    h('div', { class: 'page-head' }, h('h1', {}, 'PII in gold'), h('p', { class: 'muted' }, `${rows.length} gold columns derive from personal data; ${unmarked} of them are not themselves classified PII (hashed or aggregated values): check they are safe to expose.`)),
-    section('Gold columns derived from PII', filter, h('table', { class: 'grid', id: 'pii-table' }, h('thead', {}, h('tr', {}, ['gold model', 'column', 'classification', 'PII source columns'].map((x) => h('th', {}, x)))), body)),
+    h('div', { class: 'page-head' }, h('h1', {}, 'PII in gold'), h('p', { class: 'muted' }, `${rows.length} gold column${rows.length === 1 ? '' : 's'} derive from personal data; ${unmarked} ${unmarked === 1 ? 'is' : 'are'} not itself classified PII (hashed or aggregated values): check ${unmarked === 1 ? 'it is' : 'they are'} safe to expose.`)),
+    section('Gold columns derived from PII', filter, h('table', { class: 'grid', id: 'pii-table' }, h('thead', {}, h('tr', {}, ['gold model', 'column', 'classification', 'PII source columns'].map((x) => h('th', {}, x)))), body), more),
   );
 }
