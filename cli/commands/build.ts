@@ -1,0 +1,30 @@
+import { Flags } from '@oclif/core';
+import { EtlCommand, EXIT, projectFlags, selectionFlags } from '../base.js';
+import { runFromCli, runFlags } from '../../runtime/runner/cli-run.js';
+
+export default class Build extends EtlCommand {
+  static override summary = 'Build models on Spark in dependency order, each followed by its data tests.';
+  static override description =
+    'Compiles the project, starts one local Spark (or reuses the one from `etl spark start`), registers the bronze tables the selection reads, then materializes the selected models with --threads in parallel. A model that fails, or whose error-severity test fails, skips everything downstream; independent branches go on. Writes target/run_results.json; exits 1 if anything failed.';
+  static override examples = [
+    '<%= config.bin %> build',
+    '<%= config.bin %> build --select +stg_customer_orders --threads 4',
+    '<%= config.bin %> build --full-refresh --select tag:silver',
+    '<%= config.bin %> build --failed   # only what failed or was skipped last time',
+    '<%= config.bin %> build --json | jq -c \'select(.event == "node_end")\'',
+  ];
+  // One JSON event per line, not oclif's single JSON document at the end.
+  static override enableJsonFlag = false;
+  static override flags = {
+    ...projectFlags,
+    ...selectionFlags,
+    ...runFlags,
+    'full-refresh': Flags.boolean({ description: 'Rebuild incremental models from scratch' }),
+  };
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(Build);
+    const ok = await runFromCli(this, 'build', flags, await this.compileAndReport(flags, true));
+    if (!ok) this.exit(EXIT.project);
+  }
+}

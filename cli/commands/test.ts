@@ -1,0 +1,28 @@
+import { Flags } from '@oclif/core';
+import { EtlCommand, EXIT, projectFlags, selectionFlags } from '../base.js';
+import { runFromCli, runFlags } from '../../runtime/runner/cli-run.js';
+
+export default class Test extends EtlCommand {
+  static override summary = 'Run data tests, source freshness and model unit tests, without building.';
+  static override description =
+    'Runs the data tests of the selected models against the tables as they are, the tests of the sources they read (freshness included), and the model unit tests (given rows in temporary views; warehouse tables are not touched). A sample of failing rows goes to target/test-failures/, unit-test diffs to target/unit-test-failures/. Exits 1 if an error-severity test fails.';
+  static override examples = [
+    '<%= config.bin %> test',
+    '<%= config.bin %> test --select stg_customer_orders',
+    '<%= config.bin %> test --unit',
+  ];
+  static override enableJsonFlag = false;
+  static override flags = {
+    ...projectFlags,
+    ...selectionFlags,
+    ...runFlags,
+    unit: Flags.boolean({ description: 'Only model unit tests', exclusive: ['data'] }),
+    data: Flags.boolean({ description: 'Only data tests (and source freshness)', exclusive: ['unit'] }),
+  };
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(Test);
+    const ok = await runFromCli(this, 'test', { ...flags, dataTests: !flags.unit, unitTests: !flags.data }, await this.compileAndReport(flags, true));
+    if (!ok) this.exit(EXIT.project);
+  }
+}

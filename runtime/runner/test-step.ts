@@ -1,0 +1,44 @@
+/** Runs one data test: counts its failing rows, applies the thresholds, saves a sample of failures. */
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import type { ManifestTest } from '../../compiler/manifest/types.js';
+import type { SparkSession } from '../engines/spark/client.js';
+import { testOutcome, type TestOutcome } from './thresholds.js';
+
+export const FAILURE_SAMPLE_ROWS = 50;
+
+export interface TestStepResult {
+  outcome: TestOutcome;
+  failures: number;
+  /** Path (relative to the project) of the saved sample, when there were failing rows. */
+  artifact?: string;
+}
+
+const stripSemicolon = (sql: string) => sql.trim().replace(/;\s*$/, '');
+
+export function failureFile(projectDir: string, testId: string): string {
+  return join(projectDir, 'target', 'test-failures', `${testId.replace(/[^\w.-]+/g, '_')}.json`);
+}
+
+export async function runDataTest(session: SparkSession, test: ManifestTest, projectDir: string): Promise<TestStepResult> {
+  const sql = stripSemicolon(test.sql);
+  const { rows } = await session.query(`SELECT count(*) AS failures FROM (\n${sql}\n) etl_test`);
+  const failures = Number(rows[0]?.failures ?? 0);
+  const outcome = testOutcome(failures, test);
+  const file = failureFile(projectDir, test.id);
+  if (failures === 0) {
+    rmSync(file, { force: true });
+    return { outcome, failures };
+  }
+  const sample = await session.query(`SELECT * FROM (\n${sql}\n) etl_test LIMIT ${FAILURE_SAMPLE_ROWS}`);
+  mkdirSync(join(projectDir, 'target', 'test-failures'), { recursive: true });
+  writeFileSync(
+    file,
+    JSON.stringify(
+      { test: test.id, attachedTo: test.attachedTo, severity: test.severity, failures, sampleSize: sample.rows.length, sql, rows: sample.rows },
+      null,
+      2,
+    ),
+  );
+  return { outcome, failures, artifact: relative(projectDir, file) };
+}
