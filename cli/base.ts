@@ -1,7 +1,8 @@
 /** Shared flags and the compile-then-report step every command starts with. */
 import { Command, Flags } from '@oclif/core';
 import path from 'node:path';
-import { compileProject, formatDiagnostic, type CompileResult } from '../compiler/index.js';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { compileProject, formatDiagnostic, MANIFEST_VERSION, type CompileResult, type Manifest } from '../compiler/index.js';
 
 export const projectFlags = {
   project: Flags.string({ description: 'Project directory (holds project.yaml)', default: '.', helpGroup: 'PROJECT' }),
@@ -12,6 +13,7 @@ export const projectFlags = {
 export const selectionFlags = {
   select: Flags.string({ char: 's', description: 'Models to include (name, +name, name+, N+name, tag:, path:, layer:, source:x+)', multiple: true }),
   exclude: Flags.string({ description: 'Models to leave out (same syntax as --select)', multiple: true }),
+  state: Flags.string({ description: 'Reference manifest.json (or a target/ folder holding one) for state:modified and state:new' }),
 };
 
 /** Exit codes: 0 ok, 1 project errors, 2 usage. */
@@ -30,6 +32,22 @@ export abstract class EtlCommand extends Command {
       /* reported below */
     }
     this.error(`--vars must be a JSON or YAML mapping, got: ${raw}`, { exit: EXIT.usage, code: 'ETL002' });
+  }
+
+  /** Reads the `--state` reference manifest for slim CI selection. */
+  protected loadStateManifest(ref: string | undefined): Manifest | undefined {
+    if (!ref) return undefined;
+    const file = existsSync(ref) && statSync(ref).isDirectory() ? path.join(ref, 'manifest.json') : ref;
+    let manifest: Manifest;
+    try {
+      manifest = JSON.parse(readFileSync(file, 'utf8')) as Manifest;
+    } catch (err) {
+      this.error(`Cannot read the --state manifest ${file}: ${(err as Error).message}`, { exit: EXIT.usage, code: 'ETL005' });
+    }
+    if (manifest.manifestVersion !== MANIFEST_VERSION) {
+      this.error(`--state manifest ${file} has version ${manifest.manifestVersion}; this tool reads version ${MANIFEST_VERSION}. Recompile it with this version.`, { exit: EXIT.usage, code: 'ETL005' });
+    }
+    return manifest;
   }
 
   /** Compiles and prints diagnostics (to stderr, so --json stdout stays clean). */

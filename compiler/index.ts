@@ -3,6 +3,7 @@
  * a manifest, a plan and diagnostics; `writeArtifacts` is the only step that writes.
  */
 export type { Manifest, Plan, ManifestModel, ManifestSource, ManifestTest } from './manifest/types.js';
+export { MANIFEST_VERSION } from './manifest/types.js';
 export type { Diagnostic } from './diagnostics/diagnostic.js';
 export { compileProject, TOOL_VERSION } from './compile.js';
 export { writeArtifacts } from './emit/artifacts.js';

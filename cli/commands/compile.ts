@@ -1,8 +1,8 @@
 import { Flags } from '@oclif/core';
 import { performance } from 'node:perf_hooks';
-import { writeArtifacts } from '../../compiler/index.js';
+import { selectModels, SelectorError, writeArtifacts } from '../../compiler/index.js';
 import { writeTypings } from '../../compiler/emit/typings.js';
-import { EtlCommand, EXIT, projectFlags } from '../base.js';
+import { EtlCommand, EXIT, projectFlags, selectionFlags } from '../base.js';
 
 export default class Compile extends EtlCommand {
   static override summary = 'Compile the project: check every model and write target/ (manifest, plan, Spark SQL, tests).';
@@ -13,9 +13,11 @@ export default class Compile extends EtlCommand {
     '<%= config.bin %> compile --project ../analytics --target emr',
     '<%= config.bin %> compile --json | jq .models',
     '<%= config.bin %> compile --vars \'{"max_order_date": "2031-12-31"}\'',
+    '<%= config.bin %> compile --select fct_orders   # also print its compiled SELECT',
   ];
   static override flags = {
     ...projectFlags,
+    ...selectionFlags,
     'no-write': Flags.boolean({ description: 'Check only: do not write target/' }),
   };
 
@@ -31,6 +33,16 @@ export default class Compile extends EtlCommand {
       await writeArtifacts(result, result.projectDir);
       await writeTypings(result.manifest, result.projectDir);
     }
+    let selected: string[] = [];
+    if (flags.select || flags.exclude) {
+      try {
+        const state = this.loadStateManifest(flags.state);
+        selected = selectModels(result.manifest, { ...(flags.select ? { select: flags.select } : {}), ...(flags.exclude ? { exclude: flags.exclude } : {}), ...(state ? { state } : {}) });
+      } catch (err) {
+        if (err instanceof SelectorError) this.error(err.message, { exit: EXIT.usage, code: 'ETL003' });
+        throw err;
+      }
+    }
     const ms = Math.round(performance.now() - started);
     const m = result.manifest;
     const summary = {
@@ -42,7 +54,10 @@ export default class Compile extends EtlCommand {
       warnings: result.diagnostics.length,
       ms,
     };
-    if (this.jsonEnabled()) return { ...summary, diagnostics: result.diagnostics };
+    if (this.jsonEnabled()) {
+      return { ...summary, diagnostics: result.diagnostics, ...(selected.length ? { compiled: Object.fromEntries(selected.map((id) => [id, result.manifest.models[id]!.compiledSql])) } : {}) };
+    }
+    for (const id of selected) this.log(`-- ${id} (${result.manifest.models[id]!.file})\n${result.manifest.models[id]!.compiledSql}\n`);
     this.log(`Compiled ${summary.models} models, ${summary.sources} source tables, ${summary.tests} tests in ${ms} ms; ${summary.stages} stages${flags['no-write'] ? '' : ' -> target/'}`);
     return summary;
   }

@@ -9,6 +9,7 @@ export default class Ls extends EtlCommand {
     '<%= config.bin %> ls --select +fct_orders',
     '<%= config.bin %> ls --select "tag:crm,layer:gold" --output path',
     '<%= config.bin %> ls --select source:kafka+ --json',
+    '<%= config.bin %> ls --select state:modified+ --state prod-target/   # slim CI: changed models and their children',
   ];
   static override flags = {
     ...projectFlags,
@@ -22,7 +23,8 @@ export default class Ls extends EtlCommand {
     if (!result.ok) this.exit(EXIT.project);
     let ids: string[];
     try {
-      ids = selectModels(result.manifest, { ...(flags.select ? { select: flags.select } : {}), ...(flags.exclude ? { exclude: flags.exclude } : {}) });
+      const state = this.loadStateManifest(flags.state);
+      ids = selectModels(result.manifest, { ...(flags.select ? { select: flags.select } : {}), ...(flags.exclude ? { exclude: flags.exclude } : {}), ...(state ? { state } : {}) });
     } catch (err) {
       if (err instanceof SelectorError) this.error(err.message, { exit: EXIT.usage, code: 'ETL003' });
       throw err;

@@ -60,20 +60,19 @@ export interface MacroFiles {
   helperModules: Array<{ file: string; abs: string }>;
 }
 
+/** Files under `dir`, as paths relative to `root` with forward slashes, sorted. */
 async function walk(dir: string, root: string): Promise<string[]> {
   let entries;
   try {
-    entries = await readdir(dir, { withFileTypes: true });
+    entries = await readdir(dir, { recursive: true, withFileTypes: true });
   } catch {
     return [];
   }
-  const out: string[] = [];
-  for (const e of entries) {
-    const abs = path.join(dir, e.name);
-    if (e.isDirectory()) out.push(...(await walk(abs, root)));
-    else out.push(path.relative(root, abs).split(path.sep).join('/'));
-  }
-  return out.sort();
+  const prefix = path.resolve(root) + path.sep;
+  return entries
+    .filter((e) => e.isFile())
+    .map((e) => path.join(e.parentPath, e.name).slice(prefix.length).split(path.sep).join('/'))
+    .sort();
 }
 
 /** Reads files with bounded concurrency: fast on 10,000 files without exhausting descriptors. */

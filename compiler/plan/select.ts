@@ -2,6 +2,7 @@
  * Node selection, as on the command line and in the docs site:
  *   name  +name  name+  2+name  name+1  @name  tag:x  path:models/gold  layer:silver
  *   source:snowflake+  source:snowflake.customer_orders  materialized:incremental  name*  (globs)
+ *   state:modified  state:new   (against a reference manifest, for slim CI)
  * Space-separated terms are a union; comma-separated atoms within a term an intersection.
  */
 import type { Manifest } from '../manifest/types.js';
@@ -61,7 +62,34 @@ function walk(start: Set<string>, edges: Record<string, string[]>, depth: number
   return out;
 }
 
-function matchAtom(method: string | undefined, value: string, nodes: NodeInfo[]): Set<string> {
+export interface SelectionContext {
+  /** Reference manifest (e.g. production's) for `state:` selectors. */
+  state?: Manifest;
+}
+
+/**
+ * What a model's build depends on, as compiled: its SQL (so changed vars, macros or upstream
+ * ephemeral models count), its statements and config, and its column types. File checksums alone
+ * would miss a changed var; this cannot.
+ */
+function fingerprint(m: Manifest['models'][string]): string {
+  return JSON.stringify([m.compiledSql, m.statements, m.config, m.materialized, m.columns.map((c) => [c.name, c.type, c.nullable])]);
+}
+
+function matchState(value: string, manifest: Manifest, context: SelectionContext): Set<string> {
+  const reference = context.state;
+  if (!reference) throw new SelectorError(`state:${value} needs a reference manifest: pass --state path/to/manifest.json (for example production's).`);
+  const out = new Set<string>();
+  for (const m of Object.values(manifest.models)) {
+    const before = reference.models[m.id];
+    if (value === 'new' ? !before : value === 'modified' ? !before || fingerprint(before) !== fingerprint(m) : false) out.add(m.id);
+  }
+  if (value !== 'new' && value !== 'modified') throw new SelectorError(`Unknown state selector 'state:${value}'. Use state:modified or state:new.`);
+  return out;
+}
+
+function matchAtom(method: string | undefined, value: string, nodes: NodeInfo[], manifest?: Manifest, context: SelectionContext = {}): Set<string> {
+  if (method === 'state') return matchState(value, manifest!, context);
   const re = glob(value);
   const hit = (pred: (n: NodeInfo) => boolean) => new Set(nodes.filter(pred).map((n) => n.id));
   switch (method) {
@@ -82,13 +110,13 @@ function matchAtom(method: string | undefined, value: string, nodes: NodeInfo[])
     case 'config.materialized':
       return hit((n) => n.kind === 'model' && n.materialized !== undefined && re.test(n.materialized));
     default:
-      throw new SelectorError(`Unknown selector method '${method}:'. Use tag:, path:, layer:, source: or materialized:.`);
+      throw new SelectorError(`Unknown selector method '${method}:'. Use tag:, path:, layer:, source:, materialized: or state:.`);
   }
 }
 
 const ATOM = /^(@)?(?:(\d*)\+)?([^+@]+?)(?:\+(\d*))?$/;
 
-export function evaluateSelector(expression: string, manifest: Manifest): Set<string> {
+export function evaluateSelector(expression: string, manifest: Manifest, context: SelectionContext = {}): Set<string> {
   const nodes = nodesOf(manifest);
   const result = new Set<string>();
   for (const term of expression.trim().split(/\s+/).filter(Boolean)) {
@@ -100,7 +128,7 @@ export function evaluateSelector(expression: string, manifest: Manifest): Set<st
       const colon = body!.indexOf(':');
       const method = colon > 0 ? body!.slice(0, colon) : undefined;
       const value = colon > 0 ? body!.slice(colon + 1) : body!;
-      const base = matchAtom(method, value, nodes);
+      const base = matchAtom(method, value, nodes, manifest, context);
       if (base.size === 0 && method === undefined && !/[*?]/.test(value)) {
         throw new SelectorError(`No model named '${value}'.`);
       }
@@ -121,10 +149,11 @@ export function evaluateSelector(expression: string, manifest: Manifest): Set<st
 }
 
 /** Model ids selected by `--select` minus `--exclude`, in manifest order. No --select means every model. */
-export function selectModels(manifest: Manifest, options: { select?: string[]; exclude?: string[] }): string[] {
+export function selectModels(manifest: Manifest, options: { select?: string[]; exclude?: string[]; state?: Manifest }): string[] {
   const select = options.select?.join(' ').trim();
   const exclude = options.exclude?.join(' ').trim();
-  const chosen = select ? evaluateSelector(select, manifest) : new Set(Object.keys(manifest.models));
-  const dropped = exclude ? evaluateSelector(exclude, manifest) : new Set<string>();
+  const context: SelectionContext = options.state ? { state: options.state } : {};
+  const chosen = select ? evaluateSelector(select, manifest, context) : new Set(Object.keys(manifest.models));
+  const dropped = exclude ? evaluateSelector(exclude, manifest, context) : new Set<string>();
   return Object.keys(manifest.models).filter((id) => chosen.has(id) && !dropped.has(id));
 }
