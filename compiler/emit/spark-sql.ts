@@ -72,7 +72,7 @@ export function materializeStatements(input: MaterializeInput): ManifestModel['s
 export function inlineEphemerals(select: string, ctes: Array<{ name: string; sql: string }>): string {
   if (ctes.length === 0) return select;
   const defs = ctes.map((c) => `${c.name} AS (\n${c.sql.trim()}\n)`).join(',\n');
-  const m = /^(\s*(?:--[^\n]*\n\s*)*)with\s/i.exec(select);
+  const m = /^(\s*(?:(?:--[^\n]*\n|\/\*[\s\S]*?\*\/)\s*)*)with\s/i.exec(select);
   if (m) return `${m[1]}WITH ${defs},\n${select.slice(m[0].length)}`;
   return `WITH ${defs}\n${select}`;
 }
