@@ -7,18 +7,26 @@
  * updates, late and re-extracted records) on top of an existing base generated with the same options.
  * Writes `<out>/expected-dirt.json` listing every planted bad row, per data-quality rule.
  */
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { register } from 'node:module';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateSampleData, SAMPLE_TABLES, validateOptions, type SampleOptions } from '../runtime/sample-data/generate.js';
 import type { ExpectedDirt } from '../runtime/sample-data/ledger.js';
 import { bronzeColumns, prepareBase, SampleDataError, writeBatch, writeExpected } from '../runtime/sample-data/write.js';
 
+// Sources of a project outside this checkout import `lakehouse-etl`: resolve it to this copy, as bin/etl.js does.
+const resolveHook = new URL('../cli/resolve-hook.mjs', import.meta.url);
+if (existsSync(resolveHook)) register(resolveHook.href);
+
 const USAGE = `usage: generate-sample-data --scale N [--seed S] [--out DIR] [--day YYYY-MM-DD] [--increment] [--force] [--project DIR]
   --scale N       size multiplier; 1 is about 1,000 orders and 5,000 user events (default 1)
   --seed S        PRNG seed; same seed and options give the same bytes (default lakehouse)
   --out DIR       warehouse root; bronze lands in DIR/bronze (default <project>/data/warehouse)
   --day DAY       base extraction day (default today, UTC)
+  --now           extract the base batch at the current time (today, so freshness checks pass)
+                  instead of at 06:00 UTC on --day; not reproducible, for demos and the quickstart
   --increment     add the following day's batch to an existing base generated with the same options
   --force         replace bronze data already present for the 9 tables (base batch only)
   --project DIR   project whose sources/*.ts declare the tables (default .)`;
@@ -39,6 +47,7 @@ async function main(): Promise<void> {
         day: { type: 'string', default: new Date().toISOString().slice(0, 10) },
         increment: { type: 'boolean', default: false },
         force: { type: 'boolean', default: false },
+        now: { type: 'boolean', default: false },
         project: { type: 'string', default: '.' },
         help: { type: 'boolean', default: false },
       },
@@ -53,14 +62,22 @@ async function main(): Promise<void> {
   }
   const projectDir = path.resolve(values.project);
   const warehouse = path.resolve(values.out ?? path.join(projectDir, 'data', 'warehouse'));
-  const options: SampleOptions = { scale: Number(values.scale), seed: values.seed, day: values.day, increment: values.increment };
+  const now = new Date();
+  const options: SampleOptions = {
+    scale: Number(values.scale),
+    seed: values.seed,
+    day: values.now ? now.toISOString().slice(0, 10) : values.day,
+    increment: values.increment,
+    ...(values.now ? { extractionMinute: now.getUTCHours() * 60 + now.getUTCMinutes() } : {}),
+  };
+  if (values.now && values.increment) fail('--now applies to the base batch only', 'generate the increment with the --day of its base', 2);
   try {
     validateOptions(options);
   } catch (err) {
     fail((err as Error).message, USAGE, 2);
   }
 
-  if (options.increment) await checkBaseMatches(warehouse, options);
+  if (options.increment) options.extractionMinute = await checkBaseMatches(warehouse, options);
   else await prepareBase(warehouse, SAMPLE_TABLES, values.force);
 
   const started = performance.now();
@@ -83,7 +100,8 @@ async function main(): Promise<void> {
   );
 }
 
-async function checkBaseMatches(warehouse: string, options: SampleOptions): Promise<void> {
+/** Checks the landed base matches the options; returns its extraction minute so the increment follows it. */
+async function checkBaseMatches(warehouse: string, options: SampleOptions): Promise<number> {
   const file = path.join(warehouse, 'expected-dirt.json');
   let previous: ExpectedDirt;
   try {
@@ -97,6 +115,8 @@ async function checkBaseMatches(warehouse: string, options: SampleOptions): Prom
       `re-run with those options and --increment (the increment must follow its own base)`,
     );
   }
+  const at = new Date(previous.baseExtractedAt);
+  return at.getUTCHours() * 60 + at.getUTCMinutes();
 }
 
 main().catch((err: unknown) => {

@@ -18,6 +18,11 @@ export interface SampleOptions {
   /** Day of the base extraction (YYYY-MM-DD); the increment is extracted the day after. */
   day: string;
   increment: boolean;
+  /**
+   * Extraction time of the base batch within `day`, in minutes after midnight UTC (default 06:00).
+   * The quickstart passes the current time so source freshness checks see fresh data.
+   */
+  extractionMinute?: number;
 }
 
 export interface SampleBatch {
@@ -49,6 +54,8 @@ export function validateOptions(o: SampleOptions): void {
   if (!Number.isFinite(o.scale) || o.scale <= 0 || o.scale > 1000) throw new Error(`--scale must be a number in (0, 1000], got ${o.scale}`);
   if (o.seed.length === 0) throw new Error('--seed must not be empty');
   dayStart(o.day);
+  const m = o.extractionMinute;
+  if (m !== undefined && (!Number.isInteger(m) || m < 0 || m >= 1440)) throw new Error(`extraction minute must be 0..1439, got ${m}`);
 }
 
 /** A run id safe in file names: `sample-<seed>-<batch>-<day>`. */
@@ -68,8 +75,8 @@ export function generateSampleData(options: SampleOptions): SampleData {
   };
   const customers = makeCustomers(seed, sizes.customers);
 
-  // Extractions run at 06:00 UTC; the base batch covers the 60 days before.
-  const baseAt = dayStart(day) + 6 * 3_600_000;
+  // Extractions run at 06:00 UTC unless told otherwise; the base batch covers the 60 days before.
+  const baseAt = dayStart(day) + (options.extractionMinute ?? 360) * 60_000;
   const base: RunContext = { batch: 'base', runId: runIdFor(seed, 'base', day), extractedAtMs: baseAt, windowStartMs: baseAt - 60 * MS_PER_DAY, ingestDate: day };
   const baseRows: BatchRows = new Map();
   const sf = salesforceBase(kit, base, sizes, customers, baseRows);
@@ -105,6 +112,7 @@ export function generateSampleData(options: SampleOptions): SampleData {
       seed,
       scale,
       baseDay: day,
+      baseExtractedAt: new Date(baseAt).toISOString(),
       incrementDay,
       rules,
       tables,

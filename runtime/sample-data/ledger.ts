@@ -57,6 +57,8 @@ export interface ExpectedDirt {
   seed: string;
   scale: number;
   baseDay: string;
+  /** Extraction time of the base batch (ISO-8601); the increment is extracted 24 hours later. */
+  baseExtractedAt: string;
   incrementDay: string | null;
   rules: Record<string, PlantedRule>;
   tables: Record<string, TableFacts>;
