@@ -493,9 +493,10 @@ function compileTests(
     (meta.data.tests ?? []).forEach((spec, i) => specs.push({ spec, path: ['tests', i] }));
     for (const { spec, column, path: p } of specs) {
       const read = readTestSpec(spec);
-      const pos = positionOf(meta.yaml, p);
-      const fail = (message: string, hint: string) =>
+      const fail = (message: string, hint: string) => {
+        const pos = positionOf(meta.yaml, p);
         diagnostics.push({ code: 'ETL180', severity: 'error', message: `${message} (model ${m.name})`, file: meta.file, ...pos, frame: codeFrame(meta.yaml.text, pos.line, pos.column), hint });
+      };
       if (!read) {
         fail('A test must be a name or a single-key map', 'e.g. `- not_null` or `- accepted_values: { values: [a, b] }`');
         continue;

@@ -120,7 +120,7 @@ export async function loadModelFiles(projectDir: string, diagnostics: Diagnostic
       claimed.add(metaFile);
       const yaml = parseYamlFile(metaFile, texts.get(metaFile)!, diagnostics);
       if (yaml) {
-        const parsed = modelMetaSchema.safeParse(yaml.doc.toJS() ?? {});
+        const parsed = modelMetaSchema.safeParse(yaml.data ?? {});
         if (parsed.success) meta = { file: metaFile, yaml, data: parsed.data };
         else diagnostics.push(...schemaDiagnostics(yaml, parsed.error, 'ETL121', `model metadata of ${name}`));
       }

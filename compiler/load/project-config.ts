@@ -109,7 +109,7 @@ export async function loadProjectConfig(projectDir: string, diagnostics: Diagnos
   }
   const yaml = parseYamlFile(file, text, diagnostics);
   if (!yaml) return undefined;
-  const parsed = projectConfigSchema.safeParse(yaml.doc.toJS());
+  const parsed = projectConfigSchema.safeParse(yaml.data);
   if (!parsed.success) {
     diagnostics.push(...schemaDiagnostics(yaml, parsed.error, 'ETL102', 'project.yaml'));
     return undefined;

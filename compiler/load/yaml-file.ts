@@ -1,5 +1,5 @@
 /** YAML files with positions kept, so schema errors point at the offending key or value. */
-import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
+import { isMap, isScalar, LineCounter, parse, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { codeFrame } from '../diagnostics/frame.js';
@@ -7,14 +7,27 @@ import { codeFrame } from '../diagnostics/frame.js';
 export interface YamlFile {
   file: string;
   text: string;
-  doc: Document.Parsed;
-  lines: LineCounter;
+  /** The plain data. */
+  data: unknown;
+  /** The parsed document with positions: built on first use, since only diagnostics need it. */
+  readonly doc: Document.Parsed;
+  readonly lines: LineCounter;
+}
+
+function withPositions(text: string): { doc: Document.Parsed; lines: LineCounter } {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  return { doc, lines };
 }
 
 export function parseYamlFile(file: string, text: string, diagnostics: Diagnostic[]): YamlFile | undefined {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length > 0) {
+  // Fast path: plain parsing is several times cheaper than a document with positions, and most
+  // files are fine. Positions are computed only when a diagnostic needs one.
+  let data: unknown;
+  try {
+    data = parse(text, { prettyErrors: false, uniqueKeys: true });
+  } catch {
+    const { doc, lines } = withPositions(text);
     for (const err of doc.errors) {
       const pos = lines.linePos(err.pos[0]);
       diagnostics.push({
@@ -30,7 +43,18 @@ export function parseYamlFile(file: string, text: string, diagnostics: Diagnosti
     }
     return undefined;
   }
-  return { file, text, doc, lines };
+  let positioned: { doc: Document.Parsed; lines: LineCounter } | undefined;
+  return {
+    file,
+    text,
+    data,
+    get doc() {
+      return (positioned ??= withPositions(text)).doc;
+    },
+    get lines() {
+      return (positioned ??= withPositions(text)).lines;
+    },
+  };
 }
 
 /** Line and column of the node at `path` (or of its key, for unknown keys). */
