@@ -11,6 +11,9 @@ import type { DriftFinding, JobContext, JobResult } from '../ingest/job-context.
 import { describeDrift, detectDrift, type ObservedColumn } from './drift.js';
 import { microsToDate, microsToIso, toMicros, windowBatchId } from './cursor-time.js';
 
+/** The source refused more work (API quota): stop cleanly, keep the last committed cursor. */
+export class SourceLimitReached extends Error {}
+
 export interface WindowSource {
   /** Columns the source has now, for drift detection. */
   observedColumns(): Promise<ObservedColumn[]>;
@@ -133,6 +136,11 @@ export async function runWindowedJob(ctx: JobContext, source: WindowSource, wind
         start = end;
       }
     }
+  } catch (err) {
+    if (!(err instanceof SourceLimitReached)) throw err;
+    result.status = 'partial';
+    result.error = { code: 'INGEST_SOURCE_LIMIT', message: err.message, hint: 'the cursor stays at the last committed window; the next run continues from there' };
+    ctx.progress({ jobId: job.id, phase: 'warning', message: `stopped: ${err.message}` });
   } finally {
     await source.close();
   }
