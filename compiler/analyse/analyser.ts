@@ -673,7 +673,7 @@ export class QueryAnalyser {
     const dropsClasses = name.startsWith('count') || name === 'approx_count_distinct';
     return {
       type,
-      nullable: NEVER_NULL.has(name) ? false : args.length === 0 ? false : args.some((a) => a.nullable) || AGGREGATES.has(name) || name === 'lag' || name === 'lead',
+      nullable: NEVER_NULL.has(name) ? false : args.length === 0 ? false : /^(coalesce|nvl|ifnull)$/.test(name) ? args.every((a) => a.nullable) : args.some((a) => a.nullable) || AGGREGATES.has(name) || name === 'lag' || name === 'lead',
       refs: union(...args.map((a) => a.refs)),
       classes: dropsClasses ? new Set() : union(...args.map((a) => a.classes)),
       agg: isAgg || args.some((a) => a.agg),
