@@ -128,6 +128,16 @@ describe('diagnostics', () => {
           { file: 'models/silver/model_b.sql', line: 1, column: 1, message: 'model_b is part of the cycle' },
         ],
       },
+      {
+        code: 'ETL156',
+        severity: 'error',
+        message: 'Dependency cycle: self_ref -> self_ref',
+        file: 'models/silver/self_ref.sql',
+        line: 3,
+        column: 45,
+        hint: 'Models cannot depend on themselves, even through others: break one of the refs in the chain.',
+        related: [],
+      },
     ]);
     // model_a also reads stg_orders: being on a cycle, it must still not be analysed (that gave a
     // spurious ETL160 for silver.model_c before stages() stopped leaking cycle members).
@@ -261,6 +271,15 @@ describe('diagnostics', () => {
         column: 27,
         hint: "Did you mean 'min_date'?",
       },
+    ]);
+  });
+
+  it('ETL157/158/163 config and documentation that do not match the selected columns', async () => {
+    const r = await compileFixture('config-columns');
+    expect(plain(r.diagnostics).map((d) => `${d.severity} ${d.code} ${d.file}:${d.line}:${d.column} ${d.message}`)).toEqual([
+      "warning ETL163 models/silver/documented.yml:5:3 Column 'amount_eur' is documented in models/silver/documented.yml but documented does not select it",
+      'error ETL158 models/silver/merge_no_key.sql:1:1 Model merge_no_key merges incrementally but has no unique_key',
+      "error ETL157 models/silver/partitioned.sql:1:45 partition_by column 'order_day' is not selected by model partitioned",
     ]);
   });
 
