@@ -184,8 +184,13 @@ export function kafkaBase(
   // Streams keep a week of history; orders carry their whole lifetime as events.
   const weekAgo = ctx.extractedAtMs - 7 * MS_PER_DAY;
   const ue = userEvents(rng, sizes.userEvents, world.customers, world.products, weekAgo, ctx.extractedAtMs);
+  // A session in the last minutes: a live topic always has fresh events.
+  ue.push(...sessionEvents(rng, world.customers, world.products, ctx.extractedAtMs - 15 * 60_000).filter((m) => m.producedMs < ctx.extractedAtMs));
   const oe = orderEvents(rng, world.orders, ctx.windowStartMs, ctx.extractedAtMs);
-  const iu = inventoryUpdates(rng, sizes.inventoryUpdates, world.products, state.onHand, weekAgo, ctx.extractedAtMs);
+  const iu = [
+    ...inventoryUpdates(rng, sizes.inventoryUpdates, world.products, state.onHand, weekAgo, ctx.extractedAtMs - 600_000),
+    ...inventoryUpdates(rng, 2, world.products, state.onHand, ctx.extractedAtMs - 600_000, ctx.extractedAtMs),
+  ];
   out.set(KEYS.userEvents, state.logs.userEvents.append(rng, ctx, [...ue, ...redeliver(rng, ue, kit.dirtCount(ue.length))]));
   out.set(KEYS.orderEvents, state.logs.orderEvents.append(rng, ctx, [...oe, ...redeliver(rng, oe, kit.dirtCount(oe.length))]));
   out.set(KEYS.inventory, state.logs.inventory.append(rng, ctx, [...iu, ...redeliver(rng, iu, kit.dirtCount(iu.length))]));

@@ -161,6 +161,13 @@ export function salesforceBase(
     }
     accountRows.push(row(ctx, SOURCE.accounts, a));
   }
+  // Recent edits, as an hourly extraction sees them (keeps freshness checks green).
+  const recent = (records: SfRecord[], rows: BronzeRow[], source: string) => {
+    for (const [k, r] of rng.sample(records, 2).entries()) {
+      rows.push(row(ctx, source, revise(r, ctx.extractedAtMs - (k + 1) * rng.int(120, 900) * 1000)));
+    }
+  };
+  recent(state.accounts.slice(0, Math.floor(sizes.accounts * 0.8)), accountRows, SOURCE.accounts);
   for (const id of state.unreferenced.slice(0, d(sizes.accounts))) {
     const a = state.accounts.find((x) => x.id === id)!;
     revise(a, later(a.modMs));
@@ -185,6 +192,7 @@ export function salesforceBase(
     }
     leadRows.push(row(ctx, SOURCE.leads, l));
   }
+  recent(state.leads, leadRows, SOURCE.leads);
   for (const l of rng.sample(state.leads, d(sizes.leads))) {
     revise(l, later(l.modMs));
     l.deleted = true;
@@ -218,6 +226,7 @@ export function salesforceBase(
     }
     oppRows.push(row(ctx, SOURCE.opportunities, o));
   }
+  recent(state.opportunities, oppRows, SOURCE.opportunities);
   for (const o of rng.sample(state.opportunities, d(sizes.opportunities))) {
     revise(o, later(o.modMs));
     o.deleted = true;

@@ -268,6 +268,12 @@ export function snowflakeBase(
     }
     productRows.push(productRow(rng, ctx, p));
   }
+  // One recent price change keeps the catalog fresh for freshness checks.
+  const touched = rng.pick(state.products);
+  productRows.push(productRow(rng, ctx, touched));
+  touched.updatedMs = ctx.extractedAtMs - rng.int(60, 1800) * 1000;
+  touched.priceCents += 100;
+  productRows.push(productRow(rng, ctx, touched));
   const dirtyProducts = (count: number, plant: (p: Product, k: number) => Partial<Record<string, unknown>>) => {
     for (let k = 0; k < count; k++) {
       const p = newProduct(rng, state.nextProduct++, at(rng));
@@ -302,6 +308,19 @@ export function snowflakeBase(
       txValues.push(...transactionsFor(rng, state, o, v.status, v.updatedMs, ctx.extractedAtMs));
     }
   }
+  // Recent activity, as an hourly extraction sees it: a few orders move on in the last minutes
+  // (so source freshness checks find fresh rows), with their payments.
+  const recentMs = (k: number) => ctx.extractedAtMs - (k + 1) * rng.int(60, 540) * 1000;
+  const open = state.orders.filter((o) => nextStatus(o.versions.at(-1)!.status) && o.versions.at(-1)!.updatedMs < ctx.extractedAtMs - 3_600_000);
+  for (const [k, o] of rng.sample(open, 3).entries()) {
+    const v = { status: nextStatus(o.versions.at(-1)!.status)!, updatedMs: recentMs(k) };
+    o.versions.push(v);
+    orderRows.push(orderRow(rng, ctx, o, v));
+    txValues.push(...transactionsFor(rng, state, o, v.status, v.updatedMs, ctx.extractedAtMs));
+  }
+  txValues.push(transactionValues(state, {
+    accountId: rng.pick(referencableAccounts), order: null, type: 'adjustment', amountCents: rng.int(100, 50_000), gl: '7000-ADJUSTMENTS', postedMs: recentMs(0),
+  }));
   const nOrders = kit.dirtCount(sizes.orders);
   const dirtyOrder = (count: number, plant: (o: Order, k: number) => Partial<Record<string, unknown>>) => {
     for (let k = 0; k < count; k++) {
