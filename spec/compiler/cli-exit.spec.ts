@@ -1,8 +1,11 @@
 /** `etl compile` exit codes: 1 with project errors, 0 with only warnings, 2 for a bad flag. */
+import { cp, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixture, runEtl } from './helpers.js';
 
-describe('etl compile exit codes', () => {
+describe.concurrent('etl compile exit codes', () => {
   it('1 with errors (all printed together), 0 with only warnings, 2 for a usage error', async () => {
     const [errors, warnings, usage] = await Promise.all([
       runEtl(['compile', '--no-write', '--project', fixture('many-errors')]),
@@ -27,5 +30,21 @@ describe('etl compile exit codes', () => {
     expect(warnings.stderr).toContain('0 error(s), 2 warning(s)');
 
     expect(usage.code).toBe(2);
+  }, 60_000);
+
+  // `--project DIR` compiles a project kept in its own repository, where 'lakehouse-etl' is not the
+  // enclosing package and there is no package.json. Known bug (reported): the sources and models are
+  // loaded as CommonJS there and fail with "Cannot require() ES Module ... in a cycle" (ETL110/ETL150);
+  // with a package.json saying "type": "module" the same project compiles.
+  it('a project outside the repository, without a package.json, compiles (exit 0)', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'etl-outside-'));
+    try {
+      await cp(fixture('materializations'), dir, { recursive: true });
+      const r = await runEtl(['compile', '--no-write', '--project', dir]);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   }, 60_000);
 });
