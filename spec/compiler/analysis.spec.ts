@@ -67,4 +67,24 @@ describe('analysis edge cases', () => {
     expect(diagnosticsOf('scalar_subquery')).toEqual([]);
     expect(shape('scalar_subquery')).toEqual(['order_id string not null', 'max_quantity int null']);
   });
+
+  it('an unknown struct field is ETL161 at the field access, with a hint', () => {
+    expect(plain(r.diagnostics).filter((d) => d.file === 'models/silver/struct_field.sql')).toEqual([
+      {
+        code: 'ETL161',
+        severity: 'error',
+        message: "Struct 'address' has no field 'town' (in model struct_field)",
+        file: 'models/silver/struct_field.sql',
+        line: 4,
+        column: 3,
+        hint: '',
+      },
+    ]);
+  });
+
+  // Known bug (reported): ETL170 is not certain here; Spark's BooleanEquality coercion accepts it.
+  it('boolean = numeric is not reported as a certain type mismatch', () => {
+    expect(diagnosticsOf('boolean_equals_number')).toEqual([]);
+    expect(shape('boolean_equals_number')).toEqual(['order_id string not null', 'is_active_flag boolean null']);
+  });
 });
