@@ -9,6 +9,7 @@
  * with {{else}}, partials with hash arguments, and the built-ins if, unless, each, with, lookup.
  */
 import type Handlebars from 'handlebars';
+import { createRequire } from 'node:module';
 import { codeFrame } from '../diagnostics/frame.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 
@@ -342,15 +343,28 @@ function pathExpression(token: string): hbs.AST.Expression {
   return { type: 'PathExpression', data: false, depth: 0, parts, original: token } as unknown as hbs.AST.Expression;
 }
 
+const BLOCK_OPEN = /\{\{#\s*([A-Za-z_][\w.-]*)((?:\s+(?:"[^"\\{}]*"|'[^'\\{}]*'|[A-Za-z_][\w-]*=(?:"[^"\\{}]*"|'[^'\\{}]*'|-?\d+(?:\.\d+)?|[A-Za-z_][\w.]*)|-?\d+(?:\.\d+)?|[A-Za-z_][\w.]*))*)\s*\}\}/y;
+const PARTIAL = /\{\{>\s*([A-Za-z_][\w.\/-]*)((?:\s+(?:"[^"\\{}]*"|'[^'\\{}]*'|[A-Za-z_][\w-]*=(?:"[^"\\{}]*"|'[^'\\{}]*'|-?\d+(?:\.\d+)?|[A-Za-z_][\w.]*)|-?\d+(?:\.\d+)?|[A-Za-z_][\w.]*))*)\s*\}\}/y;
+const COMMENT = /\{\{!--([\s\S]*?)--\}\}|\{\{!([^}]*)\}\}/y;
+const BLOCK_ELSE = /\{\{\s*else\s*\}\}/y;
+const BLOCK_CLOSE = /\{\{\/\s*([A-Za-z_][\w.-]*)\s*\}\}/y;
+const NO_STRIP = { open: false, close: false };
+
+// Handlebars' own whitespace pass (standalone lines), applied to the AST read here so blocks
+// behave exactly as in Handlebars.
+const require = createRequire(import.meta.url);
+const WhitespaceControl = require('handlebars/dist/cjs/handlebars/compiler/whitespace-control.js') as new () => { accept(node: unknown): unknown };
+
 /**
- * Most model files use only plain mustaches (`{{ref "x"}}`, `{{config a="b"}}`, `{{this}}`), and
- * Handlebars' generated parser takes about 0.4 ms a file: 4 s for 10,000 models. Such templates are
- * read here into the same AST Handlebars would build; anything else (blocks, partials, comments,
- * sub-expressions, whitespace control, escapes, null/undefined literals) goes to Handlebars.
+ * Most model files use only plain mustaches (`{{ref "x"}}`, `{{config a="b"}}`, `{{this}}`) and
+ * simple blocks (`{{#is_incremental}}...{{else}}...{{/is_incremental}}`), and Handlebars' generated
+ * parser takes about 0.4 ms a file: 4 s for 10,000 models. Such templates are read here into the
+ * AST Handlebars would build (partials and comments too), then run through Handlebars' whitespace
+ * pass; anything else (
+ * sub-expressions, `~`, escapes, else-if chains, null/undefined literals) goes to Handlebars.
  */
 export function parseSimpleTemplate(source: string): hbs.AST.Program | undefined {
   if (source.includes('\\{{')) return undefined;
-  const body: hbs.AST.Statement[] = [];
   let line = 1;
   let column = 0;
   let at = 0;
@@ -364,22 +378,9 @@ export function parseSimpleTemplate(source: string): hbs.AST.Program | undefined
     at = end;
   };
   const loc = (start: { line: number; column: number }) => ({ source: undefined, start, end: { line, column } }) as unknown as hbs.AST.SourceLocation;
-  while (at < source.length) {
-    const open = source.indexOf('{{', at);
-    const textEnd = open < 0 ? source.length : open;
-    if (textEnd > at) {
-      const start = { line, column };
-      const value = source.slice(at, textEnd);
-      advanceTo(textEnd);
-      body.push({ type: 'ContentStatement', value, original: value, loc: loc(start) } as unknown as hbs.AST.Statement);
-    }
-    if (open < 0) break;
-    SIMPLE_MUSTACHE.lastIndex = open;
-    const m = SIMPLE_MUSTACHE.exec(source);
-    if (!m || ['else', 'null', 'undefined'].includes(m[1]!)) return undefined;
+  const readArgs = (args: string): { params: hbs.AST.Expression[]; hash: hbs.AST.Hash | undefined } | undefined => {
     const params: hbs.AST.Expression[] = [];
     const pairs: hbs.AST.HashPair[] = [];
-    const args = m[2] ?? '';
     ARGUMENT.lastIndex = 0;
     for (let a = ARGUMENT.exec(args); a; a = ARGUMENT.exec(args)) {
       if (['null', 'undefined'].includes(a[2]!)) return undefined;
@@ -387,19 +388,92 @@ export function parseSimpleTemplate(source: string): hbs.AST.Program | undefined
       else if (pairs.length) return undefined; // positional after named: let Handlebars report it
       else params.push(literalOrPath(a[2]!));
     }
-    const start = { line, column };
-    advanceTo(open + m[0].length);
-    body.push({
-      type: 'MustacheStatement',
-      path: pathExpression(m[1]!),
-      params,
-      hash: pairs.length ? ({ type: 'Hash', pairs } as unknown as hbs.AST.Hash) : undefined,
-      escaped: true,
-      strip: { open: false, close: false },
-      loc: loc(start),
-    } as unknown as hbs.AST.Statement);
+    return { params, hash: pairs.length ? ({ type: 'Hash', pairs } as unknown as hbs.AST.Hash) : undefined };
+  };
+  interface OpenBlock {
+    name: string;
+    node: Record<string, unknown>;
+    program: hbs.AST.Program;
+    inverse?: hbs.AST.Program;
   }
-  return { type: 'Program', body, blockParams: [], strip: {}, loc: loc({ line: 1, column: 0 }) } as unknown as hbs.AST.Program;
+  const program = (): hbs.AST.Program => ({ type: 'Program', body: [], blockParams: [], strip: {}, loc: undefined }) as unknown as hbs.AST.Program;
+  const root = program();
+  const stack: OpenBlock[] = [];
+  const body = () => {
+    const top = stack[stack.length - 1];
+    return (top ? (top.inverse ?? top.program) : root).body;
+  };
+  while (at < source.length) {
+    const open = source.indexOf('{{', at);
+    const textEnd = open < 0 ? source.length : open;
+    if (textEnd > at) {
+      const start = { line, column };
+      const value = source.slice(at, textEnd);
+      advanceTo(textEnd);
+      body().push({ type: 'ContentStatement', value, original: value, loc: loc(start) } as unknown as hbs.AST.Statement);
+    }
+    if (open < 0) break;
+    const start = { line, column };
+    const next = source.charAt(open + 2);
+    if (next === '#') {
+      BLOCK_OPEN.lastIndex = open;
+      const m = BLOCK_OPEN.exec(source);
+      const args = m && readArgs(m[2] ?? '');
+      if (!m || !args || m[1] === 'else' || m[1] === '*') return undefined;
+      advanceTo(open + m[0].length);
+      const node: Record<string, unknown> = { type: 'BlockStatement', path: pathExpression(m[1]!), ...args, openStrip: NO_STRIP, inverseStrip: NO_STRIP, closeStrip: NO_STRIP, loc: loc(start) };
+      const block: OpenBlock = { name: m[1]!, node, program: program() };
+      body().push(node as unknown as hbs.AST.Statement);
+      stack.push(block);
+      continue;
+    }
+    if (next === '/') {
+      BLOCK_CLOSE.lastIndex = open;
+      const m = BLOCK_CLOSE.exec(source);
+      const top = stack.pop();
+      if (!m || !top || top.name !== m[1]) return undefined; // mismatched: Handlebars reports it
+      advanceTo(open + m[0].length);
+      (top.node.loc as { end: unknown }).end = { line, column };
+      top.node.program = top.program;
+      top.node.inverse = top.inverse;
+      continue;
+    }
+    if (next === '>') {
+      PARTIAL.lastIndex = open;
+      const m = PARTIAL.exec(source);
+      const args = m && readArgs(m[2] ?? '');
+      if (!m || !args) return undefined;
+      advanceTo(open + m[0].length);
+      body().push({ type: 'PartialStatement', name: pathExpression(m[1]!), ...args, indent: '', strip: NO_STRIP, loc: loc(start) } as unknown as hbs.AST.Statement);
+      continue;
+    }
+    if (next === '!') {
+      COMMENT.lastIndex = open;
+      const m = COMMENT.exec(source);
+      if (!m || /^~|~$/.test(m[1] ?? m[2] ?? '')) return undefined;
+      advanceTo(open + m[0].length);
+      body().push({ type: 'CommentStatement', value: m[1] ?? m[2] ?? '', strip: NO_STRIP, loc: loc(start) } as unknown as hbs.AST.Statement);
+      continue;
+    }
+    BLOCK_ELSE.lastIndex = open;
+    const elseMatch = BLOCK_ELSE.exec(source);
+    if (elseMatch) {
+      const top = stack[stack.length - 1];
+      if (!top || top.inverse) return undefined;
+      advanceTo(open + elseMatch[0].length);
+      top.inverse = program();
+      continue;
+    }
+    SIMPLE_MUSTACHE.lastIndex = open;
+    const m = SIMPLE_MUSTACHE.exec(source);
+    const args = m && readArgs(m[2] ?? '');
+    if (!m || !args || ['null', 'undefined', 'else'].includes(m[1]!)) return undefined;
+    advanceTo(open + m[0].length);
+    body().push({ type: 'MustacheStatement', path: pathExpression(m[1]!), ...args, escaped: true, strip: NO_STRIP, loc: loc(start) } as unknown as hbs.AST.Statement);
+  }
+  if (stack.length) return undefined; // unclosed block: Handlebars reports it
+  new WhitespaceControl().accept(root);
+  return root;
 }
 
 export function compileTemplate(env: Env, source: string): CompiledTemplate {
