@@ -17,7 +17,8 @@ import type { ExpectedDirt } from '../runtime/sample-data/ledger.js';
 import { bronzeColumns, prepareBase, SampleDataError, writeBatch, writeExpected } from '../runtime/sample-data/write.js';
 
 // Sources of a project outside this checkout import `lakehouse-etl`: resolve it to this copy, as bin/etl.js does.
-const resolveHook = new URL('../cli/resolve-hook.mjs', import.meta.url);
+// (compileProject registers the same hook; the generator only loads sources, not the whole project.)
+const resolveHook = new URL('../compiler/load/resolve-hook.mjs', import.meta.url);
 if (existsSync(resolveHook)) register(resolveHook.href);
 
 const USAGE = `usage: generate-sample-data --scale N [--seed S] [--out DIR] [--day YYYY-MM-DD] [--increment] [--force] [--project DIR]
