@@ -41,7 +41,7 @@ describe.concurrent('etl compile exit codes', () => {
     try {
       await cp(fixture('materializations'), dir, { recursive: true });
       const r = await runEtl(['compile', '--no-write', '--project', dir]);
-      expect(r.stderr).toBe('');
+      expect(r.stderr).not.toMatch(/\b(error|warning) ETL\d+/);
       expect(r.code).toBe(0);
     } finally {
       await rm(dir, { recursive: true, force: true });
