@@ -22,15 +22,16 @@ export function failureFile(projectDir: string, testId: string): string {
 
 export async function runDataTest(session: SparkSession, test: ManifestTest, projectDir: string): Promise<TestStepResult> {
   const sql = stripSemicolon(test.sql);
-  const { rows } = await session.query(`SELECT count(*) AS failures FROM (\n${sql}\n) etl_test`);
-  const failures = Number(rows[0]?.failures ?? 0);
+  // One pass: the window count gives the total while LIMIT keeps the sample small.
+  const sample = await session.query(`SELECT *, count(*) OVER () AS etl_failures FROM (\n${sql}\n) etl_test LIMIT ${FAILURE_SAMPLE_ROWS}`);
+  const failures = Number(sample.rows[0]?.etl_failures ?? 0);
+  for (const row of sample.rows) delete row.etl_failures;
   const outcome = testOutcome(failures, test);
   const file = failureFile(projectDir, test.id);
   if (failures === 0) {
     rmSync(file, { force: true });
     return { outcome, failures };
   }
-  const sample = await session.query(`SELECT * FROM (\n${sql}\n) etl_test LIMIT ${FAILURE_SAMPLE_ROWS}`);
   mkdirSync(join(projectDir, 'target', 'test-failures'), { recursive: true });
   writeFileSync(
     file,

@@ -79,7 +79,7 @@ function formatRow(row: Record<string, unknown>): string {
 export async function runUnitTest(session: SparkSession, test: ManifestUnitTest, manifest: Manifest, projectDir: string): Promise<NodeResult> {
   const t0 = Date.now();
   const model = manifest.models[test.model];
-  const name = test.name;
+  const name = test.id.replace(/^unit_test\./, '');
   const base = { id: test.id, kind: 'unit_test' as const, name, startedAt: new Date(t0).toISOString() };
   const prefix = `etl_ut_${test.id.replace(/\W+/g, '_')}`.slice(0, 100);
   try {

@@ -12,8 +12,10 @@
  */
 import type { SparkSession } from './client.js';
 import { SparkSqlError } from './errors.js';
+import { isMergeSelfReadBug, mergeViaStaging } from './merge-source.js';
 
-const RTAS = /^\s*CREATE\s+OR\s+REPLACE\s+TABLE\s+([\w.`]+)([\s\S]*?)\bAS\s+(?=\(?\s*(?:SELECT|WITH|FROM|VALUES)\b)([\s\S]*)$/i;
+// The query may open with `--` comments (the model's header comment) before SELECT/WITH.
+const RTAS = /^\s*CREATE\s+OR\s+REPLACE\s+TABLE\s+([\w.`]+)([\s\S]*?)\bAS\s+(?=(?:--[^\n]*\n\s*)*\(?\s*(?:SELECT|WITH|FROM|VALUES)\b)([\s\S]*)$/i;
 
 export function isRtasTruncateBug(error: unknown, sql: string): boolean {
   return error instanceof SparkSqlError && /does not support truncate in batch mode/i.test(error.message) && RTAS.test(sql);
@@ -94,12 +96,13 @@ export async function replaceTableAs(session: SparkSession, sql: string): Promis
   }
 }
 
-/** Runs one materialization statement, applying the work-around above when (and only when) needed. */
+/** Runs one materialization statement, applying an engine work-around when (and only when) Spark hit a known bug. */
 export async function runStatement(session: SparkSession, sql: string): Promise<void> {
   try {
     await session.execute(sql);
   } catch (e) {
-    if (!isRtasTruncateBug(e, sql)) throw e;
-    await replaceTableAs(session, sql);
+    if (isRtasTruncateBug(e, sql)) await replaceTableAs(session, sql);
+    else if (isMergeSelfReadBug(e, sql)) await mergeViaStaging(session, sql);
+    else throw e;
   }
 }
