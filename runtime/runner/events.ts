@@ -46,10 +46,10 @@ export function describeResult(r: NodeResult, color = false): string {
   const timing = r.status === 'skipped' ? '' : ` in ${secs(r.durationMs)}`;
   let line = `${status} ${r.kind.padEnd(9)} ${r.name}${detail}${timing}`;
   // A skipped test's reason is its model's; saying it once per test is noise.
-  const showMessage = r.message && r.status !== 'success' && r.status !== 'pass' && !(r.status === 'skipped' && r.kind !== 'model');
+  const showMessage = !!r.message && r.status !== 'success' && r.status !== 'pass' && !(r.status === 'skipped' && r.kind !== 'model');
   if (showMessage) {
     const where = r.location ? `${r.location.file}${r.location.line ? `:${r.location.line}` : ''}${r.location.column ? `:${r.location.column}` : ''}: ` : '';
-    line += `\n      ${where}${r.message.split('\n').join('\n      ')}`;
+    line += `\n      ${where}${(r.message ?? "").split('\n').join('\n      ')}`;
   }
   return line;
 }
