@@ -1,6 +1,7 @@
 import { Flags } from '@oclif/core';
 import { EtlCommand, EXIT, projectFlags, selectionFlags } from '../base.js';
 import { runFromCli, runFlags } from '../../runtime/runner/cli-run.js';
+import { emrFlags, runEmrFromCli } from '../../runtime/aws/emr-cli.js';
 
 export default class Build extends EtlCommand {
   static override summary = 'Build models on Spark in dependency order, each followed by its data tests.';
@@ -20,11 +21,13 @@ export default class Build extends EtlCommand {
     ...selectionFlags,
     ...runFlags,
     'full-refresh': Flags.boolean({ description: 'Rebuild incremental models from scratch' }),
+    ...emrFlags,
   };
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Build);
-    const ok = await runFromCli(this, 'build', flags, await this.compileAndReport(flags, true));
+    const compiled = await this.compileAndReport(flags, true);
+    const ok = compiled.manifest.target.kind === 'emr' ? await runEmrFromCli(this, flags, compiled) : await runFromCli(this, 'build', flags, compiled);
     if (!ok) this.exit(EXIT.project);
   }
 }

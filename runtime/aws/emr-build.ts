@@ -152,6 +152,7 @@ export async function runEmrBuild(manifest: Manifest, plan: Plan, options: EmrBu
     const total = steps.length;
     let finished = 0;
     const onEvent = (e: StepEvent) => {
+      if (e.kind === 'submitted') log(`  submitted ${relationOf.get(e.modelId) ?? e.modelId} as step ${e.stepId}`);
       if (e.kind === 'finished') {
         finished++;
         const o = e.outcome;

@@ -5,7 +5,6 @@
  */
 import { Flags, type Command } from '@oclif/core';
 import type { CompileResult } from '../../compiler/index.js';
-import { runEmrBuild } from './emr-build.js';
 import { AwsTargetError } from './errors.js';
 
 export const emrFlags = {
@@ -32,6 +31,8 @@ export async function runEmrFromCli(cmd: Command, flags: EmrCliFlags, compiled: 
   if (!compiled.ok) cmd.error('Compilation failed; nothing was sent to AWS.', { exit: 1, code: 'ETL_COMPILE' });
   if (flags.failed) cmd.error('--failed is not supported with an EMR target yet', { exit: 2, code: 'EMR_UNSUPPORTED_FLAG', suggestions: ['select the models to rerun with --select'] });
   const { writeArtifacts, selectModels, SelectorError } = await import('../../compiler/index.js');
+  // Loaded here so a local `etl build` never pays for the AWS SDK.
+  const { runEmrBuild } = await import('./emr-build.js');
   let select: string[] | undefined;
   try {
     select = flags.select?.length || flags.exclude?.length ? selectModels(compiled.manifest, { select: flags.select ?? [], exclude: flags.exclude ?? [] }) : undefined;
