@@ -9,6 +9,7 @@ import Test from './commands/test.js';
 import SparkStart from './commands/spark/start.js';
 import SparkStop from './commands/spark/stop.js';
 import SparkStatus from './commands/spark/status.js';
+import Ingest from './commands/ingest.js';
 
 export const COMMANDS = {
   compile: Compile,
@@ -21,4 +22,5 @@ export const COMMANDS = {
   'spark:start': SparkStart,
   'spark:stop': SparkStop,
   'spark:status': SparkStatus,
+  ingest: Ingest,
 };

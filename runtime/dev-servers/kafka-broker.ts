@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
 
 const run = promisify(execFile);
@@ -32,7 +33,17 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function startKafkaBroker(projectRoot: string, options: { heapMb?: number } = {}): Promise<KafkaBroker> {
+/** The lakehouse-etl checkout: where scripts/setup-kafka.sh installs the broker. */
+export const toolRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Runs scripts/setup-kafka.sh (idempotent, cached) when the broker jars are not there yet. */
+export async function ensureKafkaInstalled(root = toolRoot): Promise<void> {
+  const jars = await readdir(join(root, '.etl', 'kafka', 'libs')).catch(() => [] as string[]);
+  if (jars.some((j) => j.startsWith('kafka_'))) return;
+  await run('bash', [join(root, 'scripts', 'setup-kafka.sh')], { timeout: 900_000 });
+}
+
+export async function startKafkaBroker(projectRoot: string = toolRoot, options: { heapMb?: number } = {}): Promise<KafkaBroker> {
   const libs = join(projectRoot, '.etl', 'kafka', 'libs');
   const jars = await readdir(libs).catch(() => [] as string[]);
   if (!jars.some((j) => j.startsWith('kafka_'))) {

@@ -16,6 +16,8 @@ import { FileGroup, padOffset, type GroupLimits } from './file-group.js';
 
 interface PartitionProgress {
   target: bigint;
+  /** First offset not yet landed in a committed group. */
+  committed: bigint;
   done: boolean;
   group?: FileGroup;
 }
@@ -47,15 +49,15 @@ export async function runKafkaJob(ctx: JobContext): Promise<JobResult> {
     if (!topics.includes(extract.topic)) {
       throw new IngestError(`topic ${extract.topic} does not exist`, { code: 'INGEST_KAFKA_TOPIC', where: job.id, hint: 'check the topic name in the source declaration' });
     }
-    const watermarks = await admin.fetchTopicOffsets(extract.topic);
-    const committed = await admin.fetchOffsets({ groupId: extract.consumerGroup, topics: [extract.topic] });
+    const watermarks = await retriable(() => admin.fetchTopicOffsets(extract.topic));
+    const committed = await retriable(() => admin.fetchOffsets({ groupId: extract.consumerGroup, topics: [extract.topic] }));
     const committedBy = new Map<number, bigint>();
     for (const t of committed) for (const p of t.partitions) committedBy.set(p.partition, BigInt(p.offset));
     for (const w of watermarks) {
       const target = BigInt(w.high);
       const from = committedBy.get(w.partition) ?? -1n;
       const start = from >= 0n ? from : BigInt(w.low);
-      partitions.set(w.partition, { target, done: start >= target });
+      partitions.set(w.partition, { target, committed: start, done: start >= target });
     }
   } finally {
     await admin.disconnect();
@@ -77,11 +79,8 @@ export async function runKafkaJob(ctx: JobContext): Promise<JobResult> {
     maxBytesPerPartition: 4 * 1024 * 1024,
     allowAutoTopicCreation: false,
   });
-  // After a rebalance the consumer restarts from committed offsets: unflushed groups must go.
-  consumer.on(consumer.events.GROUP_JOIN, () => {
-    for (const p of partitions.values()) delete p.group;
-  });
-
+  // After a rebalance kafkajs fetches again from the committed offset. The open group is kept and
+  // records it already holds are skipped by offset (see eachBatch), so nothing lands twice.
   let finish!: () => void;
   let fail!: (err: unknown) => void;
   const finished = new Promise<void>((resolve, reject) => {
@@ -123,6 +122,7 @@ export async function runKafkaJob(ctx: JobContext): Promise<JobResult> {
     };
     await store.put(`${job.bronze.manifestsPrefix}${batchId}.json`, JSON.stringify(manifest, null, 2));
     await consumer.commitOffsets([{ topic: extract.topic, partition, offset: next }]);
+    partitions.get(partition)!.committed = group.lastOffset + 1n;
     result.rows += manifest.rows;
     result.quarantined += manifest.quarantined;
     result.batches++;
@@ -197,6 +197,12 @@ export async function runKafkaJob(ctx: JobContext): Promise<JobResult> {
           for (const message of batch.messages) {
             if (!isRunning() || isStale()) return;
             const offset = BigInt(message.offset);
+            const expected = state.group ? state.group.lastOffset + 1n : state.committed;
+            if (offset < expected) {
+              // Delivered again (rebalance, retried fetch): this record is already buffered or landed.
+              resolveOffset(message.offset);
+              continue;
+            }
             if (offset >= state.target) {
               // Past the target without meeting it exactly (offset gaps): close what is open.
               if (state.group) await flush(batch.partition, state.group);
@@ -242,6 +248,22 @@ export async function runKafkaJob(ctx: JobContext): Promise<JobResult> {
   result.seconds = (Date.now() - started) / 1000;
   ctx.progress({ jobId: job.id, phase: 'done', message: `${result.rows} rows, ${result.quarantined} quarantined`, rows: result.rows, quarantined: result.quarantined });
   return result;
+}
+
+/**
+ * Retries calls the broker answers with a retriable error (e.g. NOT_COORDINATOR while a fresh
+ * broker creates __consumer_offsets); kafkajs's admin client does not retry those itself.
+ */
+async function retriable<T>(fn: () => Promise<T>, attempts = 30): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await fn();
+    } catch (err) {
+      const e = err as { retriable?: boolean; type?: string };
+      if (i >= attempts || !(e.retriable || e.type === 'NOT_COORDINATOR' || e.type === 'COORDINATOR_LOAD_IN_PROGRESS' || e.type === 'COORDINATOR_NOT_AVAILABLE')) throw err;
+      await new Promise((r) => setTimeout(r, Math.min(2000, 100 * i)));
+    }
+  }
 }
 
 function microsToDate(micros: bigint): string {

@@ -19,7 +19,7 @@ export async function createTopic(brokers: string[], topic: string, partitions: 
 }
 
 export async function produce(brokers: string[], topic: string, messages: Array<Message & { partition: number }>): Promise<void> {
-  const producer = new Kafka({ brokers, logLevel: logLevel.NOTHING }).producer({ allowAutoTopicCreation: false });
+  const producer = new Kafka({ brokers, logLevel: logLevel.NOTHING }).producer({ allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   for (let i = 0; i < messages.length; i += 1000) {
     await producer.send({ topic, messages: messages.slice(i, i + 1000), acks: -1 });
