@@ -12,13 +12,18 @@ import { nodeLinkById, notFound } from './common.js';
 export const MAX_LINEAGE_COLUMNS = 250;
 
 export interface ColumnLineage {
-  /** `node\u0000column` keys; column `*` stands for a whole model reached through a row role. */
+  /** `node#column` keys; column `*` stands for a whole model reached through a row role. */
   columns: Map<string, { node: string; column: string; direction: 'focus' | 'up' | 'down' | 'row' }>;
   edges: Array<{ from: string; to: string; kind: string }>;
   truncated: boolean;
 }
 
-export const colKey = (node: string, column: string) => `${node}\u0000${column}`;
+// `#` never occurs in node ids or column names, and is safe inside a CSS attribute selector.
+export const colKey = (node: string, column: string) => `${node}#${column}`;
+const splitKey = (key: string): [string, string] => {
+  const at = key.lastIndexOf('#');
+  return [key.slice(0, at), key.slice(at + 1)];
+};
 
 export async function traceColumn(store: Store, nodeId: string, column: string, max = MAX_LINEAGE_COLUMNS): Promise<ColumnLineage> {
   const result: ColumnLineage = { columns: new Map(), edges: [], truncated: false };
@@ -124,7 +129,7 @@ export async function renderLineage(store: Store, nodeId: string, column: string
         nodeWidth: 230,
         height: Math.max(380, Math.min(700, window.innerHeight - 300)),
         onOpen: (key) => {
-          const [node, c] = key.split('\u0000');
+          const [node, c] = splitKey(key);
           if (node && c && c !== '*') location.hash = lineageHref(node, c);
           else if (node) {
             const target = store.node(node);
