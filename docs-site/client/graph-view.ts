@@ -73,7 +73,8 @@ export function renderGraph(nodes: GraphNode[], edges: GraphEdge[], opts: GraphV
     edgeEls.push(path);
     edgeGroup.append(path);
     if (kind !== 'value') {
-      const label = svg('text', { x: mx, y: (y1 + y2) / 2 - 3, class: 'edge-label', 'text-anchor': 'middle' });
+      // Labelled at the source end, where row-dependency edges fan out, not where they converge.
+      const label = svg('text', { x: x1 + 6, y: y1 - 4, class: 'edge-label', 'text-anchor': 'start' });
       label.textContent = kind;
       edgeGroup.append(label);
     }

@@ -135,7 +135,7 @@ function boot(): void {
           await renderSource(store, parts[1] ?? '', page);
           break;
         case 'lineage':
-          await renderLineage(store, parts[1] ?? '', parts.slice(2).join('/'), page);
+          await renderLineage(store, parts[1] ?? '', parts.slice(2).join('/'), new URLSearchParams(query), page);
           break;
         case 'graph':
           renderGraphPage(store, new URLSearchParams(query), page);

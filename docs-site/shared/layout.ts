@@ -43,6 +43,14 @@ export function layeredLayout(count: number, edges: Array<[from: number, to: num
     }
   }
 
+  // Roots sit just left of their nearest child rather than all in the first column: a filter
+  // column feeding only the last model is drawn next to it, not across the whole picture.
+  for (let i = 0; i < count; i++) {
+    if (parents[i]!.length === 0 && children[i]!.length > 0) {
+      rank[i] = Math.max(0, Math.min(...children[i]!.map((c) => rank[c]!)) - 1);
+    }
+  }
+
   const maxRank = rank.reduce((m, r) => Math.max(m, r), 0);
   const ranks: number[][] = Array.from({ length: maxRank + 1 }, () => []);
   for (let i = 0; i < count; i++) ranks[rank[i]!]!.push(i);

@@ -25,7 +25,14 @@ const splitKey = (key: string): [string, string] => {
   return [key.slice(0, at), key.slice(at + 1)];
 };
 
-export async function traceColumn(store: Store, nodeId: string, column: string, max = MAX_LINEAGE_COLUMNS): Promise<ColumnLineage> {
+export interface TraceOptions {
+  /** Row dependencies of every model on the path (default: only the picked column's model). */
+  allRowDependencies?: boolean;
+  max?: number;
+}
+
+export async function traceColumn(store: Store, nodeId: string, column: string, opts: TraceOptions = {}): Promise<ColumnLineage> {
+  const max = opts.max ?? MAX_LINEAGE_COLUMNS;
   const result: ColumnLineage = { columns: new Map(), edges: [], truncated: false };
   const edgeSeen = new Set<string>();
   const addEdge = (from: string, to: string, kind: string) => {
@@ -57,7 +64,8 @@ export async function traceColumn(store: Store, nodeId: string, column: string, 
         addEdge(colKey(un, uc), colKey(n, c), 'value');
       }
       // Row dependencies of the model shape this column's rows: shown, not followed further.
-      for (const [rn, rc, role] of d?.rowDependencies ?? []) {
+      const showRows = opts.allRowDependencies || (n === nodeId && c === column);
+      for (const [rn, rc, role] of showRows ? (d?.rowDependencies ?? []) : []) {
         add(rn, rc, 'row');
         if (result.columns.has(colKey(rn, rc))) addEdge(colKey(rn, rc), colKey(n, c), role);
       }
@@ -81,7 +89,7 @@ export async function traceColumn(store: Store, nodeId: string, column: string, 
   return result;
 }
 
-export async function renderLineage(store: Store, nodeId: string, column: string, root: HTMLElement): Promise<void> {
+export async function renderLineage(store: Store, nodeId: string, column: string, query: URLSearchParams, root: HTMLElement): Promise<void> {
   const n = store.node(nodeId);
   const d = n ? await store.detail(nodeId) : undefined;
   const col = d?.columns.find((c) => c.name === column);
@@ -90,7 +98,10 @@ export async function renderLineage(store: Store, nodeId: string, column: string
   const picker = h('select', { id: 'lineage-column', 'aria-label': 'column' }, d.columns.map((c) => h('option', { value: c.name, selected: c.name === column }, c.name)));
   picker.addEventListener('change', () => (location.hash = lineageHref(nodeId, picker.value)));
 
-  const lineage = await traceColumn(store, nodeId, column);
+  const allRows = query.get('rows') === 'all';
+  const rowsToggle = h('input', { type: 'checkbox', id: 'lineage-all-rows', checked: allRows });
+  rowsToggle.addEventListener('change', () => (location.hash = lineageHref(nodeId, column) + (rowsToggle.checked ? '?rows=all' : '')));
+  const lineage = await traceColumn(store, nodeId, column, { allRowDependencies: allRows });
   const nodes: GraphNode[] = [...lineage.columns.entries()].map(([key, c]) => {
     const owner = store.node(c.node);
     const cls = store.detailNow(c.node)?.columns.find((x) => x.name === c.column)?.classification ?? [];
@@ -118,7 +129,8 @@ export async function renderLineage(store: Store, nodeId: string, column: string
         h('span', { class: 'legend-value' }, '── value'),
         ' flows into the column · ',
         h('span', { class: 'legend-row' }, '- - filter / join / group'),
-        ' decides which rows exist · double-click a column to follow its lineage',
+        ' decides which rows exist · double-click a column to follow its lineage · ',
+        h('label', {}, rowsToggle, ' row dependencies of every model on the path'),
       ),
     ),
     h(
@@ -150,13 +162,15 @@ export async function renderLineage(store: Store, nodeId: string, column: string
       ),
       section(
         'Feeds',
-        h(
-          'ul',
-          { class: 'node-list lineage-readers' },
-          [...lineage.columns.values()]
-            .filter((c) => c.direction === 'down')
-            .map((c) => h('li', {}, c.column === '*' ? h('span', {}, nodeLinkById(store, c.node), h('span', { class: 'muted small' }, ' (rows: filter/join)')) : nodeLinkById(store, c.node, c.column))),
-        ),
+        (() => {
+          const readers = [...lineage.columns.values()].filter((c) => c.direction === 'down');
+          if (readers.length === 0) return h('p', { class: 'muted' }, 'Nothing downstream reads this column.');
+          return h(
+            'ul',
+            { class: 'node-list lineage-readers' },
+            readers.map((c) => h('li', {}, c.column === '*' ? h('span', {}, nodeLinkById(store, c.node), h('span', { class: 'muted small' }, ' (rows: filter/join)')) : nodeLinkById(store, c.node, c.column))),
+          );
+        })(),
       ),
     ),
   );

@@ -10,7 +10,7 @@ function isEnvRef(v: unknown): v is { env: string } {
 
 /** Settings as nested key/value rows; `{env: NAME}` shows the variable's name, never a value. */
 export function settingsView(value: unknown): Node {
-  if (isEnvRef(value)) return h('span', { class: 'secret', title: 'read from this environment variable at run time; the value is never in the docs' }, '🔒 $', value.env);
+  if (isEnvRef(value)) return h('span', { class: 'secret', title: 'read from this environment variable at run time; the value is never in the docs' }, h('span', { class: 'secret-tag' }, 'env'), ' $', value.env);
   if (Array.isArray(value)) return h('span', {}, value.map((v, i) => h('span', {}, i ? ', ' : '', settingsView(v))));
   if (value && typeof value === 'object') {
     const entries = Object.entries(value);
