@@ -71,7 +71,9 @@ let hookRegistered = false;
  * CommonJS, which tsx uses for .ts files in packages without "type": "module".
  */
 function ensureApiResolution(): void {
-  if (hookRegistered || process.env.VITEST) return;
+  // Inside vitest, vite resolves `lakehouse-etl` through its alias (checked per process: child
+  // processes inherit the VITEST variable but not vite).
+  if (hookRegistered || '__vitest_worker__' in globalThis) return;
   hookRegistered = true;
   register('./load/resolve-hook.mjs', import.meta.url);
   const apiPath = fileURLToPath(new URL('./api/index.ts', import.meta.url));
@@ -210,14 +212,18 @@ export async function compileProject(options: CompileOptions): Promise<CompileRe
     const requests = stage.flatMap((id) => {
       const r = rendered.get(id.slice(6));
       if (!r) return [];
-      return [{ id, full: r.full.text, ...(r.incremental && r.incremental.text !== r.full.text ? { incremental: r.incremental.text } : {}) }];
+      return [{ id, full: r.full.text, ...(r.incremental && r.incremental.text !== r.full.text ? { incremental: r.incremental.text, self: `${r.relation.database}.${r.relation.table}`.toLowerCase() } : {}) }];
     });
     const results = await analyser.analyse(requests);
     const newEntries: SerialCatalogEntry[] = [];
     for (const result of results) {
     const r = rendered.get(result.id.slice(6))!;
+    const reported = new Set<string>();
     for (const p of result.problems) {
       const pos = (p.form === 'incremental' ? r.incremental! : r.full).toTemplate(p.line, p.column);
+      const key = `${p.code}:${pos.line}:${pos.column}:${p.message}`;
+      if (reported.has(key)) continue;
+      reported.add(key);
       diagnostics.push({ code: p.code, severity: p.severity, message: `${p.message} (in model ${r.file.name})`, file: r.file.file, ...pos, frame: codeFrame(r.file.text, pos.line, pos.column), hint: p.hint });
     }
     if (!result.columns || !result.rowDeps) {

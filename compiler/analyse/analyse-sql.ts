@@ -26,6 +26,8 @@ export interface SqlAnalysisRequest {
   full: string;
   /** The is_incremental form, when it differs from the full one. */
   incremental?: string;
+  /** The model's own table (`{{this}}`), which the incremental form may read. */
+  self?: string;
 }
 
 export interface SqlAnalysisResult {
@@ -58,9 +60,24 @@ export function analyseSql(request: SqlAnalysisRequest, catalog: Map<string, Cat
   const analysis = new QueryAnalyser(catalog, request.id).analyse(parsed.statements[0]);
   for (const p of analysis.problems) problems.push({ ...p, form: 'full' });
   if (request.incremental !== undefined) {
+    // The incremental form is checked as thoroughly as the full one: it is what runs every day.
+    // Problems shared with the full form are dropped by the caller once mapped to the template.
     const inc = parseSpark(request.incremental);
     if (!inc.ok) {
       problems.push({ form: 'incremental', code: 'ETL164', severity: 'error', message: `SQL syntax error in the incremental form: ${inc.message}`, hint: 'Check the {{#is_incremental}} block.', line: inc.line, column: inc.column });
+    } else if (inc.statements.length === 1) {
+      // `{{this}}` has the columns the full form produces.
+      const self = request.self;
+      const previous = self ? catalog.get(self) : undefined;
+      if (self) catalog.set(self, { node: request.id, columns: analysis.columns.map((c) => ({ ...c, refs: new Set([`${request.id}\u0000${c.name}`]) })) });
+      try {
+        for (const p of new QueryAnalyser(catalog, request.id).analyse(inc.statements[0]).problems) problems.push({ ...p, form: 'incremental' });
+      } finally {
+        if (self) {
+          if (previous) catalog.set(self, previous);
+          else catalog.delete(self);
+        }
+      }
     }
   }
   if (problems.some((p) => p.severity === 'error')) return { id: request.id, problems };

@@ -6,7 +6,7 @@
 import type { Classification, SqlType } from '../api/columns.js';
 import type { LineageRole } from '../manifest/types.js';
 import { AGGREGATES, functionReturnType, NEVER_NULL } from './functions.js';
-import { commonType, isComplex, isKnown, isNumeric, parseTypeName, T, widenNumeric } from './sql-types.js';
+import { asDecimal, commonType, isComplex, isKnown, isNumeric, parseTypeName, T, widenNumeric } from './sql-types.js';
 import { didYouMean } from '../resolve/environment.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -57,6 +57,8 @@ interface Scope {
   parent?: Scope;
   /** Aliases defined earlier in the same SELECT list (Spark's lateral column aliases). */
   laterals?: Map<string, AnalysedColumn>;
+  /** Keys of `JOIN ... USING (k)`: one column in Spark, not ambiguous unqualified. */
+  usingKeys?: Set<string>;
 }
 
 interface Value {
@@ -146,6 +148,8 @@ function literal(v: Node): Value {
 export class QueryAnalyser {
   private readonly problems: Problem[] = [];
   private readonly rowDeps = new Map<string, Set<Exclude<LineageRole, 'value'>>>();
+  /** The SELECTs whose columns are the model's columns (not those of CTEs or subqueries). */
+  private readonly outputSelects = new WeakSet<object>();
 
   constructor(
     private readonly catalog: Map<string, CatalogEntry>,
@@ -158,6 +162,14 @@ export class QueryAnalyser {
     if (!query) {
       this.report('ETL165', 'error', 'A model must be a single SELECT query', spanOf(statement), 'Write the SELECT only: the compiler adds the DDL/DML.');
     } else {
+      const markOutput = (body: Node): void => {
+        if (body?.Select) this.outputSelects.add(body.Select);
+        else if (body?.SetOperation) {
+          markOutput(body.SetOperation.left);
+          markOutput(body.SetOperation.right);
+        } else if (body?.Query) markOutput(body.Query.body);
+      };
+      markOutput(query.body);
       columns = this.query(query, { rels: [], ctes: new Map() });
     }
     return { columns, rowDeps: this.rowDeps, problems: this.problems };
@@ -277,6 +289,7 @@ export class QueryAnalyser {
         } else if (constraint && typeof constraint === 'object' && constraint.Using) {
           for (const u of constraint.Using) {
             const name = objectName(Array.isArray(u) ? u : [u]).join('.');
+            (scope.usingKeys ??= new Set()).add(lc(name));
             for (const r of [leftRels[leftRels.length - 1], rel]) {
               const c = r?.columns.find((x) => lc(x.name) === lc(name));
               if (c) this.addRowDeps(c.refs, 'join');
@@ -340,14 +353,20 @@ export class QueryAnalyser {
         else if (e.CompoundIdentifier) name = identName(e.CompoundIdentifier[e.CompoundIdentifier.length - 1]);
         else {
           name = `_c${out.length}`;
-          this.report('ETL169', 'warning', `Expression in the SELECT list has no alias`, spanOf(e), 'Add `AS name`: Spark would name it after the expression text, which makes a poor column name.');
+          if (this.outputSelects.has(sel)) this.report('ETL169', 'warning', `Expression in the SELECT list has no alias`, spanOf(e), 'Add `AS name`: Spark would name it after the expression text, which makes a poor column name.');
         }
         push({ name, type: v.type.kind === 'null' ? T.unknown : v.type, nullable: v.nullable, refs: v.refs, classes: v.classes }, spanOf(e));
       } else if (item.Wildcard !== undefined) {
         const except = this.exceptList(item.Wildcard);
         const rels = scope.rels;
         if (rels.length === 0) this.report('ETL161', 'error', 'SELECT * without a FROM clause', undefined);
-        for (const r of rels) for (const c of r.columns) if (!except.has(lc(c.name))) push(c, undefined);
+        // As in Spark, USING keys come first and once, then every other column in FROM order.
+        const keys = scope.usingKeys ?? new Set<string>();
+        for (const key of keys) {
+          const owners = rels.flatMap((r) => r.columns.filter((c) => lc(c.name) === key));
+          if (owners.length && !except.has(key)) push({ ...owners[0]!, refs: union(...owners.map((c) => c.refs)) }, undefined);
+        }
+        for (const r of rels) for (const c of r.columns) if (!except.has(lc(c.name)) && !keys.has(lc(c.name))) push(c, undefined);
         this.checkExcept(except, rels.flatMap((r) => r.columns), item.Wildcard);
       } else if (item.QualifiedWildcard !== undefined) {
         const [target, opts] = item.QualifiedWildcard;
@@ -455,7 +474,10 @@ export class QueryAnalyser {
       }
       if (matches.length === 1) return found(matches[0]!, parts.slice(1));
       if (matches.length > 1) {
-        // The same upstream column twice (USING joins, self-joins on the key) is not ambiguous in value.
+        if (s.usingKeys?.has(lc(parts[0]!))) {
+          const merged = { ...matches[0]!, refs: union(...matches.map((m) => m.refs)), classes: union(...matches.map((m) => m.classes)) };
+          return found(merged, parts.slice(1));
+        }
         if (!silent) {
           this.report('ETL162', 'error', `Column '${parts[0]}' is ambiguous: it is in ${owners.map((o) => `'${o}'`).join(' and ')}`, pos, `Qualify it, e.g. ${owners[0]}.${parts[0]}.`);
         }
@@ -715,8 +737,15 @@ export class QueryAnalyser {
         if (!isKnown(a.type) || !isKnown(b.type)) return { ...base, type: isNumeric(a.type) && b.type.kind === 'null' ? a.type : T.unknown };
         if (a.type.kind === 'string' || b.type.kind === 'string') return { ...base, type: T.double };
         const t = widenNumeric(a.type, b.type);
-        if (op === 'Multiply' && t.kind === 'decimal' && a.type.kind === 'decimal' && b.type.kind === 'decimal') {
-          return { ...base, type: T.decimal(a.type.precision + b.type.precision + 1, a.type.scale + b.type.scale) };
+        if (t.kind === 'decimal') {
+          // Spark's decimal arithmetic (DecimalPrecision): integers count as decimal(10,0)/(20,0).
+          const x = asDecimal(a.type);
+          const y = asDecimal(b.type);
+          if (op === 'Multiply') return { ...base, type: boundedDecimal(x.precision + y.precision + 1, x.scale + y.scale) };
+          if (op === 'Plus' || op === 'Minus') {
+            const scale = Math.max(x.scale, y.scale);
+            return { ...base, type: boundedDecimal(Math.max(x.precision - x.scale, y.precision - y.scale) + scale + 1, scale) };
+          }
         }
         return { ...base, type: t };
       }
@@ -729,9 +758,8 @@ export class QueryAnalyser {
       case 'Spaceship': {
         if (isKnown(a.type) && isKnown(b.type) && isComplex(a.type) !== isComplex(b.type)) {
           this.report('ETL170', 'error', `Cannot compare ${fmt(a.type)} with ${fmt(b.type)}`, spanOf(v.left) ?? spanOf(v.right), 'Compare values of the same kind.');
-        } else if (isKnown(a.type) && isKnown(b.type) && ((a.type.kind === 'boolean') !== (b.type.kind === 'boolean')) && a.type.kind !== 'string' && b.type.kind !== 'string') {
-          this.report('ETL170', 'error', `Cannot compare ${fmt(a.type)} with ${fmt(b.type)}`, spanOf(v.left) ?? spanOf(v.right), 'Compare a boolean with TRUE/FALSE, or cast.');
         }
+        // boolean = 1 is legal in Spark's default (non-ANSI) mode, so it is not reported.
         return { ...base, type: T.boolean, nullable: op === 'Spaceship' ? false : base.nullable, classes: new Set() };
       }
       case 'And':
@@ -745,6 +773,14 @@ export class QueryAnalyser {
         return { ...base, type: T.unknown };
     }
   }
+}
+
+/** Spark's bound on decimal results: at most 38 digits, keeping at least 6 of scale when cut. */
+function boundedDecimal(precision: number, scale: number): SqlType {
+  if (precision <= 38) return T.decimal(precision, scale);
+  const intDigits = precision - scale;
+  const keptScale = Math.max(38 - intDigits, Math.min(scale, 6));
+  return T.decimal(38, keptScale);
 }
 
 export function fmt(t: SqlType): string {

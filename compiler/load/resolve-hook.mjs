@@ -3,6 +3,9 @@
 const api = new URL('../api/index.ts', import.meta.url).href;
 
 export async function resolve(specifier, context, next) {
-  if (specifier === 'lakehouse-etl') return next(api, context);
-  return next(specifier, context);
+  const resolved = await next(specifier === 'lakehouse-etl' ? api : specifier, context);
+  // Project files (sources, models, macros) are ES modules even where no package.json says so;
+  // as CommonJS they could not import the ESM tool.
+  if (/\.m?ts$/.test(resolved.url) && !resolved.url.includes('/node_modules/')) return { ...resolved, format: 'module' };
+  return resolved;
 }

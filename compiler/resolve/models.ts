@@ -276,6 +276,9 @@ export function renderModel(model: PreparedModel, scope: RenderScope, diagnostic
       if (!(err instanceof TemplateRenderError)) throw err;
       state.problems.push({ code: 'ETL130', message: err.message, hint: 'macros/ defines partials (.hbs) and helpers (.ts); built-ins are ref, source, var, config, is_incremental, quote_list, if, unless, each, with.', line: err.line, column: err.column });
     }
+    // A trailing `;` is harmless in a query but not inside MERGE ... USING (...) or a CTE.
+    const trimmed = text.text.replace(/;\s*$/, '');
+    if (trimmed !== text.text) text = { ...text, text: trimmed };
     return { state, text };
   };
   const full = render(false);

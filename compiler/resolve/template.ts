@@ -289,7 +289,11 @@ class Interpreter {
     node: Node,
     block?: hbs.AST.BlockStatement,
   ): unknown {
-    const path = pathExpr as hbs.AST.PathExpression;
+    // `{{"x"}}` or `{{1}}`: Handlebars reads a literal in path position as a lookup of that name.
+    const path =
+      pathExpr.type === 'PathExpression'
+        ? (pathExpr as hbs.AST.PathExpression)
+        : ({ type: 'PathExpression', data: false, depth: 0, parts: [String((pathExpr as unknown as { value: unknown }).value)], original: String((pathExpr as unknown as { value: unknown }).value) } as unknown as hbs.AST.PathExpression);
     const name = path.type === 'PathExpression' && path.parts.length === 1 && !path.data && path.depth === 0 ? path.parts[0]! : undefined;
     const args = params.map((p) => this.eval(p, context, parents));
     const hash = this.hash(hashNode, context, parents);
