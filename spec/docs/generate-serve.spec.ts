@@ -1,6 +1,6 @@
 // `etl docs generate` / `etl docs serve`: files written, user errors reported plainly, the site
 // replaced whole, and the static server confined to the site folder.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { join } from 'node:path';
@@ -155,6 +155,30 @@ describe('docs serve', () => {
       await expect(startDocsServer({ dir: result.outDir, port: first.port })).rejects.toThrow(new RegExp(`port ${first.port} .* in use`));
     } finally {
       await first.close();
+    }
+  });
+
+  it('from the CLI: serves until stopped, then exits cleanly', async () => {
+    const { projectDir } = await fixtureSite();
+    dirs.push(projectDir);
+    const child = spawn('node', [ETL, 'docs', 'serve', '--project', projectDir, '--port', '0', '--no-open'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      const url = await new Promise<string>((ok, fail) => {
+        let out = '';
+        child.stdout.on('data', (c: Buffer) => {
+          out += c.toString();
+          const m = /at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
+          if (m) ok(m[1]!);
+        });
+        child.on('exit', (code) => fail(new Error(`docs serve exited early (${code}): ${out}`)));
+      });
+      const res = await get('/', url);
+      expect(res.status).toBe(200);
+      expect(res.body).toContain('data/index.js');
+    } finally {
+      const exited = new Promise<number | null>((ok) => child.once('exit', (code) => ok(code)));
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
     }
   });
 });
