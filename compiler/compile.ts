@@ -175,9 +175,11 @@ export async function compileProject(options: CompileOptions): Promise<CompileRe
       column: refTo?.column ?? 1,
       frame: codeFrame(first.file.text, refTo?.line ?? 1, refTo?.column ?? 1),
       hint: 'Models cannot depend on themselves, even through others: break one of the refs in the chain.',
-      related: cycle.slice(1, -1).map((id) => {
+      related: cycle.slice(1, -1).map((id, i) => {
         const m = rendered.get(id.slice(6))!;
-        return { file: m.file.file, line: 1, column: 1, message: `${m.file.name} is part of the cycle` };
+        const next = cycle[i + 2]!;
+        const ref = m.refs.find((x) => `model.${x.name}` === next);
+        return { file: m.file.file, line: ref?.line ?? 1, column: ref?.column ?? 1, message: `${m.file.name} refs ${next.slice(6)} here` };
       }),
     });
   }
@@ -430,6 +432,20 @@ function checkConfigColumns(r: RenderedModel, cfg: ManifestModel['config'], colu
           hint: `Columns: ${columns.map((c) => c.name).join(', ')}.`,
         });
       }
+    }
+  }
+  for (const col of cfg.zorder_by ?? []) {
+    if (cfg.partition_by?.some((p) => p.toLowerCase() === col.toLowerCase())) {
+      const pos = findPosition(r.file.text, 'zorder_by');
+      diagnostics.push({
+        code: 'ETL157',
+        severity: 'error',
+        message: `zorder_by column '${col}' of model ${r.file.name} is also a partition column`,
+        file: r.file.file,
+        ...pos,
+        frame: codeFrame(r.file.text, pos.line, pos.column),
+        hint: 'Delta cannot Z-order by a partition column (each file holds one value already): drop it from zorder_by.',
+      });
     }
   }
   if (r.config.materialized === 'incremental') {

@@ -77,8 +77,16 @@ function syntaxError(err: Error, source: string): TemplateSyntaxError {
     column = (start >= 0 ? start : 0) + caret - (truncated ? 3 : 0) + 1;
     if (column > sourceLine.length + 1 || column < 1) column = Math.max(1, sourceLine.length);
   }
-  const expected = lines.slice(3).join(' ').replace(/\s+/g, ' ').trim();
-  const message = `Template syntax error${expected ? `: ${expected.replace(/^Expecting /, 'expected ')}` : ''}`;
+  // Handlebars lists the grammar's token names ('CLOSE', 'OPEN_SEXPR', ...); the useful part is
+  // what it found, and where.
+  const got = /got '([A-Z_]+)'/.exec(lines.slice(3).join(' '))?.[1];
+  const found: Record<string, string> = { INVALID: 'an unexpected character', EOF: 'the end of the file', CLOSE: '}}', OPEN: '{{', OPEN_ENDBLOCK: '{{/', OPEN_BLOCK: '{{#' };
+  const sourceLine = source.split('\n')[line - 1] ?? '';
+  const near = sourceLine.slice(Math.max(0, column - 12), column + 12).trim();
+  const unclosedBlock = got === 'EOF' && /OPEN_ENDBLOCK/.test(lines.slice(3).join(' '));
+  const message = unclosedBlock
+    ? 'Template syntax error: a {{#block}} is never closed (reached the end of the file)'
+    : `Template syntax error: found ${got ? (found[got] ?? got.toLowerCase().replace(/_/g, ' ')) : 'something unexpected'}${near ? ` near \`${near}\`` : ''}`;
   return new TemplateSyntaxError(message, line, column);
 }
 

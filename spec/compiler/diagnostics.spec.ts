@@ -133,8 +133,8 @@ describe('diagnostics', () => {
         column: 24,
         hint: 'Models cannot depend on themselves, even through others: break one of the refs in the chain.',
         related: [
-          { file: 'models/silver/model_c.sql', line: 1, column: 1, message: 'model_c is part of the cycle' },
-          { file: 'models/silver/model_b.sql', line: 1, column: 1, message: 'model_b is part of the cycle' },
+          { file: 'models/silver/model_c.sql', line: 3, column: 6, message: 'model_c refs model_b here' },
+          { file: 'models/silver/model_b.sql', line: 1, column: 22, message: 'model_b refs model_a here' },
         ],
       },
       {
@@ -201,8 +201,7 @@ describe('diagnostics', () => {
       {
         code: 'ETL130',
         severity: 'error',
-        message:
-          "Template syntax error: expected 'CLOSE_RAW_BLOCK', 'CLOSE', 'CLOSE_UNESCAPED', 'OPEN_SEXPR', 'CLOSE_SEXPR', 'ID', 'OPEN_BLOCK_PARAMS', 'STRING', 'NUMBER', 'BOOLEAN', 'UNDEFINED', 'NULL', 'DATA', got 'INVALID'",
+        message: 'Template syntax error: found an unexpected character near `"customers"}`',
         file: 'models/silver/stg_customers.sql',
         line: 2,
         column: 33,
@@ -211,7 +210,7 @@ describe('diagnostics', () => {
       {
         code: 'ETL130',
         severity: 'error',
-        message: "Template syntax error: expected 'OPEN_INVERSE_CHAIN', 'INVERSE', 'OPEN_ENDBLOCK', got 'EOF'",
+        message: 'Template syntax error: a {{#block}} is never closed (reached the end of the file)',
         file: 'models/silver/stg_orders.sql',
         line: 5,
         column: 1,
