@@ -55,15 +55,24 @@ export function renderGraph(nodes: GraphNode[], edges: GraphEdge[], opts: GraphV
 
   const edgeEls: SVGPathElement[] = [];
   const edgeGroup = svg('g', { class: 'edges' });
-  for (const [a, b, e] of idxEdges) {
+  idxEdges.forEach(([a, b, e], k) => {
     const x1 = layout.x[a]! + W;
     const y1 = layout.y[a]! + H / 2;
     const x2 = layout.x[b]!;
     const y2 = layout.y[b]! + H / 2;
-    const mx = (x1 + x2) / 2;
+    // A rank-skipping edge runs straight through its virtual slots and curves between columns.
+    let d = `M${x1},${y1}`;
+    let [cx, cy] = [x1, y1];
+    for (const [vx, vy] of layout.routes[k] ?? []) {
+      const m = (cx + vx) / 2;
+      d += ` C${m},${cy} ${m},${vy} ${vx},${vy} L${vx + W},${vy}`;
+      [cx, cy] = [vx + W, vy];
+    }
+    const mx = (cx + x2) / 2;
+    d += ` C${mx},${cy} ${mx},${y2} ${x2},${y2}`;
     const kind = e.kind ?? 'value';
     const path = svg('path', {
-      d: `M${x1},${y1} C${mx},${y1} ${mx},${y2} ${x2},${y2}`,
+      d,
       class: `edge edge-${kind === 'value' ? 'value' : 'row'}`,
       'data-from': e.from,
       'data-to': e.to,
@@ -78,7 +87,7 @@ export function renderGraph(nodes: GraphNode[], edges: GraphEdge[], opts: GraphV
       label.textContent = kind;
       edgeGroup.append(label);
     }
-  }
+  });
   const defs = svg('defs');
   const marker = svg('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 10, refY: 5, markerWidth: 6, markerHeight: 6, orient: 'auto-start-reverse' });
   marker.append(svg('path', { d: 'M 0 0 L 10 5 L 0 10 z', class: 'arrow' }));

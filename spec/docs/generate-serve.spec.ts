@@ -115,11 +115,10 @@ describe('docs serve', () => {
     await server?.close();
   });
 
-  const get = (url: string) =>
+  const get = (path: string, base = server!.url) =>
     new Promise<{ status: number; type: string; body: string }>((ok, fail) => {
-      // Raw path: `new URL` would normalise `..` away before it reached the server.
-      const u = new URL(server!.url);
-      const path = url;
+      // A raw path: `new URL` would normalise `..` away before it reached the server.
+      const u = new URL(base);
       const req = request({ host: u.hostname, port: u.port, path, method: 'GET' }, (res) => {
         let body = '';
         res.on('data', (c) => (body += c));

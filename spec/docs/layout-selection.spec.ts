@@ -36,6 +36,12 @@ describe('layered layout', () => {
           expect(spots.has(spot)).toBe(false);
           spots.add(spot);
         }
+        // A rank-skipping edge gets one slot per rank it skips, each clear of every node.
+        edges.forEach(([a, b], k) => {
+          const route = l.routes[k]!;
+          expect(route).toHaveLength(l.rank[b]! - l.rank[a]! - 1);
+          for (const [x, y] of route) expect(spots.has(`${x},${y - opts.nodeHeight / 2}`)).toBe(false);
+        });
       }),
       { numRuns: 200 },
     );
