@@ -8,6 +8,7 @@ export const projectFlags = {
   project: Flags.string({ description: 'Project directory (holds project.yaml)', default: '.', helpGroup: 'PROJECT' }),
   target: Flags.string({ char: 't', description: 'Target from project.yaml (default: default_target)', helpGroup: 'PROJECT' }),
   vars: Flags.string({ description: 'Override vars, as JSON or YAML: --vars \'{"max_order_date": "2031-01-01"}\'', helpGroup: 'PROJECT' }),
+  'no-cache': Flags.boolean({ description: 'Analyse every model afresh instead of reusing .etl/cache', helpGroup: 'PROJECT' }),
 };
 
 export const selectionFlags = {
@@ -51,10 +52,10 @@ export abstract class EtlCommand extends Command {
   }
 
   /** Compiles and prints diagnostics (to stderr, so --json stdout stays clean). */
-  protected async compileAndReport(flags: { project: string; target?: string; vars?: string }, quiet = false): Promise<CompileResult & { projectDir: string }> {
+  protected async compileAndReport(flags: { project: string; target?: string; vars?: string; 'no-cache'?: boolean }, quiet = false): Promise<CompileResult & { projectDir: string }> {
     const projectDir = path.resolve(flags.project);
     const vars = await this.parseVars(flags.vars);
-    const result = await compileProject({ projectDir, ...(flags.target ? { target: flags.target } : {}), ...(vars ? { vars } : {}) });
+    const result = await compileProject({ projectDir, ...(flags.target ? { target: flags.target } : {}), ...(vars ? { vars } : {}), ...(flags['no-cache'] ? { cache: false } : {}) });
     const color = process.stderr.isTTY === true;
     const shown = quiet ? result.diagnostics.filter((d) => d.severity === 'error') : result.diagnostics;
     for (const d of sortDiagnostics(shown)) process.stderr.write(`${formatDiagnostic(d, color)}\n\n`);

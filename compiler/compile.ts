@@ -11,9 +11,10 @@ import path from 'node:path';
 import type { Classification, SqlType } from './api/columns.js';
 import { formatType } from './api/columns.js';
 import { refKey, type AnalysedColumn } from './analyse/analyser.js';
-import { fromSerialColumn, toSerialColumn, type SerialCatalogEntry } from './analyse/analyse-sql.js';
+import { fromSerialColumn, toSerialColumn, type SerialCatalogEntry, type SqlAnalysisResult } from './analyse/analyse-sql.js';
 import { initParser, parseSpark } from './analyse/parse.js';
 import { localAnalyser, workerAnalyser } from './analyse/pool.js';
+import { AnalysisCache } from './analyse/cache.js';
 import { parseTypeName } from './analyse/sql-types.js';
 import type { Diagnostic } from './diagnostics/diagnostic.js';
 import { codeFrame } from './diagnostics/frame.js';
@@ -206,8 +207,15 @@ export async function compileProject(options: CompileOptions): Promise<CompileRe
   const models = new Map<string, ManifestModel>();
   const compiledSelect = new Map<string, string>();
   // Threads pay for their start-up (about 0.3 s) only on large projects.
+  const cache = options.cache === false || process.env.ETL_NO_CACHE ? AnalysisCache.disabled() : await AnalysisCache.load(projectDir);
+  const expectedMisses = [...rendered.values()].filter((r) => !cache.probablyHit(r.id)).length;
   const threads = Math.min(4, availableParallelism());
-  const analyser = rendered.size >= PARALLEL_THRESHOLD && threads > 1 && process.env.ETL_THREADS !== '1' ? await workerAnalyser(threads) : localAnalyser();
+  const analyser = expectedMisses >= PARALLEL_THRESHOLD && threads > 1 && process.env.ETL_THREADS !== '1' ? await workerAnalyser(threads) : localAnalyser();
+  // Signature of each analysed node's columns, for the cache keys of what reads it.
+  const signatures = new Map<string, string>();
+  const sign = (e: SerialCatalogEntry) => signatures.set(e.node, sha(JSON.stringify([e.columns, e.opaque ?? false])));
+  sourceEntries.forEach(sign);
+  let cacheHits = 0;
   try {
   analyser.addToCatalog(sourceEntries);
   for (const stage of stages(graph)) {
@@ -216,7 +224,21 @@ export async function compileProject(options: CompileOptions): Promise<CompileRe
       if (!r) return [];
       return [{ id, full: r.full.text, ...(r.incremental && r.incremental.text !== r.full.text ? { incremental: r.incremental.text, self: `${r.relation.database}.${r.relation.table}`.toLowerCase() } : {}) }];
     });
-    const results = await analyser.analyse(requests);
+    const keys = new Map<string, string>();
+    const cached = new Map<string, SqlAnalysisResult>();
+    for (const request of requests) {
+      const r = rendered.get(request.id.slice(6))!;
+      const upstream = [...r.refs.map((x) => `model.${x.name}`), ...r.sources.map((x) => `source.${x.source}.${x.table}`)].sort().map((id) => `${id}=${signatures.get(id) ?? '?'}`);
+      const key = cache.key(request, upstream);
+      keys.set(request.id, key);
+      const hit = cache.get(request.id, key);
+      if (hit) cached.set(request.id, hit);
+    }
+    cacheHits += cached.size;
+    const fresh = await analyser.analyse(requests.filter((q) => !cached.has(q.id)));
+    for (const result of fresh) cache.set(result.id, keys.get(result.id)!, result);
+    const freshById = new Map(fresh.map((x) => [x.id, x]));
+    const results = requests.map((q) => cached.get(q.id) ?? freshById.get(q.id)!);
     const newEntries: SerialCatalogEntry[] = [];
     for (const result of results) {
     const r = rendered.get(result.id.slice(6))!;
@@ -323,11 +345,14 @@ export async function compileProject(options: CompileOptions): Promise<CompileRe
     });
     models.set(r.id, model);
     }
+    newEntries.forEach(sign);
     analyser.addToCatalog(newEntries);
   }
   } finally {
     await analyser.close();
   }
+  await cache.save(new Set([...rendered.values()].map((r) => r.id)));
+
 
   // Source columns each model column derives from, through every model in between.
   for (const id of order) {
@@ -388,7 +413,7 @@ export async function compileProject(options: CompileOptions): Promise<CompileRe
     testsByModel: sortedRecord(Object.entries(testsByModel)),
   };
   mark('tests+plan');
-  return { manifest, plan, diagnostics, ok: !diagnostics.some((d) => d.severity === 'error'), timings };
+  return { manifest, plan, diagnostics, ok: !diagnostics.some((d) => d.severity === 'error'), timings, cacheHits };
 }
 
 function baseColumn(node: string, name: string, type: SqlType, nullable: boolean, classes: Classification[]): AnalysedColumn {

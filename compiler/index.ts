@@ -19,6 +19,8 @@ export interface CompileOptions {
   target?: string;
   /** `--vars` overrides. */
   vars?: Record<string, unknown>;
+  /** Reuse analysis of unchanged models from .etl/cache (default true). */
+  cache?: boolean;
 }
 
 export interface CompileResult {
@@ -28,4 +30,6 @@ export interface CompileResult {
   ok: boolean;
   /** Milliseconds per phase (load, render, graph, analyse, ...), for benchmarks and --timings. */
   timings?: Record<string, number>;
+  /** Models whose analysis was reused from .etl/cache. */
+  cacheHits?: number;
 }
