@@ -18,6 +18,7 @@ import {
   type TestCounts,
   type TestDetail,
   type TestRow,
+  type UnitTestDetail,
 } from '../shared/site-data.js';
 import { redactSecrets } from './redact.js';
 import type { RunResults } from './run-results.js';
@@ -117,6 +118,23 @@ export function buildSiteData(manifest: Manifest, opts: BuildOptions = {}): Site
     else testsByNode.set(t.attachedTo.node, [detail]);
   }
 
+  const unitTestsByModel = new Map<string, UnitTestDetail[]>();
+  for (const u of Object.values(manifest.unitTests ?? {})) {
+    const r = run?.byId.get(u.id);
+    const detail: UnitTestDetail = {
+      id: u.id,
+      name: u.name,
+      file: u.file,
+      inputs: u.given.map((g) => [g.input, g.rows.length]),
+      expectRows: u.expect.rows.length,
+      ...(r ? { status: r.status } : {}),
+      ...(r?.message ? { message: r.message } : {}),
+    };
+    const list = unitTestsByModel.get(u.model);
+    if (list) list.push(detail);
+    else unitTestsByModel.set(u.model, [detail]);
+  }
+
   const sourceColumnClasses = new Map<string, string[]>();
   for (const s of sources) for (const c of s.columns) sourceColumnClasses.set(`${s.id}\u0000${c.name}`, c.classification);
 
@@ -172,6 +190,7 @@ export function buildSiteData(manifest: Manifest, opts: BuildOptions = {}): Site
       columns,
       rowDependencies: isModel ? n.rowDependencies.map((d) => [d.node, d.column, d.role]) : [],
       tests,
+      ...(unitTestsByModel.has(n.id) ? { unitTests: unitTestsByModel.get(n.id)! } : {}),
       ...(r ? { run: { status: r.status, ...(r.message ? { message: r.message } : {}), ...(r.executionTime !== undefined ? { executionTime: r.executionTime } : {}) } } : {}),
     };
     if (isModel) {

@@ -100,6 +100,18 @@ export interface TestDetail {
   message?: string;
 }
 
+/** A model's unit test: inputs and expected row counts only (fixture rows stay in the project). */
+export interface UnitTestDetail {
+  id: string;
+  name: string;
+  file: string;
+  /** `[input node id, given rows]`. */
+  inputs: Array<[string, number]>;
+  expectRows: number;
+  status?: RunStatus;
+  message?: string;
+}
+
 export interface NodeDetail {
   id: string;
   description?: string;
@@ -107,6 +119,7 @@ export interface NodeDetail {
   /** Columns that decide which rows a model has (filter, join, group...). */
   rowDependencies: RoleRefData[];
   tests: TestDetail[];
+  unitTests?: UnitTestDetail[];
   run?: { status: RunStatus; message?: string; executionTime?: number };
   /** Model-only fields. */
   model?: {

@@ -61,6 +61,21 @@ describe('column lineage in the site data', () => {
     expect(productId.consumers).toEqual([['model.fct_orders', '*', 'join']]);
   });
 
+  it("shows a model's unit tests by inputs and row counts, never their fixture rows", () => {
+    const d = detailOf('model.stg_customer_orders');
+    expect(d.unitTests).toEqual([
+      {
+        id: 'unit_test.stg_customer_orders.keeps_latest_version',
+        name: 'keeps_latest_version',
+        file: 'models/silver/stg_customer_orders.yml',
+        inputs: [['source.snowflake.customer_orders', 2]],
+        expectRows: 1,
+        status: 'pass',
+      },
+    ]);
+    expect(JSON.stringify(build())).not.toContain('secret-sample@example.com');
+  });
+
   it('keeps upstream and source columns per model column', () => {
     const key = detailOf('model.fct_orders').columns.find((c) => c.name === 'customer_key')!;
     expect(key.upstream).toEqual([['model.stg_customer_orders', 'customer_id']]);

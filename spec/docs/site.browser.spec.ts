@@ -81,6 +81,7 @@ describe('the fixture project, from file://', () => {
     expect(await page.$$eval('tr[data-column="order_id"] .badge[class*="class-"]', (e) => e.length)).toBe(0);
     // Tests with last-run status.
     expect(await page.$$eval('tr.test-row.status-fail', (e) => e.map((x) => x.textContent))).toEqual([expect.stringContaining('3 duplicate order ids')]);
+    expect(await page.textContent('tr.unit-test-row.status-pass')).toMatch(/keeps_latest_version.*snowflake\.customer_orders 2 rows/);
     // Source and compiled SQL side by side.
     expect(await page.textContent('pre.source-sql')).toContain('{{source "snowflake" "customer_orders"}}');
     expect(await page.textContent('pre.compiled-sql')).toContain('FROM bronze.snowflake_customer_orders');

@@ -127,6 +127,26 @@ export async function renderModel(store: Store, id: string, root: HTMLElement): 
   }
 
   root.append(section(`Tests (${d.tests.length})`, testsTable(d.tests)));
+  if (d.unitTests?.length) {
+    root.append(
+      section(
+        `Unit tests (${d.unitTests.length})`,
+        table(
+          ['unit test', 'given', 'expected rows', 'last run'],
+          d.unitTests.map((u) =>
+            h(
+              'tr',
+              { class: `unit-test-row status-${u.status ?? 'none'}` },
+              h('td', {}, u.name, h('div', { class: 'muted small' }, u.file), u.message ? h('div', { class: 'error-text small' }, u.message) : null),
+              h('td', {}, u.inputs.map(([input, rows]) => h('div', {}, nodeLinkById(store, input), h('span', { class: 'muted small' }, ` ${rows} row${rows === 1 ? '' : 's'}`)))),
+              h('td', {}, String(u.expectRows)),
+              h('td', {}, statusBadge(u.status) ?? h('span', { class: 'muted' }, 'not run')),
+            ),
+          ),
+        ),
+      ),
+    );
+  }
 
   root.append(
     section(
