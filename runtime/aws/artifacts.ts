@@ -1,5 +1,5 @@
 /**
- * The files a build uploads: manifest, plan, the driver script, one step spec per model (what
+ * The files a build uploads: manifest, plan, the driver script, one step spec per step (what
  * the driver executes) and the human-readable SQL from target/. Everything is derived from the
  * compile result, so the build id is a hash of it and keys are deterministic.
  */
@@ -9,7 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Manifest, ManifestModel, ManifestTest, Plan } from '../../compiler/manifest/types.js';
 import { buildLayout, keys, type BuildLayout } from './build-layout.js';
-import type { BuildModel } from './build-models.js';
+import type { BuildNode } from './build-models.js';
 
 export const DRIVER_PATH = join(dirname(fileURLToPath(import.meta.url)), 'driver', 'etl_driver.py');
 export const STEP_SPEC_VERSION = 1;
@@ -21,18 +21,21 @@ export interface Artifact {
   sha256: string;
 }
 
-/** What the driver runs for one model. */
+/** What the driver runs for one model, or for one source's tests. */
 export interface StepSpec {
   specVersion: typeof STEP_SPEC_VERSION;
   buildId: string;
+  kind: BuildNode['kind'];
+  /** Model or source id. */
   model: string;
   name: string;
   layer: string;
-  materialized: ManifestModel['materialized'];
+  materialized: ManifestModel['materialized'] | null;
   relation: string | null;
   location: string | null;
   statements: ManifestModel['statements'];
-  tests: Array<Pick<ManifestTest, 'id' | 'name' | 'severity' | 'warnIf' | 'errorIf' | 'sql'>>;
+  /** `test` is the generic test's name: a failing `freshness` test does not fail its node. */
+  tests: Array<Pick<ManifestTest, 'id' | 'name' | 'severity' | 'warnIf' | 'errorIf' | 'sql'> & { test?: string }>;
 }
 
 export function sha256(text: string): string {
@@ -51,20 +54,20 @@ export function computeBuildId(manifest: Manifest, plan: Plan, driverSource: str
 export interface BuildArtifacts {
   layout: BuildLayout;
   artifacts: Artifact[];
-  /** Model id -> key of its step spec. */
+  /** Node id -> key of its step spec. */
   stepSpecKeys: Map<string, string>;
 }
 
 export function buildArtifacts(args: {
   manifest: Manifest;
   plan: Plan;
-  models: BuildModel[];
+  nodes: BuildNode[];
   bucket: string;
   artifactsPrefix: string;
   projectDir: string;
   driverSource?: string;
 }): BuildArtifacts {
-  const { manifest, plan, models } = args;
+  const { manifest, plan, nodes } = args;
   const driverSource = args.driverSource ?? readDriverSource();
   const layout = buildLayout(args.bucket, args.artifactsPrefix, computeBuildId(manifest, plan, driverSource));
   const files = new Map<string, Artifact>();
@@ -75,25 +78,32 @@ export function buildArtifacts(args: {
   add(keys.driver(layout), driverSource, 'text/x-python');
 
   const stepSpecKeys = new Map<string, string>();
-  for (const { model, testIds } of models) {
+  for (const node of nodes) {
+    const { model, testIds } = node;
     const spec: StepSpec = {
       specVersion: STEP_SPEC_VERSION,
       buildId: layout.buildId,
-      model: model.id,
-      name: model.name,
-      layer: model.layer,
-      materialized: model.materialized,
-      relation: model.relation?.fqn ?? null,
-      location: model.relation?.location ?? null,
-      statements: model.statements,
-      tests: testIds.map((id) => manifest.tests[id]).filter((t): t is ManifestTest => Boolean(t)).map(({ id, name, severity, warnIf, errorIf, sql }) => ({ id, name, severity, warnIf, errorIf, sql })),
+      kind: node.kind,
+      model: node.id,
+      name: node.name,
+      layer: model?.layer ?? 'bronze',
+      materialized: model?.materialized ?? null,
+      relation: node.relation,
+      location: model?.relation?.location ?? null,
+      statements: model?.statements ?? { full: [], post: [] },
+      tests: testIds
+        .map((id) => manifest.tests[id])
+        .filter((t): t is ManifestTest => Boolean(t))
+        .map(({ id, name, severity, warnIf, errorIf, sql, test }) => ({ id, name, severity, warnIf, errorIf, sql, ...(test ? { test } : {}) })),
     };
-    const key = keys.stepSpec(layout, model.id);
+    const key = keys.stepSpec(layout, node.id);
     add(key, `${JSON.stringify(spec, null, 2)}\n`, 'application/json');
-    stepSpecKeys.set(model.id, key);
+    stepSpecKeys.set(node.id, key);
 
-    add(keys.targetFile(layout, targetRelative(model.artifacts.compiled)), readTargetFile(args.projectDir, model.artifacts.compiled) ?? `${model.compiledSql}\n`, 'application/sql');
-    add(keys.targetFile(layout, targetRelative(model.artifacts.run)), readTargetFile(args.projectDir, model.artifacts.run) ?? statementsText(model), 'application/sql');
+    if (model) {
+      add(keys.targetFile(layout, targetRelative(model.artifacts.compiled)), readTargetFile(args.projectDir, model.artifacts.compiled) ?? `${model.compiledSql}\n`, 'application/sql');
+      add(keys.targetFile(layout, targetRelative(model.artifacts.run)), readTargetFile(args.projectDir, model.artifacts.run) ?? statementsText(model), 'application/sql');
+    }
     for (const id of testIds) {
       const test = manifest.tests[id];
       if (test) add(keys.targetFile(layout, targetRelative(test.artifact)), readTargetFile(args.projectDir, test.artifact) ?? `${test.sql}\n`, 'application/sql');

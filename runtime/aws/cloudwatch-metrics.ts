@@ -1,33 +1,34 @@
 /**
- * Run metrics to CloudWatch under the project's namespace: per model records, duration,
- * test failures and data-quality score; per build models by status and elapsed time.
+ * Run metrics to CloudWatch under the project's namespace: per model (and tested source)
+ * records, duration, failure, test failures and data-quality score; per build the nodes by
+ * status and the elapsed time.
  */
 import { PutMetricDataCommand, type MetricDatum } from '@aws-sdk/client-cloudwatch';
 import type { SdkClient } from './clients.js';
 import { awsCall } from './errors.js';
-import type { RunResults } from './run-results.js';
+import type { NodeOutcome } from './run-results.js';
 
 const BATCH = 500; // PutMetricData takes up to 1000 datums; stay well under the 1 MB body limit
 
-export function metricData(run: RunResults, timestamp: Date): MetricDatum[] {
-  const project = { Name: 'Project', Value: run.project };
+export function metricData(project: string, outcomes: NodeOutcome[], summary: Record<string, number>, elapsedMs: number, timestamp: Date): MetricDatum[] {
+  const projectDim = { Name: 'Project', Value: project };
   const data: MetricDatum[] = [];
-  for (const r of run.results) {
-    const dims = [project, { Name: 'Model', Value: r.model }];
-    if (r.records !== null) data.push({ MetricName: 'RecordsProcessed', Dimensions: dims, Unit: 'Count', Value: r.records, Timestamp: timestamp });
-    if (r.durationMs !== null) data.push({ MetricName: 'ModelDuration', Dimensions: dims, Unit: 'Milliseconds', Value: r.durationMs, Timestamp: timestamp });
-    data.push({ MetricName: 'ModelFailed', Dimensions: dims, Unit: 'Count', Value: r.status === 'error' ? 1 : 0, Timestamp: timestamp });
-    if (r.tests.length) {
-      const failed = r.tests.filter((t) => t.status === 'fail' || t.status === 'error').length;
-      data.push({ MetricName: 'TestsFailed', Dimensions: dims, Unit: 'Count', Value: failed, Timestamp: timestamp });
-      data.push({ MetricName: 'TestsWarned', Dimensions: dims, Unit: 'Count', Value: r.tests.filter((t) => t.status === 'warn').length, Timestamp: timestamp });
+  const put = (MetricName: string, Dimensions: MetricDatum['Dimensions'], Unit: MetricDatum['Unit'], Value: number) => data.push({ MetricName, Dimensions, Unit, Value, Timestamp: timestamp });
+  for (const { node, tests } of outcomes) {
+    if (node.status === 'submitted') continue;
+    const dims = [projectDim, { Name: node.kind === 'model' ? 'Model' : 'Source', Value: node.id }];
+    if (node.rows !== undefined) put('RecordsProcessed', dims, 'Count', node.rows);
+    if (node.durationMs) put('ModelDuration', dims, 'Milliseconds', node.durationMs);
+    put('ModelFailed', dims, 'Count', node.status === 'error' ? 1 : 0);
+    const ran = tests.filter((t) => t.status !== 'skipped');
+    if (ran.length) {
+      put('TestsFailed', dims, 'Count', ran.filter((t) => t.status === 'fail' || t.status === 'error').length);
+      put('TestsWarned', dims, 'Count', ran.filter((t) => t.status === 'warn').length);
     }
-    if (r.qualityScore !== null) data.push({ MetricName: 'DataQualityScore', Dimensions: dims, Unit: 'Percent', Value: r.qualityScore, Timestamp: timestamp });
+    if (node.qualityScore !== undefined) put('DataQualityScore', dims, 'Percent', node.qualityScore);
   }
-  for (const [status, count] of Object.entries(run.summary)) {
-    data.push({ MetricName: 'Models', Dimensions: [project, { Name: 'Status', Value: status }], Unit: 'Count', Value: count, Timestamp: timestamp });
-  }
-  data.push({ MetricName: 'BuildDuration', Dimensions: [project], Unit: 'Milliseconds', Value: run.elapsedMs, Timestamp: timestamp });
+  for (const [status, count] of Object.entries(summary)) put('Models', [projectDim, { Name: 'Status', Value: status }], 'Count', count);
+  put('BuildDuration', [projectDim], 'Milliseconds', elapsedMs);
   return data;
 }
 

@@ -7,7 +7,7 @@ import type { RunJobFlowCommandInput } from '@aws-sdk/client-emr';
 import type { Manifest, Plan } from '../../compiler/manifest/types.js';
 import { buildArtifacts } from './artifacts.js';
 import { s3Uri } from './build-layout.js';
-import { buildModels } from './build-models.js';
+import { buildNodes } from './build-models.js';
 import { createAwsClients, type AwsClients } from './clients.js';
 import { metricData, putRunMetrics } from './cloudwatch-metrics.js';
 import { checkCluster, createCluster, runJobFlowRequest, terminateCluster } from './emr-cluster.js';
@@ -15,7 +15,7 @@ import { stepRequests } from './emr-steps.js';
 import { AwsTargetError } from './errors.js';
 import { ensureDatabases, glueDatabaseRequests, syncBronzePartitions, upsertTable, type UpsertOutcome } from './glue-catalog.js';
 import { glueTableRequests } from './glue-tables.js';
-import { fetchDriverResult, mergeResult, summarize, writeRunResults, type ModelRunResult, type RunResults } from './run-results.js';
+import { fetchDriverResult, mergeResult, runSucceeded, summarize, writeRunResults, type EmrRunResults, type NodeOutcome } from './run-results.js';
 import { uploadArtifacts } from './s3-upload.js';
 import { assertNoSecrets, secretEnvNames } from './secret-guard.js';
 import { parseEmrSettings } from './settings.js';
@@ -67,7 +67,7 @@ export interface EmrBuildRequests {
 export interface EmrBuildResult {
   ok: boolean;
   requests: EmrBuildRequests;
-  run?: RunResults;
+  run?: EmrRunResults;
   runResultsPath?: string;
 }
 
@@ -89,14 +89,14 @@ export async function runEmrBuild(manifest: Manifest, plan: Plan, options: EmrBu
     throw new AwsTargetError('EMR_TERMINATE_NO_WAIT', 'cannot terminate the cluster after the build without waiting for it', 'drop --no-wait, or do not ask for termination');
   }
 
-  const models = buildModels(manifest, plan, options.select);
-  const { layout, artifacts } = buildArtifacts({ manifest, plan, models, bucket: settings.bucket, artifactsPrefix: settings.artifacts_prefix, projectDir: options.projectDir });
+  const nodes = buildNodes(manifest, plan, options.select);
+  const { layout, artifacts } = buildArtifacts({ manifest, plan, nodes, bucket: settings.bucket, artifactsPrefix: settings.artifacts_prefix, projectDir: options.projectDir });
   assertNoSecrets(artifacts, secretEnvNames(manifest), env);
   const tables = glueTableRequests(manifest);
   const databases = glueDatabaseRequests(manifest, tables);
   const existingCluster = options.clusterId ?? settings.cluster.existing_cluster_id ?? undefined;
   const runId = options.runId ?? compactTimestamp(startedAt);
-  const steps = stepRequests(layout, models, { runId, fullRefresh: Boolean(options.fullRefresh), waitTimeoutSeconds: options.stepWaitTimeoutSeconds ?? 7200 });
+  const steps = stepRequests(layout, nodes, { runId, fullRefresh: Boolean(options.fullRefresh), waitTimeoutSeconds: options.stepWaitTimeoutSeconds ?? 7200 });
   const jobFlow = existingCluster ? undefined : runJobFlowRequest(settings, manifest.project.name);
   const artifactsUri = s3Uri(layout, `${layout.root}/`);
 
@@ -121,20 +121,21 @@ export async function runEmrBuild(manifest: Manifest, plan: Plan, options: EmrBu
   if (options.dryRun) return { ok: true, requests };
 
   const clients: AwsClients = { ...createAwsClients(settings.region, env), ...options.clients };
-  log(`EMR build ${layout.buildId} (run ${runId}): ${models.length} models`);
+  const modelCount = nodes.filter((n) => n.kind === 'model').length;
+  log(`EMR build ${layout.buildId} (run ${runId}): ${modelCount} models, ${nodes.length - modelCount} tested sources`);
 
   const upload = await uploadArtifacts(clients.s3, settings.bucket, artifacts);
   log(`  s3: ${artifacts.length} artifacts at ${artifactsUri} (${upload.uploaded} uploaded, ${upload.unchanged} unchanged)`);
 
   const created = await ensureDatabases(clients.glue, databases, settings.catalog_id);
-  const outcomes: Record<UpsertOutcome, number> = { created: 0, updated: 0, unchanged: 0 };
-  for (const t of tables) outcomes[await upsertTable(clients.glue, t, settings.catalog_id)]++;
+  const upserts: Record<UpsertOutcome, number> = { created: 0, updated: 0, unchanged: 0 };
+  for (const t of tables) upserts[await upsertTable(clients.glue, t, settings.catalog_id)]++;
   let partitions = 0;
   for (const source of Object.values(manifest.sources)) {
     partitions += (await syncBronzePartitions(clients.s3, clients.glue, source, settings.catalog_id)).created.length;
   }
   log(
-    `  glue: ${databases.length} databases (${created.length} created), ${tables.length} tables (${outcomes.created} created, ${outcomes.updated} updated, ${outcomes.unchanged} unchanged), ${partitions} new bronze partitions`,
+    `  glue: ${databases.length} databases (${created.length} created), ${tables.length} tables (${upserts.created} created, ${upserts.updated} updated, ${upserts.unchanged} unchanged), ${partitions} new bronze partitions`,
   );
 
   let clusterId = existingCluster;
@@ -146,18 +147,19 @@ export async function runEmrBuild(manifest: Manifest, plan: Plan, options: EmrBu
     log(`  emr: created cluster ${clusterId} (${jobFlow!.ReleaseLabel})`);
   }
 
-  let results: ModelRunResult[] = [];
+  let outcomes: NodeOutcome[] = [];
   try {
-    const relationOf = new Map(models.map((m) => [m.model.id, m.model.relation?.fqn ?? null]));
+    const nodeOf = new Map(nodes.map((n) => [n.id, n]));
+    const label = (id: string) => nodeOf.get(id)?.relation ?? id;
     const total = steps.length;
     let finished = 0;
     const onEvent = (e: StepEvent) => {
-      if (e.kind === 'submitted') log(`  submitted ${relationOf.get(e.modelId) ?? e.modelId} as step ${e.stepId}`);
+      if (e.kind === 'submitted') log(`  submitted ${label(e.nodeId)} as step ${e.stepId}`);
       if (e.kind === 'finished') {
         finished++;
         const o = e.outcome;
         const secs = o.durationMs !== undefined ? ` ${(o.durationMs / 1000).toFixed(1)}s` : '';
-        log(`  [${finished}/${total}] ${o.status.toUpperCase().padEnd(9)} ${relationOf.get(o.modelId) ?? o.modelId}${secs}${o.message ? `  ${o.message}` : ''}`);
+        log(`  [${finished}/${total}] ${o.status.toUpperCase().padEnd(9)} ${label(o.nodeId)}${secs}${o.message ? `  ${o.message}` : ''}`);
       }
     };
     const stepOutcomes = await runSteps({
@@ -171,16 +173,17 @@ export async function runEmrBuild(manifest: Manifest, plan: Plan, options: EmrBu
       onEvent,
     });
     log(`  emr: ${steps.length} steps ${wait ? 'finished' : 'submitted'} on ${clusterId}`);
-    results = await Promise.all(
+    const testNames = new Map(Object.values(manifest.tests).map((t) => [t.id, t.name]));
+    outcomes = await Promise.all(
       stepOutcomes.map(async (o) => {
-        const step = steps.find((s) => s.modelId === o.modelId)!;
+        const step = steps.find((s) => s.nodeId === o.nodeId)!;
         const driver = wait ? await fetchDriverResult(clients.s3, settings.bucket, step.resultKey) : undefined;
-        return mergeResult(o, relationOf.get(o.modelId) ?? null, driver);
+        return mergeResult(o, nodeOf.get(o.nodeId)!, testNames, driver);
       }),
     );
     // Spark's CREATE OR REPLACE rewrites the Glue entry with a placeholder schema: restore ours.
-    for (const r of results.filter((x) => x.status === 'success')) {
-      const t = tables.find((x) => x.node === r.model);
+    for (const { node } of outcomes.filter((x) => x.node.status === 'success')) {
+      const t = tables.find((x) => x.node === node.id);
       if (t) await upsertTable(clients.glue, t, settings.catalog_id);
     }
   } finally {
@@ -191,25 +194,31 @@ export async function runEmrBuild(manifest: Manifest, plan: Plan, options: EmrBu
   }
 
   const endedAt = now();
-  const run: RunResults = {
+  const results = outcomes.flatMap((o) => [o.node, ...o.tests]);
+  const summary = summarize(outcomes);
+  const elapsedMs = endedAt.getTime() - startedAt.getTime();
+  const run: EmrRunResults = {
+    command: 'build',
+    generatedAt: endedAt.toISOString(),
+    elapsedMs,
+    args: { target: manifest.target.name, select: options.select ?? null, fullRefresh: Boolean(options.fullRefresh), wait },
+    success: runSucceeded(results),
+    results,
     target: 'emr',
     project: manifest.project.name,
     buildId: layout.buildId,
     runId,
     clusterId,
     startedAt: startedAt.toISOString(),
-    endedAt: endedAt.toISOString(),
-    elapsedMs: endedAt.getTime() - startedAt.getTime(),
     artifactsUri,
-    summary: summarize(results),
-    results,
+    summary,
   };
   const runResultsPath = await writeRunResults(options.projectDir, run);
   if (wait) {
-    const count = await putRunMetrics(clients.cloudwatch, settings.cloudwatch_namespace, metricData(run, endedAt));
+    const count = await putRunMetrics(clients.cloudwatch, settings.cloudwatch_namespace, metricData(run.project, outcomes, summary, elapsedMs, endedAt));
     log(`  cloudwatch: ${count} metrics to ${settings.cloudwatch_namespace}`);
   }
   const s = run.summary;
   log(`Done: ${s.success} success, ${s.error} error, ${s.skipped} skipped, ${s.cancelled} cancelled${s.submitted ? `, ${s.submitted} submitted` : ''}`);
-  return { ok: s.error === 0 && s.cancelled === 0 && s.skipped === 0, requests, run, runResultsPath };
+  return { ok: run.success, requests, run, runResultsPath };
 }

@@ -1,15 +1,16 @@
 /**
- * EMR step definitions: one step per model, each a `spark-submit` of the build's driver with
+ * EMR step definitions: one step per model (and per tested source), each a `spark-submit` of the build's driver with
  * the model's step spec. A step names the result files of the models it requires; the driver
  * waits for them and skips its model unless all succeeded, so the dependency semantics hold on
  * the cluster even if this process goes away after submitting.
  */
 import type { StepConfig } from '@aws-sdk/client-emr';
 import { keys, s3Uri, type BuildLayout } from './build-layout.js';
-import type { BuildModel } from './build-models.js';
+import type { BuildNode } from './build-models.js';
 
 export interface StepRequest {
-  modelId: string;
+  /** Model or source id. */
+  nodeId: string;
   requires: string[];
   resultKey: string;
   step: StepConfig;
@@ -22,10 +23,10 @@ export interface StepOptions {
   waitTimeoutSeconds: number;
 }
 
-export function stepRequests(layout: BuildLayout, models: BuildModel[], opts: StepOptions): StepRequest[] {
+export function stepRequests(layout: BuildLayout, nodes: BuildNode[], opts: StepOptions): StepRequest[] {
   const driver = s3Uri(layout, keys.driver(layout));
-  return models.map(({ model, requires }) => {
-    const resultKey = keys.result(layout, opts.runId, model.id);
+  return nodes.map(({ id, name, requires }) => {
+    const resultKey = keys.result(layout, opts.runId, id);
     const args = [
       'spark-submit',
       '--deploy-mode',
@@ -34,10 +35,10 @@ export function stepRequests(layout: BuildLayout, models: BuildModel[], opts: St
       '--conf',
       'spark.yarn.maxAppAttempts=1',
       '--conf',
-      `spark.app.name=etl:${model.name}`,
+      `spark.app.name=etl:${name}`,
       driver,
       '--step',
-      s3Uri(layout, keys.stepSpec(layout, model.id)),
+      s3Uri(layout, keys.stepSpec(layout, id)),
       '--result',
       s3Uri(layout, resultKey),
       '--run-id',
@@ -48,11 +49,11 @@ export function stepRequests(layout: BuildLayout, models: BuildModel[], opts: St
       ...(opts.fullRefresh ? ['--full-refresh'] : []),
     ];
     return {
-      modelId: model.id,
+      nodeId: id,
       requires,
       resultKey,
       step: {
-        Name: `etl ${layout.buildId.slice(0, 8)} ${model.name}`.slice(0, 256),
+        Name: `etl ${layout.buildId.slice(0, 8)} ${name}`.slice(0, 256),
         // The build decides what to skip; EMR must not stop the remaining steps on its own.
         ActionOnFailure: 'CONTINUE',
         HadoopJarStep: { Jar: 'command-runner.jar', Args: args },

@@ -1,14 +1,19 @@
 /**
- * Per-model results of an EMR build: the step outcome joined with the result JSON the driver
- * wrote (records, tests, incremental or full). Written to target/run_results.json.
+ * Per-node results of an EMR build: each step's outcome joined with the result JSON its driver
+ * wrote (records, tests, full or incremental). target/run_results.json has the local runner's
+ * shape (runtime/runner/results.ts: a flat list of model, source and test nodes) plus the EMR
+ * build's own fields, so the docs site and `--failed`-style readers handle both targets alike.
  */
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import type { NodeResult, NodeStatus } from '../runner/results.js';
+import type { BuildNode } from './build-models.js';
 import type { SdkClient } from './clients.js';
-import type { ModelStatus, StepOutcome } from './step-runner.js';
+import type { StepOutcome } from './step-runner.js';
 
-export interface TestResult {
+/** A test's outcome as the driver reports it. */
+export interface DriverTestResult {
   id: string;
   name: string;
   severity: 'error' | 'warn';
@@ -24,39 +29,47 @@ export interface DriverResult {
   status: 'success' | 'error' | 'skipped';
   mode?: 'full' | 'incremental';
   records: number | null;
-  tests: TestResult[];
+  tests: DriverTestResult[];
   message?: string;
   durationMs?: number;
 }
 
-export interface ModelRunResult {
-  model: string;
-  relation: string | null;
-  status: ModelStatus;
+/** The local statuses, plus a step cancelled outside the build and one submitted with --no-wait. */
+export type EmrNodeStatus = NodeStatus | 'cancelled' | 'submitted';
+
+export interface EmrNodeResult extends Omit<NodeResult, 'status'> {
+  status: EmrNodeStatus;
   stepId?: string;
   stepState?: string;
-  mode?: 'full' | 'incremental';
-  records: number | null;
-  durationMs: number | null;
-  tests: TestResult[];
-  /** Share of the model's tests that passed, 0-100; null without tests. */
-  qualityScore: number | null;
-  message?: string;
   logFile?: string;
+  /** Models and sources: share of their tests that passed, 0-100 (absent without tests). */
+  qualityScore?: number;
+  /** Tests: the model or source they check. */
+  attachedTo?: string;
 }
 
-export interface RunResults {
+/** One step's node with its tests. */
+export interface NodeOutcome {
+  node: EmrNodeResult;
+  tests: EmrNodeResult[];
+}
+
+export interface EmrRunResults {
+  command: 'build';
+  generatedAt: string;
+  elapsedMs: number;
+  args: Record<string, unknown>;
+  success: boolean;
+  results: EmrNodeResult[];
   target: 'emr';
   project: string;
   buildId: string;
   runId: string;
   clusterId: string;
   startedAt: string;
-  endedAt: string;
-  elapsedMs: number;
   artifactsUri: string;
-  summary: Record<ModelStatus, number>;
-  results: ModelRunResult[];
+  /** Models and sources by status. */
+  summary: Record<string, number>;
 }
 
 export async function fetchDriverResult(s3: SdkClient, bucket: string, key: string): Promise<DriverResult | undefined> {
@@ -70,8 +83,8 @@ export async function fetchDriverResult(s3: SdkClient, bucket: string, key: stri
   }
 }
 
-export function mergeResult(outcome: StepOutcome, relation: string | null, driver: DriverResult | undefined): ModelRunResult {
-  let status: ModelStatus = outcome.status;
+export function mergeResult(outcome: StepOutcome, node: BuildNode, testNames: Map<string, string>, driver: DriverResult | undefined): NodeOutcome {
+  let status: EmrNodeStatus = outcome.status;
   let message = outcome.message;
   // The driver knows better: a step that "completed" may have skipped its model, and a failed
   // step's driver result says which test or statement failed.
@@ -79,35 +92,59 @@ export function mergeResult(outcome: StepOutcome, relation: string | null, drive
     status = driver.status;
     message = driver.message ?? message;
   }
-  const tests = driver?.tests ?? [];
-  return {
-    model: outcome.modelId,
-    relation,
+  const ran = driver?.tests ?? [];
+  const score = qualityScore(ran);
+  const result: EmrNodeResult = {
+    id: node.id,
+    kind: node.kind,
+    name: node.relation ?? node.name,
     status,
+    ...(outcome.startedAt ? { startedAt: outcome.startedAt.toISOString() } : {}),
+    durationMs: outcome.durationMs ?? driver?.durationMs ?? 0,
+    ...(driver?.records !== null && driver?.records !== undefined ? { rows: driver.records } : {}),
+    ...(message ? { message } : {}),
+    ...(driver?.mode ? { mode: driver.mode } : {}),
     ...(outcome.stepId ? { stepId: outcome.stepId } : {}),
     ...(outcome.state ? { stepState: outcome.state } : {}),
-    ...(driver?.mode ? { mode: driver.mode } : {}),
-    records: driver?.records ?? null,
-    durationMs: outcome.durationMs ?? driver?.durationMs ?? null,
-    tests,
-    qualityScore: qualityScore(tests),
-    ...(message ? { message } : {}),
     ...(outcome.logFile ? { logFile: outcome.logFile } : {}),
+    ...(score !== undefined ? { qualityScore: score } : {}),
   };
+  const tests: EmrNodeResult[] = ran.map((t) => ({
+    id: t.id,
+    kind: 'test',
+    name: t.name,
+    status: t.status,
+    durationMs: t.durationMs ?? 0,
+    ...(t.failures !== undefined ? { failures: t.failures } : {}),
+    ...(t.message ? { message: t.message } : {}),
+    attachedTo: node.id,
+  }));
+  // Tests that never ran are reported skipped, as the local build does (not while still submitted).
+  if (status !== 'submitted') {
+    const seen = new Set(ran.map((t) => t.id));
+    for (const id of node.testIds.filter((t) => !seen.has(t))) {
+      tests.push({ id, kind: 'test', name: testNames.get(id) ?? id, status: 'skipped', durationMs: 0, message: `${node.kind} ${node.name} did not run (${status})`, attachedTo: node.id });
+    }
+  }
+  return { node: result, tests };
 }
 
-export function qualityScore(tests: TestResult[]): number | null {
-  if (!tests.length) return null;
+export function qualityScore(tests: DriverTestResult[]): number | undefined {
+  if (!tests.length) return undefined;
   return Math.round((1000 * tests.filter((t) => t.status === 'pass').length) / tests.length) / 10;
 }
 
-export function summarize(results: ModelRunResult[]): Record<ModelStatus, number> {
-  const summary: Record<ModelStatus, number> = { success: 0, error: 0, skipped: 0, cancelled: 0, submitted: 0 };
-  for (const r of results) summary[r.status]++;
+export function summarize(outcomes: NodeOutcome[]): Record<string, number> {
+  const summary: Record<string, number> = { success: 0, error: 0, skipped: 0, cancelled: 0, submitted: 0 };
+  for (const { node } of outcomes) summary[node.status] = (summary[node.status] ?? 0) + 1;
   return summary;
 }
 
-export async function writeRunResults(projectDir: string, results: RunResults): Promise<string> {
+export function runSucceeded(results: EmrNodeResult[]): boolean {
+  return !results.some((r) => r.status === 'error' || r.status === 'fail' || r.status === 'cancelled');
+}
+
+export async function writeRunResults(projectDir: string, results: EmrRunResults): Promise<string> {
   const path = join(projectDir, 'target', 'run_results.json');
   await mkdir(dirname(path), { recursive: true });
   const tmp = `${path}.${process.pid}.tmp`;

@@ -14,7 +14,7 @@ export type StepState = 'PENDING' | 'CANCEL_PENDING' | 'RUNNING' | 'COMPLETED' |
 export type ModelStatus = 'success' | 'error' | 'skipped' | 'cancelled' | 'submitted';
 
 export interface StepOutcome {
-  modelId: string;
+  nodeId: string;
   stepId?: string;
   state?: StepState;
   status: ModelStatus;
@@ -27,8 +27,8 @@ export interface StepOutcome {
 }
 
 export type StepEvent =
-  | { kind: 'submitted'; modelId: string; stepId: string }
-  | { kind: 'started'; modelId: string; stepId: string }
+  | { kind: 'submitted'; nodeId: string; stepId: string }
+  | { kind: 'started'; nodeId: string; stepId: string }
   | { kind: 'finished'; outcome: StepOutcome };
 
 export interface RunStepsOptions {
@@ -66,16 +66,16 @@ export async function runSteps(opts: RunStepsOptions): Promise<StepOutcome[]> {
       throw new AwsTargetError('EMR_SUBMIT_MISMATCH', `AddJobFlowSteps returned ${ids.length} step ids for ${batch.length} steps`);
     }
     batch.forEach((s, k) => {
-      stepIdOf.set(s.modelId, ids[k]!);
-      emit({ kind: 'submitted', modelId: s.modelId, stepId: ids[k]! });
+      stepIdOf.set(s.nodeId, ids[k]!);
+      emit({ kind: 'submitted', nodeId: s.nodeId, stepId: ids[k]! });
     });
   }
   if (!opts.wait) {
-    return steps.map((s) => ({ modelId: s.modelId, stepId: stepIdOf.get(s.modelId)!, state: 'PENDING', status: 'submitted' }));
+    return steps.map((s) => ({ nodeId: s.nodeId, stepId: stepIdOf.get(s.nodeId)!, state: 'PENDING', status: 'submitted' }));
   }
 
   const children = new Map<string, string[]>();
-  for (const s of steps) for (const p of s.requires) children.set(p, [...(children.get(p) ?? []), s.modelId]);
+  for (const s of steps) for (const p of s.requires) children.set(p, [...(children.get(p) ?? []), s.nodeId]);
 
   const outcomes = new Map<string, StepOutcome>();
   const started = new Set<string>();
@@ -83,8 +83,8 @@ export async function runSteps(opts: RunStepsOptions): Promise<StepOutcome[]> {
   const cancelledBy = new Map<string, { status: ModelStatus; message: string }>();
   let aborted = false;
 
-  const cancel = async (modelIds: string[], status: ModelStatus, message: string) => {
-    const pending = modelIds.filter((m) => !outcomes.has(m) && !cancelledBy.has(m));
+  const cancel = async (nodeIds: string[], status: ModelStatus, message: string) => {
+    const pending = nodeIds.filter((m) => !outcomes.has(m) && !cancelledBy.has(m));
     if (!pending.length) return;
     for (const m of pending) cancelledBy.set(m, { status, message });
     const ids = pending.map((m) => stepIdOf.get(m)!);
@@ -101,51 +101,51 @@ export async function runSteps(opts: RunStepsOptions): Promise<StepOutcome[]> {
       for (const c of children.get(x) ?? []) if (!seen.has(c)) (seen.add(c), walk(c));
     };
     walk(id);
-    return steps.map((s) => s.modelId).filter((m) => seen.has(m));
+    return steps.map((s) => s.nodeId).filter((m) => seen.has(m));
   };
 
   while (outcomes.size < steps.length) {
     if (opts.signal?.aborted && !aborted) {
       aborted = true;
-      await cancel(steps.map((s) => s.modelId), 'cancelled', 'build cancelled by the user');
+      await cancel(steps.map((s) => s.nodeId), 'cancelled', 'build cancelled by the user');
     }
-    const open = steps.map((s) => s.modelId).filter((m) => !outcomes.has(m));
+    const open = steps.map((s) => s.nodeId).filter((m) => !outcomes.has(m));
     for (let i = 0; i < open.length; i += LIST_BATCH) {
       const batch = open.slice(i, i + LIST_BATCH);
       const out = await awsCall('elasticmapreduce:ListSteps', clusterId, () =>
         emr.send(new ListStepsCommand({ ClusterId: clusterId, StepIds: batch.map((m) => stepIdOf.get(m)!) })),
       );
       const byId = new Map<string, any>(((out.Steps ?? []) as any[]).map((s) => [s.Id, s]));
-      for (const modelId of batch) {
-        const summary = byId.get(stepIdOf.get(modelId)!);
+      for (const nodeId of batch) {
+        const summary = byId.get(stepIdOf.get(nodeId)!);
         if (!summary) continue;
         const state = summary.Status?.State as StepState;
-        if (state === 'RUNNING' && !started.has(modelId)) {
-          started.add(modelId);
-          emit({ kind: 'started', modelId, stepId: summary.Id });
+        if (state === 'RUNNING' && !started.has(nodeId)) {
+          started.add(nodeId);
+          emit({ kind: 'started', nodeId, stepId: summary.Id });
         }
         if (!TERMINAL.has(state)) continue;
-        const outcome = toOutcome(modelId, summary, cancelledBy.get(modelId));
-        outcomes.set(modelId, outcome);
+        const outcome = toOutcome(nodeId, summary, cancelledBy.get(nodeId));
+        outcomes.set(nodeId, outcome);
         emit({ kind: 'finished', outcome });
         if (outcome.status !== 'success') {
           const what = outcome.status === 'error' ? 'failed' : outcome.status;
-          await cancel(descendants(modelId), 'skipped', `skipped: upstream ${modelId} ${what}`);
+          await cancel(descendants(nodeId), 'skipped', `skipped: upstream ${nodeId} ${what}`);
         }
       }
     }
     if (outcomes.size < steps.length) await sleep(opts.pollIntervalMs);
   }
-  return steps.map((s) => outcomes.get(s.modelId)!);
+  return steps.map((s) => outcomes.get(s.nodeId)!);
 }
 
-function toOutcome(modelId: string, summary: any, cancelled?: { status: ModelStatus; message: string }): StepOutcome {
+function toOutcome(nodeId: string, summary: any, cancelled?: { status: ModelStatus; message: string }): StepOutcome {
   const state = summary.Status?.State as StepState;
   const timeline = summary.Status?.Timeline ?? {};
   const startedAt: Date | undefined = timeline.StartDateTime ? new Date(timeline.StartDateTime) : undefined;
   const endedAt: Date | undefined = timeline.EndDateTime ? new Date(timeline.EndDateTime) : undefined;
   const base: StepOutcome = {
-    modelId,
+    nodeId,
     stepId: summary.Id,
     state,
     status: 'error',

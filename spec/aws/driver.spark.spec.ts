@@ -65,6 +65,7 @@ function spec(model: string, statements: StepSpec['statements'], tests: StepSpec
   const body: StepSpec = {
     specVersion: 1,
     buildId: 'b1',
+    kind: 'model',
     model: `model.${model}`,
     name: model,
     layer: 'silver',

@@ -118,7 +118,7 @@ describe('etl build --target emr against moto', () => {
     expect(runJobFlow.Configurations.find((c: any) => c.Classification === 'spark-hive-site').Properties['hive.metastore.client.factory.class']).toMatch(/AWSGlueDataCatalogHiveClientFactory/);
 
     const listed = (await moto.clients.emr.send(new ListStepsCommand({ ClusterId: clusterId }))).Steps;
-    expect(listed).toHaveLength(5);
+    expect(listed).toHaveLength(6);
     const uploaded = new Set(keys.map((k) => `s3://${BUCKET}/${k}`));
     for (const step of listed) {
       expect(step.ActionOnFailure).toBe('CONTINUE');
@@ -135,8 +135,13 @@ describe('etl build --target emr against moto', () => {
     // Through the ephemeral int_order_enriched to its parent stg_customer_orders.
     expect(requires.map((u: string) => u.replace(/^.*\//, ''))).toEqual(['model.dim_customers.json', 'model.stg_customer_orders.json', 'model.stg_order_events.json']);
 
+    const stgStep = listed.find((s: { Name: string }) => s.Name.endsWith(" stg_customer_orders"));
+    expect(stgStep.Config.Args.filter((_: string, i: number, a: string[]) => a[i - 1] === '--requires').map((u: string) => u.replace(/^.*\//, ''))).toEqual(['source.snowflake.customer_orders.json']);
+
     const runResults = JSON.parse(readFileSync(result.runResultsPath!, 'utf8'));
-    expect(runResults.results.map((r: { model: string; status: string }) => [r.model, r.status])).toEqual(plan.stages.flatMap((s) => s.models).filter((m) => m !== 'model.int_order_enriched').map((m) => [m, 'submitted']));
+    expect(runResults.results.map((r: { id: string; status: string }) => [r.id, r.status])).toEqual(
+      ['source.snowflake.customer_orders', ...plan.stages.flatMap((s) => s.models).filter((m) => m !== 'model.int_order_enriched')].map((m) => [m, 'submitted']),
+    );
   });
 
   it('is idempotent: the same compile gives the same build id, uploads nothing new and leaves Glue unchanged', async () => {
@@ -145,7 +150,7 @@ describe('etl build --target emr against moto', () => {
     const first = await runEmrBuild(manifest, plan, base({ wait: false }));
     const again = await runEmrBuild(manifest, plan, base({ wait: false, log: (l) => lines.push(l) }));
     expect(again.requests.buildId).toBe(first.requests.buildId);
-    expect(lines.join('\n')).toContain('(0 uploaded, 20 unchanged)');
+    expect(lines.join('\n')).toMatch(/\(0 uploaded, \d+ unchanged\)/);
     expect(lines.join('\n')).toContain('6 tables (0 created, 0 updated, 6 unchanged)');
   });
 
@@ -156,7 +161,7 @@ describe('etl build --target emr against moto', () => {
     expect((await moto.clients.glue.send(new GetDatabasesCommand({}))).DatabaseList).toEqual([]);
     expect((await moto.clients.emr.send(new ListClustersCommand({}))).Clusters).toEqual([]);
     expect(dry.requests.emr.RunJobFlow).toEqual(runJobFlowRequest(parseEmrSettings(manifest.target), 'enterprise_lakehouse'));
-    expect(dry.requests.emr.AddJobFlowSteps.Steps).toHaveLength(5);
+    expect(dry.requests.emr.AddJobFlowSteps.Steps).toHaveLength(6);
 
     // A real build sends what the dry run printed.
     const real = await runEmrBuild(manifest, plan, base({ wait: false, runId: 'r1' }));
@@ -184,12 +189,12 @@ describe('etl build --target emr against moto', () => {
       const resultUri = args[args.indexOf('--result') + 1]!;
       const failed = state === 'FAILED';
       const tests =
-        step.modelId === 'model.stg_customer_orders'
+        step.nodeId === 'model.stg_customer_orders'
           ? [{ id: 'test.not_null_stg_customer_orders_order_id', name: 'not_null_stg_customer_orders_order_id', severity: 'error', status: 'pass', failures: 0 }]
           : [];
-      const body = { model: step.modelId, status: failed ? 'error' : 'success', mode: 'full', records: records[step.modelId] ?? null, tests, ...(failed ? { message: 'AnalysisException: column x not found' } : {}) };
+      const body = { model: step.nodeId, status: failed ? 'error' : 'success', mode: 'full', records: records[step.nodeId] ?? null, tests, ...(failed ? { message: 'AnalysisException: column x not found' } : {}) };
       await moto.clients.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: resultUri.replace(`s3://${BUCKET}/`, ''), Body: JSON.stringify(body) }));
-      if (step.modelId === 'model.stg_customer_orders') {
+      if (step.nodeId === 'model.stg_customer_orders') {
         await moto.clients.glue.send(
           new UpdateTableCommand({
             DatabaseName: 'silver',
@@ -204,12 +209,15 @@ describe('etl build --target emr against moto', () => {
     const result = await runEmrBuild(manifest, plan, { projectDir, env: moto.env, sleep: async () => {}, clusterId: existing.JobFlowId, terminate: true, clients: { emr }, log: (l) => lines.push(l) });
 
     expect(result.ok).toBe(false);
-    const byModel = Object.fromEntries(result.run!.results.map((r) => [r.model, r]));
-    expect(byModel['model.stg_customer_orders']).toMatchObject({ status: 'success', records: 1200, mode: 'full', qualityScore: 100, relation: 'silver.stg_customer_orders' });
-    expect(byModel['model.dim_customers']).toMatchObject({ status: 'error', message: 'AnalysisException: column x not found' });
-    expect(byModel['model.fct_orders']).toMatchObject({ status: 'skipped', message: 'skipped: upstream model.dim_customers failed' });
-    expect(byModel['model.mart_sales']!.status).toBe('skipped');
-    expect(result.run!.summary).toMatchObject({ success: 2, error: 1, skipped: 2 });
+    const byId = Object.fromEntries(result.run!.results.map((r) => [r.id, r]));
+    expect(byId['model.stg_customer_orders']).toMatchObject({ kind: 'model', status: 'success', rows: 1200, mode: 'full', qualityScore: 100, name: 'silver.stg_customer_orders' });
+    expect(byId['test.not_null_stg_customer_orders_order_id']).toMatchObject({ kind: 'test', status: 'pass', failures: 0, attachedTo: 'model.stg_customer_orders' });
+    expect(byId['model.dim_customers']).toMatchObject({ status: 'error', message: 'AnalysisException: column x not found' });
+    expect(byId['model.fct_orders']).toMatchObject({ status: 'skipped', message: 'skipped: upstream model.dim_customers failed' });
+    expect(byId['test.positive_fct_orders_amount']).toMatchObject({ kind: 'test', status: 'skipped' });
+    expect(byId['model.mart_sales']!.status).toBe('skipped');
+    expect(byId['source.snowflake.customer_orders']).toMatchObject({ kind: 'source', status: 'success' });
+    expect(result.run!.summary).toMatchObject({ success: 3, error: 1, skipped: 2 });
     expect(lines.some((l) => /ERROR\s+gold\.dim_customers/.test(l))).toBe(true);
 
     const written = JSON.parse(readFileSync(join(projectDir, 'target', 'run_results.json'), 'utf8'));

@@ -52,7 +52,8 @@ describe('reference project on the emr target (moto)', () => {
     }
     const steps = (await moto.clients.emr.send(new ListStepsCommand({ ClusterId: result.run!.clusterId }))).Steps;
     const runnable = plan.stages.flatMap((s) => s.models).filter((id) => manifest.models[id]!.materialized !== 'ephemeral');
-    expect(steps).toHaveLength(runnable.length);
+    const testedSources = Object.keys(manifest.sources).filter((id) => plan.testsByModel[id]?.length);
+    expect(steps).toHaveLength(runnable.length + testedSources.length);
     const uploaded = new Set(result.requests.s3.PutObject.map((p) => `s3://${p.Bucket}/${p.Key}`));
     for (const s of steps) {
       const args: string[] = s.Config.Args;

@@ -165,7 +165,9 @@ def run_model(spark, spec, full_refresh, result):
             entry["status"] = "error"
             entry["message"] = first_line(err)
         entry["durationMs"] = int((time.time() - started) * 1000)
-        if entry["status"] in ("fail", "error"):
+        # Freshness says how late a load is, not whether the data is right: it fails the run's
+        # report but does not block the downstream models (as in the local build).
+        if entry["status"] in ("fail", "error") and test.get("test") != "freshness":
             ok = False
         result["tests"].append(entry)
     return ok
