@@ -3,6 +3,7 @@ import type { NodeResult } from './results.js';
 
 export type RunEvent =
   | { event: 'run_start'; command: 'build' | 'test'; nodes: number; threads: number }
+  | { event: 'spark_starting' }
   | { event: 'spark_ready'; host: string; port: number; reused: boolean; ms: number }
   | { event: 'node_start'; id: string; kind: NodeResult['kind']; name: string }
   | ({ event: 'node_end' } & NodeResult)
@@ -75,6 +76,9 @@ export function plainReporter(write: Write = (s) => process.stdout.write(s)): Re
           total = e.nodes;
           write(`Running ${e.nodes} nodes with ${e.threads} thread${e.threads === 1 ? '' : 's'}\n`);
           break;
+        case 'spark_starting':
+          write('Connecting to Spark (starting one if none is warm)...\n');
+          break;
         case 'spark_ready':
           write(`Spark ${e.reused ? 'reused' : 'started'} at ${e.host}:${e.port} (${secs(e.ms)})\n`);
           break;
@@ -121,6 +125,9 @@ export function liveReporter(stream: NodeJS.WriteStream = process.stdout): Repor
         case 'run_start':
           total = e.nodes;
           stream.write(`Running ${e.nodes} nodes with ${e.threads} thread${e.threads === 1 ? '' : 's'}\n`);
+          break;
+        case 'spark_starting':
+          stream.write('Connecting to Spark (starting one if none is warm)...\n');
           break;
         case 'spark_ready':
           stream.write(`Spark ${e.reused ? 'reused' : 'started'} at ${e.host}:${e.port} (${secs(e.ms)})\n`);

@@ -68,14 +68,26 @@ export async function run(opts: RunOptions): Promise<RunResults> {
   emit({ event: 'run_start', command: opts.command, nodes: nodeCount, threads });
 
   const sparkStart = Date.now();
-  const engine =
+  if (!opts.engine) emit({ event: 'spark_starting' });
+  const acquired =
     opts.engine ??
     (await acquireSpark({
       projectDir: opts.projectDir,
       warehouseDir: localWarehouse(manifest, opts.projectDir),
       settings: sparkSettingsFromTarget(manifest.target.settings),
     }));
-  emit({ event: 'spark_ready', host: engine.server.host, port: engine.server.port, reused: !engine.owned, ms: Date.now() - sparkStart });
+  // The run closes the sessions it opens; it stops Spark only if it acquired it (a caller's engine stays up).
+  const opened: SparkSession[] = [];
+  const engine = {
+    server: acquired.server,
+    owned: acquired.owned,
+    openSession: async () => {
+      const s = await acquired.openSession();
+      opened.push(s);
+      return s;
+    },
+  };
+  emit({ event: 'spark_ready', host: engine.server.host, port: engine.server.port, reused: !engine.owned || !!opts.engine, ms: Date.now() - sparkStart });
 
   try {
     const main = await engine.openSession();
@@ -167,7 +179,8 @@ export async function run(opts: RunOptions): Promise<RunResults> {
       });
     }
   } finally {
-    await engine.release();
+    await Promise.all(opened.map((s) => s.close()));
+    if (!opts.engine) await acquired.release();
   }
 
   const run: RunResults = {

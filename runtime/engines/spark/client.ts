@@ -30,11 +30,29 @@ const TYPE_NAMES: Record<number, string> = Object.fromEntries(
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class SparkSession {
+  private closed = false;
+  /** Rejects when the connection drops: hive-driver would leave in-flight calls pending forever. */
+  private readonly lost: Promise<never>;
+
   private constructor(
     private readonly client: InstanceType<typeof hive.HiveClient>,
     private readonly session: { executeStatement(sql: string, o: object): Promise<Operation>; close(): Promise<unknown> },
     private readonly utils: InstanceType<typeof hive.HiveUtils>,
-  ) {}
+  ) {
+    this.lost = new Promise<never>((_, reject) => {
+      const fail = () => {
+        this.closed = true;
+        reject(new Error('Lost the connection to Spark (did the Spark Thrift Server stop?)'));
+      };
+      client.on('close', fail);
+      client.on('error', fail);
+    });
+    this.lost.catch(() => {});
+  }
+
+  private guard<T>(p: Promise<T>): Promise<T> {
+    return Promise.race([p, this.lost]);
+  }
 
   static async open(host: string, port: number, connectTimeoutMs = 10_000): Promise<SparkSession> {
     const client = new hive.HiveClient(TCLIService, T);
@@ -55,16 +73,18 @@ export class SparkSession {
 
   /** Runs one statement and returns its rows (empty for DDL/DML). Throws SparkSqlError on failure. */
   async query(sql: string): Promise<QueryResult> {
+    // hive-driver never settles a call on a closed connection: refuse instead of hanging.
+    if (this.closed) throw new Error('Spark session is closed');
     let op: Operation;
     try {
-      op = await this.session.executeStatement(sql, { runAsync: true });
+      op = await this.guard(this.session.executeStatement(sql, { runAsync: true }));
     } catch (e) {
       throw toSparkError(e, sql);
     }
     try {
       await this.waitFinished(op, sql);
       op.setMaxRows(10_000);
-      do await op.fetch();
+      do await this.guard(op.fetch());
       while (op.hasMoreRows());
       const schema = op.getSchema();
       const rows = (this.utils.getResult(op as never).getValue() ?? []) as Record<string, unknown>[];
@@ -76,7 +96,7 @@ export class SparkSession {
     } catch (e) {
       throw toSparkError(e, sql);
     } finally {
-      await op.close().catch(() => {});
+      if (!this.closed) await this.guard(op.close()).catch(() => {});
     }
   }
 
@@ -85,6 +105,8 @@ export class SparkSession {
   }
 
   async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
     await this.session.close().catch(() => {});
     try {
       await this.client.close();
@@ -97,7 +119,7 @@ export class SparkSession {
   private async waitFinished(op: Operation, sql: string): Promise<void> {
     let delay = 5;
     for (;;) {
-      const status = await op.status(false);
+      const status = await this.guard(op.status(false));
       switch (status.operationState) {
         case T.TOperationState.FINISHED_STATE:
           return;
