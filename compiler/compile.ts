@@ -37,8 +37,8 @@ import {
   type RowDependency,
 } from './manifest/types.js';
 import { findCycles, stages, type Graph } from './plan/graph.js';
-import { createEnvironment, type RenderState } from './resolve/environment.js';
-import { prepareModels, renderModel, type RenderedModel } from './resolve/models.js';
+import { createEnvironment } from './resolve/environment.js';
+import { newRenderState, prepareModels, renderModel, type RenderedModel, type RenderScope } from './resolve/models.js';
 import { compileTemplate, TemplateRenderError, TemplateSyntaxError, templateSyntaxDiagnostic } from './resolve/template.js';
 import type { CompileOptions, CompileResult } from './index.js';
 
@@ -511,7 +511,7 @@ function compileTests(
   rendered: Map<string, RenderedModel>,
   singular: Array<{ name: string; file: string; text: string }>,
   env: Parameters<typeof compileTemplate>[0],
-  scope: { models: Map<string, { relation: { fqn: string } }>; sources: Map<string, string>; vars: Record<string, unknown>; modelNames: string[]; sourceNames: string[] },
+  scope: RenderScope,
   preparedByName: Map<string, { relation: { fqn: string } }>,
   diagnostics: Diagnostic[],
 ): Record<string, ManifestTest> {
@@ -606,19 +606,7 @@ function compileTests(
       if (err instanceof TemplateSyntaxError) diagnostics.push(templateSyntaxDiagnostic(err, t.file, t.text));
       continue;
     }
-    const state: RenderState = {
-      isIncremental: false,
-      self: '',
-      resolveRef: (n) => scope.models.get(n)?.relation.fqn,
-      resolveSource: (s, tb) => scope.sources.get(`${s}.${tb}`),
-      vars: scope.vars,
-      refs: [],
-      sources: [],
-      config: {},
-      problems: [],
-      knownModels: scope.modelNames,
-      knownSources: scope.sourceNames,
-    };
+    const state = newRenderState('', scope, false);
     let out;
     try {
       out = template.render({}, { state });

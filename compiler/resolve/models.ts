@@ -195,7 +195,7 @@ function normaliseInlineConfig(hash: Record<string, unknown>): ModelConfigInput 
 }
 
 export interface RenderScope {
-  models: Map<string, PreparedModel>;
+  models: Map<string, { relation: { fqn: string } }>;
   sources: Map<string, string>;
   vars: Record<string, unknown>;
   /** Computed once: copying 10,000 names per render would make rendering quadratic. */
@@ -203,10 +203,11 @@ export interface RenderScope {
   sourceNames: string[];
 }
 
-function newState(model: PreparedModel, scope: RenderScope, isIncremental: boolean): RenderState {
+/** Fresh render state for one template (a model, or a singular test when `self` is empty). */
+export function newRenderState(self: string, scope: RenderScope, isIncremental: boolean): RenderState {
   return {
     isIncremental,
-    self: `${model.relation.database}.${model.relation.table}`,
+    self,
     resolveRef: (name) => scope.models.get(name)?.relation.fqn,
     resolveSource: (source, table) => scope.sources.get(`${source}.${table}`),
     vars: scope.vars,
@@ -268,7 +269,7 @@ function renderTs(model: PreparedModel, state: RenderState): RenderedText {
 
 export function renderModel(model: PreparedModel, scope: RenderScope, diagnostics: Diagnostic[]): RenderedModel | undefined {
   const render = (isIncremental: boolean) => {
-    const state = newState(model, scope, isIncremental);
+    const state = newRenderState(`${model.relation.database}.${model.relation.table}`, scope, isIncremental);
     let text: RenderedText = { text: '', toTemplate: () => ({ line: 1, column: 1 }) };
     try {
       text = model.template ? model.template.render({ toString: () => state.self }, { state }) : renderTs(model, state);
