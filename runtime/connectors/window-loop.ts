@@ -27,7 +27,7 @@ export interface WindowSource {
   close(): Promise<void>;
 }
 
-export async function runWindowedJob(ctx: JobContext, source: WindowSource, windowSeconds: number, rowsPerFile = 50_000): Promise<JobResult> {
+export async function runWindowedJob(ctx: JobContext, source: WindowSource, windowSeconds: number, rowsPerFile = Number(ctx.env.ETL_BRONZE_ROWS_PER_FILE ?? 50_000)): Promise<JobResult> {
   const started = Date.now();
   const { job } = ctx;
   const table = new BronzeTable(ctx.store, job);

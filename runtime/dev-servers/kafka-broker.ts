@@ -71,6 +71,8 @@ export async function startKafkaBroker(projectRoot: string = toolRoot, options: 
       'share.coordinator.state.topic.replication.factor=1',
       'share.coordinator.state.topic.min.isr=1',
       'group.initial.rebalance.delay.ms=0',
+      // Lets tests use short sessions, so a killed consumer's partitions come back in seconds.
+      'group.min.session.timeout.ms=1000',
       'auto.create.topics.enable=false',
       '',
     ].join('\n'),

@@ -13,9 +13,6 @@ import { LocalObjectStore, type ObjectStore } from '../bronze/object-store.js';
 import { isS3Url, S3ObjectStore } from '../bronze/s3-object-store.js';
 import type { JobContext, JobResult, ProgressEvent } from './job-context.js';
 import { selectSources } from './select-sources.js';
-import { runKafkaJob } from '../connectors/kafka/ingest.js';
-import { runSnowflakeJob } from '../connectors/snowflake/ingest.js';
-import { runSalesforceJob } from '../connectors/salesforce/ingest.js';
 
 export interface IngestRunRecord {
   runId: string;
@@ -100,14 +97,15 @@ export async function runIngestion(options: IngestOptions): Promise<IngestRunRec
   return record;
 }
 
-export function runJob(ctx: JobContext): Promise<JobResult> {
+/** Connectors load on demand: each pulls in a heavy client (kafkajs, snowflake-sdk, jsforce). */
+export async function runJob(ctx: JobContext): Promise<JobResult> {
   switch (ctx.job.system) {
     case 'kafka':
-      return runKafkaJob(ctx);
+      return (await import('../connectors/kafka/ingest.js')).runKafkaJob(ctx);
     case 'snowflake':
-      return runSnowflakeJob(ctx);
+      return (await import('../connectors/snowflake/ingest.js')).runSnowflakeJob(ctx);
     case 'salesforce':
-      return runSalesforceJob(ctx);
+      return (await import('../connectors/salesforce/ingest.js')).runSalesforceJob(ctx);
     default:
       throw new IngestError(`unknown source system ${String(ctx.job.system)}`, { code: 'INGEST_CONFIG' });
   }

@@ -18,10 +18,8 @@ export class FileGroup {
   lastOffset: bigint;
   records = 0;
   bytes = 0;
-  minEventMicros: bigint | undefined;
-  maxEventMicros: bigint | undefined;
   /** ingest date -> first offset of that date in the group, and its rows. */
-  readonly dates = new Map<string, { firstOffset: bigint; rows: Record<string, unknown>[] }>();
+  readonly dates = new Map<string, { firstOffset: bigint; rows: Record<string, unknown>[]; minEventMicros?: bigint; maxEventMicros?: bigint }>();
   readonly quarantine: QuarantineRecord[] = [];
 
   constructor(firstOffset: bigint) {
@@ -29,11 +27,16 @@ export class FileGroup {
     this.lastOffset = firstOffset - 1n;
   }
 
-  /** True when adding a record at this event time would stretch the group past its time span. */
-  wouldExceedSpan(eventMicros: bigint | undefined, limits: GroupLimits): boolean {
-    if (eventMicros === undefined || this.records === 0 || this.minEventMicros === undefined || this.maxEventMicros === undefined) return false;
-    const lo = eventMicros < this.minEventMicros ? eventMicros : this.minEventMicros;
-    const hi = eventMicros > this.maxEventMicros ? eventMicros : this.maxEventMicros;
+  /**
+   * True when a record at this event time would stretch its date's file past the time span. Checked
+   * per date: records of other dates go to other files anyway, so interleaved dates do not split groups.
+   */
+  wouldExceedSpan(date: string | undefined, eventMicros: bigint | undefined, limits: GroupLimits): boolean {
+    if (date === undefined || eventMicros === undefined) return false;
+    const slot = this.dates.get(date);
+    if (!slot || slot.minEventMicros === undefined || slot.maxEventMicros === undefined) return false;
+    const lo = eventMicros < slot.minEventMicros ? eventMicros : slot.minEventMicros;
+    const hi = eventMicros > slot.maxEventMicros ? eventMicros : slot.maxEventMicros;
     return hi - lo > BigInt(limits.maxRecordTimeSpanSeconds) * 1_000_000n;
   }
 
@@ -41,10 +44,6 @@ export class FileGroup {
     this.lastOffset = offset;
     this.records++;
     this.bytes += bytes;
-    if (eventMicros !== undefined) {
-      if (this.minEventMicros === undefined || eventMicros < this.minEventMicros) this.minEventMicros = eventMicros;
-      if (this.maxEventMicros === undefined || eventMicros > this.maxEventMicros) this.maxEventMicros = eventMicros;
-    }
     if ('quarantine' in landing) {
       this.quarantine.push(landing.quarantine);
       return;
@@ -52,6 +51,10 @@ export class FileGroup {
     let slot = this.dates.get(landing.date);
     if (!slot) this.dates.set(landing.date, (slot = { firstOffset: offset, rows: [] }));
     slot.rows.push(landing.row);
+    if (eventMicros !== undefined) {
+      if (slot.minEventMicros === undefined || eventMicros < slot.minEventMicros) slot.minEventMicros = eventMicros;
+      if (slot.maxEventMicros === undefined || eventMicros > slot.maxEventMicros) slot.maxEventMicros = eventMicros;
+    }
   }
 
   isFull(limits: GroupLimits): boolean {

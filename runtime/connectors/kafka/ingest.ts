@@ -20,6 +20,17 @@ interface PartitionProgress {
   committed: bigint;
   done: boolean;
   group?: FileGroup;
+  /** Set after a failed commit: wait for the records from `committed` again before going on. */
+  rewinding?: boolean;
+  /** Offset we last seeked back to, so a real gap in offsets cannot loop forever. */
+  soughtTo?: bigint;
+}
+
+/** Errors that mean this consumer lost its partitions; the next owner rebuilds the same files. */
+function lostMembership(err: unknown): boolean {
+  const types = new Set(['UNKNOWN_MEMBER_ID', 'REBALANCE_IN_PROGRESS', 'ILLEGAL_GENERATION', 'NOT_COORDINATOR', 'NOT_COORDINATOR_FOR_GROUP', 'FENCED_INSTANCE_ID']);
+  for (let e = err as { type?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) if (e.type && types.has(e.type)) return true;
+  return false;
 }
 
 export async function runKafkaJob(ctx: JobContext): Promise<JobResult> {
@@ -92,7 +103,7 @@ export async function runKafkaJob(ctx: JobContext): Promise<JobResult> {
   };
   ctx.signal?.addEventListener('abort', () => fail(new IngestError('interrupted', { code: 'INGEST_INTERRUPTED' })), { once: true });
 
-  const flush = async (partition: number, group: FileGroup): Promise<void> => {
+  const flush = async (partition: number, group: FileGroup): Promise<boolean> => {
     const batchId = `${extract.topic}+${partition}+${padOffset(group.firstOffset)}`;
     const files: BatchManifest['files'] = [];
     for (const [date, slot] of [...group.dates].sort(([a], [b]) => a.localeCompare(b))) {
@@ -121,13 +132,24 @@ export async function runKafkaJob(ctx: JobContext): Promise<JobResult> {
       details: { topic: extract.topic, partition, firstOffset: group.firstOffset.toString(), lastOffset: group.lastOffset.toString() },
     };
     await store.put(`${job.bronze.manifestsPrefix}${batchId}.json`, JSON.stringify(manifest, null, 2));
-    await consumer.commitOffsets([{ topic: extract.topic, partition, offset: next }]);
-    partitions.get(partition)!.committed = group.lastOffset + 1n;
+    const state = partitions.get(partition)!;
+    try {
+      await consumer.commitOffsets([{ topic: extract.topic, partition, offset: next }]);
+    } catch (err) {
+      if (!lostMembership(err)) throw err;
+      // The group was rebalanced under us: the files stay (the same group is rebuilt from the
+      // committed offset and overwrites them); read again from there.
+      state.rewinding = true;
+      ctx.progress({ jobId: job.id, phase: 'warning', message: `partition ${partition}: commit lost to a rebalance; re-reading from offset ${state.committed}` });
+      return false;
+    }
+    state.committed = group.lastOffset + 1n;
     result.rows += manifest.rows;
     result.quarantined += manifest.quarantined;
     result.batches++;
     result.files += files.length + quarantine.length;
     ctx.progress({ jobId: job.id, phase: 'batch', message: `partition ${partition} offsets ${group.firstOffset}..${group.lastOffset}`, rows: manifest.rows, quarantined: manifest.quarantined });
+    return true;
   };
 
   const land = (partition: number, message: KafkaMessage): { eventMicros?: bigint; landing: { date: string; row: Record<string, unknown> } | { quarantine: QuarantineRecord } } => {
@@ -194,9 +216,20 @@ export async function runKafkaJob(ctx: JobContext): Promise<JobResult> {
         try {
           const state = partitions.get(batch.partition);
           if (!state || state.done) return;
+          let seen = 0;
           for (const message of batch.messages) {
             if (!isRunning() || isStale()) return;
+            if (++seen % 500 === 0) await heartbeat();
             const offset = BigInt(message.offset);
+            if (state.rewinding) {
+              if (offset !== state.committed && state.soughtTo !== state.committed) {
+                // Not re-delivered from the committed offset yet: ask for it, drop this batch.
+                state.soughtTo = state.committed;
+                consumer.seek({ topic: extract.topic, partition: batch.partition, offset: state.committed.toString() });
+                return;
+              }
+              state.rewinding = false;
+            }
             const expected = state.group ? state.group.lastOffset + 1n : state.committed;
             if (offset < expected) {
               // Delivered again (rebalance, retried fetch): this record is already buffered or landed.
@@ -205,24 +238,27 @@ export async function runKafkaJob(ctx: JobContext): Promise<JobResult> {
             }
             if (offset >= state.target) {
               // Past the target without meeting it exactly (offset gaps): close what is open.
-              if (state.group) await flush(batch.partition, state.group);
+              const group = state.group;
               delete state.group;
+              if (group && !(await flush(batch.partition, group))) return;
               state.done = true;
               checkDone();
               return;
             }
             const { eventMicros, landing } = land(batch.partition, message);
-            if (state.group && state.group.wouldExceedSpan(eventMicros, limits)) {
-              await flush(batch.partition, state.group);
+            if (state.group && state.group.wouldExceedSpan('date' in landing ? landing.date : undefined, eventMicros, limits)) {
+              const group = state.group;
               delete state.group;
+              if (!(await flush(batch.partition, group))) return;
               await heartbeat();
             }
             state.group ??= new FileGroup(offset);
             state.group.add(offset, message.value?.length ?? 0, eventMicros, landing);
             resolveOffset(message.offset);
             if (state.group.isFull(limits) || offset + 1n >= state.target) {
-              await flush(batch.partition, state.group);
+              const group = state.group;
               delete state.group;
+              if (!(await flush(batch.partition, group))) return;
               await heartbeat();
             }
             if (offset + 1n >= state.target) {
