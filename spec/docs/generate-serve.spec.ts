@@ -1,8 +1,9 @@
 // `etl docs generate` / `etl docs serve`: files written, user errors reported plainly, the site
 // replaced whole, and the static server confined to the site folder.
 import { execFile, spawn } from 'node:child_process';
-import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -106,6 +107,18 @@ describe('docs generate', () => {
     expect(bad.stderr).toMatch(/no manifest at .*manifest\.json/);
     expect(bad.stderr).toMatch(/etl compile/);
     expect(bad.stderr).not.toMatch(/\n\s+at /); // no stack trace for a user mistake
+  });
+
+  it('from the CLI: compiles first, and writes no docs for a project that does not compile', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'etl-docs-broken-'));
+    dirs.push(out);
+    const broken = fileURLToPath(new URL('../compiler/fixtures/many-errors', import.meta.url));
+    const res = await etl(['docs', 'generate', '--project', broken, '--out', join(out, 'docs')]);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(/error\(s\)/);
+    expect(res.stderr).toMatch(/did not compile, so no docs were generated/);
+    expect(res.stderr).not.toMatch(/\n\s+at /);
+    expect(await readdir(out)).toEqual([]);
   });
 });
 
