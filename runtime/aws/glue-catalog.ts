@@ -16,6 +16,7 @@ import type { LayerName, Manifest, ManifestSource } from '../../compiler/manifes
 import { createAwsClients, type SdkClient } from './clients.js';
 import { AwsTargetError, awsCall, explainAwsError } from './errors.js';
 import { bronzeTableRequest, s3Location, type GlueTableRequest } from './glue-tables.js';
+import { parseEmrSettings } from './settings.js';
 
 export interface GlueDatabaseRequest {
   Name: string;
@@ -113,8 +114,10 @@ function sameDefinition(a: TableInput, b: TableInput): boolean {
 }
 
 export interface RegisterPartitionsOptions {
-  /** A Glue client; by default one for `region` (or AWS_REGION) from the standard credential chain. */
+  /** A Glue client; by default one for the region from the standard credential chain. */
   glue?: SdkClient;
+  /** The manifest's target: region and catalog id come from its `emr` settings. */
+  target?: Manifest['target'];
   region?: string;
   catalogId?: string;
 }
@@ -130,7 +133,9 @@ const BATCH = 100; // BatchCreatePartition's limit
 /**
  * Registers bronze partitions (ingest dates, `YYYY-MM-DD`) in Glue as ingestion lands them.
  * Idempotent: partitions already registered are reported as `existing`. Creates the bronze
- * table first if the catalog does not have it yet.
+ * database and table first if the catalog does not have them yet.
+ *
+ *   await registerBronzePartitions(manifest.sources[id], ['2026-11-26'], { target: manifest.target });
  */
 export async function registerBronzePartitions(
   source: ManifestSource,
@@ -145,18 +150,20 @@ export async function registerBronzePartitions(
       'pass ingest_date values as YYYY-MM-DD strings',
     );
   }
-  const glue = options.glue ?? createAwsClients(options.region ?? process.env.AWS_REGION ?? 'us-east-1').glue;
+  const settings = options.target ? parseEmrSettings(options.target) : undefined;
+  const catalogId = options.catalogId ?? settings?.catalog_id;
+  const glue = options.glue ?? createAwsClients(options.region ?? settings?.region ?? process.env.AWS_REGION ?? 'us-east-1').glue;
   const table = bronzeTableRequest(source);
   const unique = [...new Set(partitions)].sort();
   const result: RegisteredPartitions = { created: [], existing: [] };
   for (let i = 0; i < unique.length; i += BATCH) {
     const batch = unique.slice(i, i + BATCH);
-    let errors = await createPartitions(glue, table, batch, options.catalogId);
+    let errors = await createPartitions(glue, table, batch, catalogId);
     if (errors === TABLE_MISSING || errors.some((e) => e.code === 'EntityNotFoundException')) {
       // Ingestion can land data before any build ran: create the database and table first.
-      await ensureDatabases(glue, [{ Name: table.database, Description: 'bronze layer (managed by lakehouse-etl)', Parameters: { 'etl:managed_by': 'lakehouse-etl', 'etl:layer': 'bronze' } }], options.catalogId);
-      await upsertTable(glue, table, options.catalogId);
-      errors = await createPartitions(glue, table, batch, options.catalogId);
+      await ensureDatabases(glue, [{ Name: table.database, Description: 'bronze layer (managed by lakehouse-etl)', Parameters: { 'etl:managed_by': 'lakehouse-etl', 'etl:layer': 'bronze' } }], catalogId);
+      await upsertTable(glue, table, catalogId);
+      errors = await createPartitions(glue, table, batch, catalogId);
       if (errors === TABLE_MISSING) throw new AwsTargetError('GLUE_TABLE_MISSING', `${table.relation} is still missing after it was created`);
     }
     const failed = errors.filter((e) => e.code !== 'AlreadyExistsException');

@@ -36,6 +36,14 @@ describe('bronze partitions in Glue', () => {
     expect(out.created).toHaveLength(130);
   });
 
+  it('builds its own Glue client from the target settings when none is given (the ingestion call)', async () => {
+    const { manifest } = fixtureProject();
+    const out = await registerBronzePartitions(manifest.sources['source.kafka.order_events']!, ['2026-11-26'], { target: manifest.target });
+    expect(out.created).toEqual(['2026-11-26']);
+    const got = await moto.clients.glue.send(new GetPartitionsCommand({ DatabaseName: 'bronze', TableName: 'kafka_order_events' }));
+    expect(got.Partitions[0].StorageDescriptor.Location).toBe('s3://company-lakehouse/bronze/kafka/order_events/ingest_date=2026-11-26/');
+  });
+
   it('rejects values that are not ingest dates, naming them', async () => {
     await expect(registerBronzePartitions(source(), ['2026-13-01', 'yesterday'], { glue: moto.clients.glue })).rejects.toThrow(/"yesterday"/);
   });
