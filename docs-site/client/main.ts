@@ -2,7 +2,7 @@
  * The docs app: a hash router over a few pages, a header with instant search, and a `ready`
  * marker (body[data-ready] = the route) that tests and the benchmark wait for.
  */
-import { h, lineageHref, nodeHref } from './dom.js';
+import { classBadges, h, lineageHref, nodeHref } from './dom.js';
 import { renderGraphPage } from './pages/graph.js';
 import { renderLineage } from './pages/lineage.js';
 import { renderModel } from './pages/model.js';
@@ -56,6 +56,7 @@ function searchBox(store: Store): HTMLElement {
             h('span', { class: 'hit-label' }, hit.label),
             ' ',
             h('span', { class: `badge layer-${n.layer}` }, n.layer),
+            hit.classes ? classBadges(hit.classes.split(',')) : null,
             hit.kind !== 'column' && n.summary ? h('span', { class: 'muted small hit-summary' }, n.summary) : null,
           ),
         );

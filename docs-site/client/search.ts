@@ -2,12 +2,14 @@
  * Instant search over models, sources and (once data/search.js has loaded) columns. Names are
  * lower-cased once; each keystroke is a linear scan with early ranking, cheap even at 100k columns.
  */
-import type { IndexNode } from '../shared/site-data.js';
+import type { IndexNode, SearchColumn } from '../shared/site-data.js';
 
 export interface SearchHit {
   kind: 'model' | 'source' | 'column';
   node: number;
   column?: string;
+  /** Classification of a column hit (comma-separated), if any. */
+  classes?: string;
   /** Lower is better: exact, prefix, word start, substring, description. */
   score: number;
   label: string;
@@ -25,7 +27,7 @@ function rank(name: string, q: string): number {
 export class SearchIndex {
   private readonly names: string[];
   private readonly summaries: string[];
-  private columns?: { node: Int32Array; name: string[]; lower: string[] };
+  private columns?: { node: Int32Array; name: string[]; lower: string[]; classes: Map<number, string> };
 
   constructor(private readonly nodes: IndexNode[]) {
     this.names = nodes.map((n) => n.name.toLowerCase());
@@ -36,21 +38,24 @@ export class SearchIndex {
     return this.columns !== undefined;
   }
 
-  addColumns(perNode: string[][]): void {
+  addColumns(perNode: SearchColumn[][]): void {
     const total = perNode.reduce((n, c) => n + c.length, 0);
     const node = new Int32Array(total);
     const name: string[] = new Array(total);
     const lower: string[] = new Array(total);
+    const classes = new Map<number, string>();
     let k = 0;
     perNode.forEach((cols, i) => {
       for (const c of cols) {
+        const n = typeof c === 'string' ? c : c[0];
+        if (typeof c !== 'string') classes.set(k, c[1]);
         node[k] = i;
-        name[k] = c;
-        lower[k] = c.toLowerCase();
+        name[k] = n;
+        lower[k] = n.toLowerCase();
         k++;
       }
     });
-    this.columns = { node, name, lower };
+    this.columns = { node, name, lower, classes };
   }
 
   search(query: string, limit = 40): SearchHit[] {
@@ -79,7 +84,8 @@ export class SearchIndex {
         const s = rank(cols.lower[k]!, q);
         if (s >= 0 && buckets[s * 2 + 1]!.length < cap) {
           const n = this.nodes[cols.node[k]!]!;
-          put({ kind: 'column', node: cols.node[k]!, column: cols.name[k]!, score: s + 0.5, label: `${n.name}.${cols.name[k]}` });
+          const classes = cols.classes.get(k);
+          put({ kind: 'column', node: cols.node[k]!, column: cols.name[k]!, score: s + 0.5, label: `${n.name}.${cols.name[k]}`, ...(classes ? { classes } : {}) });
         }
       }
     }

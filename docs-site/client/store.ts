@@ -3,11 +3,11 @@
  * fetched a chunk at a time by adding a <script> (works from file://, where fetch() does not).
  */
 import { decodeIndex, type WireIndex } from '../shared/index-codec.js';
-import { DOCS_GLOBAL, type ChunkData, type IndexNode, type NodeDetail, type PiiGoldColumn, type SiteIndex, type TestRow } from '../shared/site-data.js';
+import { DOCS_GLOBAL, type ChunkData, type IndexNode, type NodeDetail, type PiiGoldColumn, type SearchColumn, type SiteIndex, type TestRow } from '../shared/site-data.js';
 
 interface DocsGlobal {
   chunk(data: ChunkData): void;
-  search(columns: string[][]): void;
+  search(columns: SearchColumn[][]): void;
   tests(rows: TestRow[]): void;
   pii(rows: PiiGoldColumn[]): void;
   /** Chunk numbers loaded so far (read by tests to check that pages stay lazy). */
@@ -29,8 +29,8 @@ export class Store {
   private readonly details = new Map<string, NodeDetail>();
   private readonly chunks = new Map<number, Promise<void>>();
   private readonly chunkDone = new Map<number, () => void>();
-  private searchColumnsPromise?: Promise<string[][]>;
-  private searchResolve?: (cols: string[][]) => void;
+  private searchColumnsPromise?: Promise<SearchColumn[][]>;
+  private searchResolve?: (cols: SearchColumn[][]) => void;
   private testsPromise?: Promise<TestRow[]>;
   private testsResolve?: (rows: TestRow[]) => void;
   private piiPromise?: Promise<PiiGoldColumn[]>;
@@ -106,8 +106,8 @@ export class Store {
   }
 
   /** Column names per node, for search; loaded once, on first use. */
-  searchColumns(): Promise<string[][]> {
-    this.searchColumnsPromise ??= new Promise<string[][]>((resolve, reject) => {
+  searchColumns(): Promise<SearchColumn[][]> {
+    this.searchColumnsPromise ??= new Promise<SearchColumn[][]>((resolve, reject) => {
       this.searchResolve = resolve;
       this.loadScript('data/search.js', reject);
     });

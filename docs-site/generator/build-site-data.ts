@@ -14,6 +14,7 @@ import {
   type PiiGoldColumn,
   type RoleRefData,
   type RunStatus,
+  type SearchColumn,
   type SiteIndex,
   type TestCounts,
   type TestDetail,
@@ -27,7 +28,7 @@ export interface SiteData {
   index: SiteIndex;
   chunks: ChunkData[];
   /** Column names per node (aligned with `index.nodes`), loaded lazily by search. */
-  searchColumns: string[][];
+  searchColumns: SearchColumn[][];
   tests: TestRow[];
   piiGold: PiiGoldColumn[];
 }
@@ -145,7 +146,7 @@ export function buildSiteData(manifest: Manifest, opts: BuildOptions = {}): Site
 
   const nodes: IndexNode[] = [];
   const details: NodeDetail[] = [];
-  const searchColumns: string[][] = [];
+  const searchColumns: SearchColumn[][] = [];
   const piiGold: PiiGoldColumn[] = [];
 
   order.forEach((n, i) => {
@@ -243,7 +244,7 @@ export function buildSiteData(manifest: Manifest, opts: BuildOptions = {}): Site
     }
     nodes.push(base);
     details.push(detail);
-    searchColumns.push(columns.map((c) => c.name));
+    searchColumns.push(columns.map((c): SearchColumn => (c.classification.length ? [c.name, c.classification.join(',')] : c.name)));
   });
 
   const testRows: TestRow[] = [];

@@ -162,6 +162,12 @@ export interface TestRow {
   message?: string;
 }
 
+/**
+ * Search data for one node's columns: a plain name, or `[name, classifications]` for a classified
+ * column (most are not, so the common case stays a bare string).
+ */
+export type SearchColumn = string | [name: string, classification: string];
+
 export interface ChunkData {
   chunk: number;
   nodes: NodeDetail[];

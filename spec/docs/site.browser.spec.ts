@@ -201,6 +201,8 @@ describe('the reference project (real compiler output)', () => {
     const page = await open(url);
     await page.fill('#search', 'customer_email');
     const hit = page.locator('.search-result[data-kind="column"]', { hasText: 'mart_customer_360.customer_email' });
+    // Classification is marked in search results too.
+    expect(await hit.locator('.class-pii').count()).toBe(1);
     await hit.click();
     await ready(page);
     expect(await page.$$eval('.lineage-sources a.node-link', (e) => e.map((x) => x.textContent))).toEqual(['snowflake.customer_orders.customer_email']);
