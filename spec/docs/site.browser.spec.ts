@@ -243,6 +243,12 @@ describe('a 3,000-model project', () => {
     const page = await open(url, '#/graph');
     expect(await page.textContent('#graph-too-big')).toMatch(/nodes match/);
     expect(await graphKeys(page)).toEqual([]);
+    // A hub link narrows to that node and its direct neighbours, which then draw.
+    await page.click('ul.hubs a >> nth=0');
+    await ready(page);
+    const drawn = await graphKeys(page);
+    expect(drawn.length).toBeGreaterThan(1);
+    expect(drawn.length).toBeLessThanOrEqual(400);
     await page.close();
   });
 });

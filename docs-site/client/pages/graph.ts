@@ -112,6 +112,19 @@ export function renderGraphPage(store: Store, query: URLSearchParams, root: HTML
         'div',
         { class: 'card', id: 'graph-too-big' },
         h('p', {}, `${set.size} nodes match (${[...byLayer].map(([l, c]) => `${c} ${l}`).join(', ')}). Drawing is limited to ${MAX_DRAWN} nodes so the page stays responsive: narrow the selection, e.g. `, h('code', {}, '+some_model'), ' or ', h('code', {}, 'tag:x,layer:gold'), '.'),
+        h('p', { class: 'muted small' }, 'Most-read nodes in this selection (open with their direct neighbours):'),
+        h(
+          'ul',
+          { class: 'node-list hubs' },
+          [...set]
+            .sort((a, b) => nodes[b]!.children.length - nodes[a]!.children.length)
+            .slice(0, 15)
+            .map((i) => {
+              const n = nodes[i]!;
+              const name = n.kind === 'model' ? n.name : `source:${n.name}`;
+              return h('li', {}, h('a', { href: graphHash({ ...f, select: `1+${name}+1` }) }, n.name), h('span', { class: 'muted small' }, ` ${n.children.length} readers`));
+            }),
+        ),
       ),
     );
     return;
