@@ -211,6 +211,11 @@ describe('the reference project (real compiler output)', () => {
     await ready(page);
     const rows = await page.$$eval('tr.pii-row', (els) => els.map((e) => (e as HTMLElement).dataset.column));
     expect(rows).toContain('mart_customer_360.customer_email');
+    // For reviewers: the reference project's customer 360 page as the site shows it.
+    await page.goto(url + '#/model/model.mart_customer_360');
+    await ready(page);
+    expect(await page.$$eval('tr.col-row.has-pii', (e) => e.length)).toBeGreaterThan(0);
+    await page.screenshot({ path: join(REPO, 'target', 'docs-screenshots', 'reference-mart_customer_360.png'), fullPage: true });
     await page.close();
   });
 });
