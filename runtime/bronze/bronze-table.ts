@@ -163,7 +163,8 @@ export class BronzeBatch {
     this.buffers.delete(ingestDate);
     const key = `${partitionDir(this.table.job, ingestDate)}/${this.batchId}-${String(this.fileCount++).padStart(5, '0')}.parquet`;
     // Encode first: a bad value fails the batch before anything is recorded or written.
-    const bytes = encodeParquet(this.table.job.bronze.fileColumns, rows, { preEncoded: true });
+    const job = this.table.job;
+    const bytes = encodeParquet(job.bronze.fileColumns, rows, { preEncoded: true, statisticsColumns: job.cursor ? [job.cursor.column] : [] });
     await this.recordIntent(key);
     await this.table.store.put(key, bytes);
     this.files.push({ key, rows: rows.length, ingestDate });

@@ -20,6 +20,11 @@ export interface ParquetWriteSettings {
   rowGroupSize?: number;
   /** Rows already hold Parquet-level values (from encodeRow): skip per-value conversion. */
   preEncoded?: boolean;
+  /**
+   * Columns that get min/max statistics (default: all). Statistics cost most of the encoding time;
+   * bronze writers keep them for the cursor / event-time column, the one later filters use.
+   */
+  statisticsColumns?: string[];
 }
 
 /** Encodes rows into Parquet bytes (no I/O), validating every value against its declared type. */
@@ -54,7 +59,8 @@ export function encodeParquet(columns: ManifestColumn[], rows: Record<string, un
       }
       data[r] = value;
     }
-    return { name: c.name, data };
+    const statistics = settings.statisticsColumns ? settings.statisticsColumns.includes(c.name) : true;
+    return { name: c.name, data, statistics };
   });
 
   const writer = new ByteWriter();
@@ -64,6 +70,8 @@ export function encodeParquet(columns: ManifestColumn[], rows: Record<string, un
     schema,
     codec: 'SNAPPY',
     rowGroupSize: settings.rowGroupSize ?? 100_000,
+    // Larger pages: fewer page headers and compressor calls; Spark reads them without trouble.
+    pageSize: 4 * 1024 * 1024,
     createdBy: 'lakehouse-etl (hyparquet-writer)',
   });
   return writer.getBytes();

@@ -105,7 +105,7 @@ describe('Spark reads bronze with the declared types', () => {
     expect(e.schema.properties).toBe('map<string,string>');
     expect(e.schema._offset).toBe('bigint');
     expect(e.schema._partition).toBe('int');
-    const ev = e.rows[eventRows[1]!.event_id as string]!;
+    const ev = e.rows[(eventRows[1] as Record<string, unknown>).event_id as string]!;
     expect(ev.properties).toContain('a ->');
   }, 300_000);
 });

@@ -48,6 +48,13 @@ export async function runKafkaJob(ctx: JobContext): Promise<JobResult> {
   const validator = new RecordValidator(job.columns);
   const metadataColumns = job.bronze.fileColumns.slice(job.columns.length);
   const eventColumn = extract.eventTimeColumn;
+  const statisticsColumns = [eventColumn ?? '_kafka_timestamp', '_offset'];
+  const PER_RECORD = ['_cursor_value', '_partition', '_offset', '_kafka_timestamp', '_key'];
+  const constantValues: Record<string, unknown> = { _run_id: ctx.runId, _extracted_at: ctx.startedAt, _source: job.id, _is_deleted: false, _topic: extract.topic };
+  const known = new Set(metadataColumns.map((c) => c.name));
+  const runConstants: Record<string, unknown> = {};
+  encodeMetadata(metadataColumns.filter((c) => c.name in constantValues), constantValues, runConstants);
+  const otherMetadata = metadataColumns.filter((c) => !(c.name in constantValues) && !PER_RECORD.includes(c.name));
   const result: JobResult = { jobId: job.id, status: 'success', rows: 0, quarantined: 0, batches: 0, files: 0, position: {}, drift: [], warnings: [], seconds: 0 };
   const driftSeen = new Map<string, DriftFinding>();
 
@@ -108,7 +115,7 @@ export async function runKafkaJob(ctx: JobContext): Promise<JobResult> {
     const files: BatchManifest['files'] = [];
     for (const [date, slot] of [...group.dates].sort(([a], [b]) => a.localeCompare(b))) {
       const key = `${partitionDir(job, date)}/${extract.topic}+${partition}+${padOffset(slot.firstOffset)}.parquet`;
-      await store.put(key, encodeParquet(job.bronze.fileColumns, slot.rows, { preEncoded: true }));
+      await store.put(key, encodeParquet(job.bronze.fileColumns, slot.rows, { preEncoded: true, statisticsColumns }));
       files.push({ key, rows: slot.rows.length, ingestDate: date });
     }
     const quarantine: BatchManifest['quarantine'] = [];
@@ -186,22 +193,15 @@ export async function runKafkaJob(ctx: JobContext): Promise<JobResult> {
     if (check.unknownKeys.length && job.drift === 'quarantine') return quarantine(`schema: undeclared fields ${check.unknownKeys.join(', ')}`, value);
     const kafkaMicros = BigInt(message.timestamp) * 1000n;
     const eventMicros = eventColumn ? (check.row[eventColumn] as bigint | null) ?? kafkaMicros : kafkaMicros;
-    encodeMetadata(
-      metadataColumns,
-      {
-        _run_id: ctx.runId,
-        _extracted_at: ctx.startedAt,
-        _source: job.id,
-        _cursor_value: message.offset,
-        _is_deleted: false,
-        _topic: extract.topic,
-        _partition: partition,
-        _offset: message.offset,
-        _kafka_timestamp: Number(message.timestamp),
-        _key: message.key?.toString('utf8') ?? null,
-      },
-      check.row,
-    );
+    // Metadata in Parquet form directly: this runs per record, so no per-value type dispatch.
+    const row = check.row;
+    Object.assign(row, runConstants);
+    if (known.has('_cursor_value')) row._cursor_value = message.offset;
+    if (known.has('_partition')) row._partition = partition;
+    if (known.has('_offset')) row._offset = BigInt(message.offset);
+    if (known.has('_kafka_timestamp')) row._kafka_timestamp = kafkaMicros;
+    if (known.has('_key')) row._key = message.key?.toString('utf8') ?? null;
+    if (otherMetadata.length) encodeMetadata(otherMetadata, {}, row);
     return { eventMicros, landing: { date: microsToDate(eventMicros), row: check.row } };
   };
 
