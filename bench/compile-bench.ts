@@ -109,9 +109,11 @@ interface RunResult {
   tests: number;
   /** compileProject's own phase timings (wall ms), when it reports them. */
   timings: Record<string, number>;
+  cacheHits?: number;
+  label: string;
 }
 
-async function runOnce(dir: string): Promise<RunResult> {
+async function runOnce(dir: string, cache: boolean): Promise<RunResult> {
   const cpu0 = process.cpuUsage();
   let compileMs = 0;
   let writeMs = 0;
@@ -119,7 +121,8 @@ async function runOnce(dir: string): Promise<RunResult> {
   let compileCpuMs = 0;
   const { value: result, peakRss } = await withRssSampler(async () => {
     const t0 = performance.now();
-    const r = await compileProject({ projectDir: dir });
+    // `cache` is compileProject's analysis cache (.etl/cache): off, every model is parsed and analysed.
+    const r = await compileProject({ projectDir: dir, cache } as Parameters<typeof compileProject>[0]);
     const t1 = performance.now();
     const c = process.cpuUsage(cpu0);
     compileCpuMs = (c.user + c.system) / 1000;
@@ -144,6 +147,8 @@ async function runOnce(dir: string): Promise<RunResult> {
     models: Object.keys(result.manifest.models).length,
     tests: Object.keys(result.manifest.tests).length,
     timings: (result as { timings?: Record<string, number> }).timings ?? {},
+    ...((result as { cacheHits?: number }).cacheHits !== undefined ? { cacheHits: (result as { cacheHits?: number }).cacheHits } : {}),
+    label: '',
   };
 }
 
@@ -240,13 +245,16 @@ async function phaseReplay(dir: string): Promise<Array<[string, number, number, 
 }
 
 /** The CLI, cold, in a child process: wall time and, through /usr/bin/time when present, CPU and max RSS. */
-function coldCli(dir: string): { wallMs: number; cpuMs?: number; maxRss?: number; status: number | null; tail: string } {
+function coldCli(dir: string, cache: boolean): { wallMs: number; cpuMs?: number; maxRss?: number; status: number | null; tail: string } {
   const bin = path.join(ROOT, 'bin/etl.js');
   const gnuTime = existsSync('/usr/bin/time');
   const cmd = gnuTime ? '/usr/bin/time' : process.execPath;
   const argv = gnuTime ? ['-f', '__TIME__ %e %U %S %M', process.execPath, bin, 'compile', '--project', dir] : [bin, 'compile', '--project', dir];
   const t0 = performance.now();
-  const res = spawnSync(cmd, argv, { cwd: ROOT, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const env = { ...process.env };
+  if (cache) delete env.ETL_NO_CACHE;
+  else env.ETL_NO_CACHE = '1';
+  const res = spawnSync(cmd, argv, { cwd: ROOT, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, env });
   const wallMs = performance.now() - t0;
   const m = /__TIME__ ([\d.]+) ([\d.]+) ([\d.]+) (\d+)/.exec(res.stderr ?? '');
   const tail = `${res.stdout ?? ''}`.trim().split('\n').slice(-1)[0] ?? '';
@@ -261,12 +269,13 @@ async function main(): Promise<void> {
   const gc = gcFunction();
   const rows: string[][] = [];
   const results: RunResult[] = [];
-  for (let i = 0; i < args.runs; i++) {
+  const run = async (label: string, cache: boolean) => {
     gc?.();
-    const r = await runOnce(dir);
+    const r = { ...(await runOnce(dir, cache)), label };
     results.push(r);
     rows.push([
-      `${i + 1}${i === 0 ? ' (cold)' : ''}`,
+      label,
+      r.cacheHits !== undefined ? String(r.cacheHits) : '-',
       fmt(r.compileMs),
       fmt(r.writeMs),
       fmt(r.compileMs + r.writeMs),
@@ -279,11 +288,18 @@ async function main(): Promise<void> {
       fmt(MB(r.heapUsed)),
       fmt(MB(r.maxRss)),
     ]);
-  }
+  };
+  // Analysis cache off: every model parsed and analysed (run 1 also pays module loading and JIT warm-up).
+  for (let i = 0; i < args.runs; i++) await run(`${i + 1}${i === 0 ? ' cold' : ''}, no cache`, false);
+  // Analysis cache on: first run fills .etl/cache, the next reuses it (an unchanged project).
+  rmSync(path.join(dir, '.etl', 'cache'), { recursive: true, force: true });
+  await run('cache fill', true);
+  await run('cache warm', true);
   const last = results[results.length - 1]!;
+  const noCache = results.filter((r) => r.label.endsWith('no cache'));
   process.stdout.write(
     `In-process: ${last.models} models, ${last.tests} tests, ${last.errors} errors, ${last.warnings} warnings\n` +
-      `${table(['run', 'compile ms', 'write ms', 'total ms', 'compile cpu', 'write cpu', 'total cpu', 'models/s', 'models/s w/ write', 'peak rss MB', 'heap MB', 'maxRSS MB'], rows)}\n` +
+      `${table(['run', 'cache hits', 'compile ms', 'write ms', 'total ms', 'compile cpu', 'write cpu', 'total cpu', 'models/s', 'models/s w/ write', 'peak rss MB', 'heap MB', 'maxRSS MB'], rows)}\n` +
       '  compile = compileProject; write = writeArtifacts (wall ms); cpu = user+sys ms of this process, all threads;\n' +
       '  peak rss sampled every 5 ms (the compile is mostly synchronous, so samples fall between stages);\n' +
       '  heap = heapUsed right after compileProject; maxRSS = process.resourceUsage().maxRSS, the peak of the whole process so far.\n\n',
@@ -292,13 +308,13 @@ async function main(): Promise<void> {
   if (phaseNames.length) {
     const phaseRows = phaseNames.map((p) => [p, ...results.map((r) => (r.timings[p] !== undefined ? fmt(r.timings[p]!) : '-'))]);
     phaseRows.push(['writeArtifacts', ...results.map((r) => fmt(r.writeMs))]);
-    process.stdout.write(`compileProject phase timings (wall ms, as compileProject reports them):\n${table(['phase', ...results.map((_, i) => `run ${i + 1}`)], phaseRows)}\n\n`);
+    process.stdout.write(`compileProject phase timings (wall ms, as compileProject reports them):\n${table(['phase', ...results.map((r) => r.label)], phaseRows)}\n\n`);
   }
   if (args.phases) {
     try {
       gc?.();
       const phases = await phaseReplay(dir);
-      const warm = results.length > 1 ? results.slice(1) : results;
+      const warm = noCache.length > 1 ? noCache.slice(1) : noCache;
       const refWall = warm.reduce((s, r) => s + r.compileMs, 0) / warm.length;
       const refCpu = warm.reduce((s, r) => s + r.compileCpuMs, 0) / warm.length;
       const sumCpu = phases.reduce((s, [, , cpu]) => s + cpu, 0);
@@ -307,7 +323,7 @@ async function main(): Promise<void> {
       phaseRows.push(['sum of the phases above', fmt(phases.reduce((s, [, ms]) => s + ms, 0)), fmt(sumCpu), '100%', '']);
       process.stdout.write(
         `Phases (warm replay of the compile stages one at a time; 'of phases' is the share of their CPU time):\n${table(['phase', 'wall ms', 'cpu ms', 'of phases', 'note'], phaseRows, true)}\n` +
-          `  For reference, warm compileProject: ${fmt(refWall)} ms wall, ${fmt(refCpu)} ms cpu; what it does beyond the phases above\n` +
+          `  For reference, warm compileProject without cache: ${fmt(refWall)} ms wall, ${fmt(refCpu)} ms cpu; what it does beyond the phases above\n` +
           '  (manifest models, column sources, tests, Spark SQL, plan) is roughly the difference.\n\n',
       );
     } catch (err) {
@@ -315,13 +331,17 @@ async function main(): Promise<void> {
     }
   }
   if (args.cli) {
-    const c = coldCli(dir);
-    process.stdout.write(
-      `Cold CLI (node bin/etl.js compile --project DIR, child process):\n${table(
-        ['', 'wall ms', 'cpu ms', 'max rss MB', 'exit'],
-        [['etl compile', fmt(c.wallMs), c.cpuMs !== undefined ? fmt(c.cpuMs) : '-', c.maxRss !== undefined ? fmt(MB(c.maxRss)) : '-', String(c.status)]],
-      )}\n  ${c.tail}\n\n`,
-    );
+    const cliRows: string[][] = [];
+    const tails: string[] = [];
+    for (const [label, cache] of [
+      ['etl compile, no cache', false],
+      ['etl compile, warm cache', true],
+    ] as const) {
+      const c = coldCli(dir, cache);
+      cliRows.push([label, fmt(c.wallMs), c.cpuMs !== undefined ? fmt(c.cpuMs) : '-', c.maxRss !== undefined ? fmt(MB(c.maxRss)) : '-', String(c.status)]);
+      tails.push(`  ${label}: ${c.tail}`);
+    }
+    process.stdout.write(`Cold CLI (node bin/etl.js compile --project DIR, child process; cache via ETL_NO_CACHE):\n${table(['', 'wall ms', 'cpu ms', 'max rss MB', 'exit'], cliRows)}\n${tails.join('\n')}\n\n`);
   }
   if (!args.keep) rmSync(dir, { recursive: true, force: true });
   else process.stdout.write(`Project kept in ${dir}\n`);
