@@ -59,7 +59,7 @@ export async function runIngestion(options: IngestOptions): Promise<IngestRunRec
     const job = ingestionJobFor(source, options.manifest);
     const location = resolveLocation(options.projectDir, job.bronze.location);
     job.bronze.location = location;
-    const store = options.storeFor?.(location, job) ?? (isS3Url(location) ? new S3ObjectStore(location) : new LocalObjectStore(location));
+    const store = options.storeFor?.(location, job) ?? defaultStore(location, env);
     const ctx: JobContext = { job, store, runId, startedAt, env, progress, ...(options.signal ? { signal: options.signal } : {}) };
     progress({ jobId: job.id, phase: 'start', message: `${job.system} -> ${job.bronze.relation}` });
     const t0 = Date.now();
@@ -95,6 +95,13 @@ export async function runIngestion(options: IngestOptions): Promise<IngestRunRec
   await writeFile(join(dir, 'runs', `${runId}.json`), text);
   await writeFile(join(dir, 'last_run.json'), text);
   return record;
+}
+
+/** Local directory, or S3 (ETL_AWS_ENDPOINT_URL points the client at an emulator such as moto). */
+function defaultStore(location: string, env: NodeJS.ProcessEnv): ObjectStore {
+  if (!isS3Url(location)) return new LocalObjectStore(location);
+  const endpoint = env.ETL_AWS_ENDPOINT_URL;
+  return new S3ObjectStore(location, { clientConfig: endpoint ? { endpoint, forcePathStyle: true, region: env.AWS_REGION ?? 'us-east-1' } : {} });
 }
 
 /** Connectors load on demand: each pulls in a heavy client (kafkajs, snowflake-sdk, jsforce). */
