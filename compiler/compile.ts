@@ -23,7 +23,6 @@ import { inlineEphemerals, materializeStatements } from './emit/spark-sql.js';
 import { loadMacroFiles, loadModelFiles, loadSingularTests } from './load/model-files.js';
 import { layerRoots, loadProjectConfig } from './load/project-config.js';
 import { findPosition, loadSources, type LoadedSource } from './load/sources.js';
-import { positionOf } from './load/yaml-file.js';
 import {
   MANIFEST_VERSION,
   type LayerName,
@@ -261,14 +260,14 @@ export async function compileProject(options: CompileOptions): Promise<CompileRe
     const metaCols = meta?.columns ?? {};
     for (const [name] of Object.entries(metaCols)) {
       if (!columns.some((c) => c.name.toLowerCase() === name.toLowerCase())) {
-        const pos = positionOf(r.file.meta!.yaml, ['columns'], name);
+        const pos = r.file.meta!.position(['columns'], name);
         diagnostics.push({
           code: 'ETL163',
           severity: r.config.contract ? 'error' : 'warning',
           message: `Column '${name}' is documented in ${r.file.meta!.file} but ${r.file.name} does not select it`,
           file: r.file.meta!.file,
           ...pos,
-          frame: codeFrame(r.file.meta!.yaml.text, pos.line, pos.column),
+          frame: codeFrame(r.file.meta!.text, pos.line, pos.column),
           hint: `The model selects: ${columns.map((c) => c.name).join(', ')}.`,
         });
       }
@@ -293,7 +292,7 @@ export async function compileProject(options: CompileOptions): Promise<CompileRe
       layer: r.file.layer,
       language: r.file.language,
       file: r.file.file,
-      ...(r.file.meta ? { metaFile: r.file.meta.file } : {}),
+      ...(r.file.meta && r.file.meta.file !== r.file.file ? { metaFile: r.file.meta.file } : {}),
       ...(meta?.description ? { description: meta.description } : {}),
       ...((r.config.owner ?? meta?.owner) ? { owner: r.config.owner ?? meta?.owner } : {}),
       tags: r.config.tags ?? [],
@@ -320,7 +319,7 @@ export async function compileProject(options: CompileOptions): Promise<CompileRe
       compiledSql: '',
       statements: { full: [], post: [] },
       artifacts: { compiled: `target/compiled/${r.file.layer}/${r.file.name}.sql`, run: `target/run/${r.file.layer}/${r.file.name}.sql` },
-      checksum: sha(r.file.text + (r.file.meta?.yaml.text ?? '')),
+      checksum: sha(r.file.text + (r.file.meta && r.file.meta.file !== r.file.file ? r.file.meta.text : '')),
     };
     // Ephemeral parents are inlined as CTEs, in dependency order.
     const ephemerals: Array<{ name: string; sql: string }> = [];
@@ -491,14 +490,14 @@ function checkContract(r: RenderedModel, columns: AnalysedColumn[], diagnostics:
     if (!c || !spec?.data_type) continue;
     const declared = parseTypeName(spec.data_type);
     if (declared && c.type.kind !== 'unknown' && formatType(declared) !== formatType(c.type)) {
-      const pos = positionOf(meta!.yaml, ['columns', name], 'data_type');
+      const pos = meta!.position(['columns', name], 'data_type');
       diagnostics.push({
         code: 'ETL159',
         severity: 'error',
         message: `Contract of ${r.file.name}: column '${name}' is declared ${formatType(declared)} but the query produces ${formatType(c.type)}`,
         file: meta!.file,
         ...pos,
-        frame: codeFrame(meta!.yaml.text, pos.line, pos.column),
+        frame: codeFrame(meta!.text, pos.line, pos.column),
         hint: `CAST it in the model, or change data_type to ${formatType(c.type)}.`,
       });
     }
@@ -532,8 +531,8 @@ function compileTests(
     for (const { spec, column, path: p } of specs) {
       const read = readTestSpec(spec);
       const fail = (message: string, hint: string) => {
-        const pos = positionOf(meta.yaml, p);
-        diagnostics.push({ code: 'ETL180', severity: 'error', message: `${message} (model ${m.name})`, file: meta.file, ...pos, frame: codeFrame(meta.yaml.text, pos.line, pos.column), hint });
+        const pos = meta.position(p);
+        diagnostics.push({ code: 'ETL180', severity: 'error', message: `${message} (model ${m.name})`, file: meta.file, ...pos, frame: codeFrame(meta.text, pos.line, pos.column), hint });
       };
       if (!read) {
         fail('A test must be a name or a single-key map', 'e.g. `- not_null` or `- accepted_values: { values: [a, b] }`');
@@ -660,14 +659,14 @@ function compileUnitTests(
       for (const [j, g] of ut.given.entries()) {
         const input = models.has(`model.${g.input}`) ? `model.${g.input}` : sourceById.has(`source.${g.input}`) ? `source.${g.input}` : undefined;
         if (!input || (!m.dependsOn.models.includes(input) && !m.dependsOn.sources.includes(input))) {
-          const pos = positionOf(meta!.yaml, ['unit_tests', i, 'given', j, 'input']);
+          const pos = meta!.position(['unit_tests', i, 'given', j, 'input']);
           diagnostics.push({
             code: 'ETL181',
             severity: 'error',
             message: `Unit test '${ut.name}' gives rows for '${g.input}', which ${m.name} does not read`,
             file: meta!.file,
             ...pos,
-            frame: codeFrame(meta!.yaml.text, pos.line, pos.column),
+            frame: codeFrame(meta!.text, pos.line, pos.column),
             hint: `Inputs of ${m.name}: ${[...m.dependsOn.models.map((x) => x.slice(6)), ...m.dependsOn.sources.map((x) => x.slice(7))].join(', ')}.`,
           });
           continue;

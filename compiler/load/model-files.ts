@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { codeFrame } from '../diagnostics/frame.js';
 import { modelConfigSchema } from './project-config.js';
-import { parseYamlFile, schemaDiagnostics, type YamlFile } from './yaml-file.js';
+import { parseYamlFile, positionOf, schemaDiagnostics, type YamlFile } from './yaml-file.js';
 
 const testSpec = z.union([z.string(), z.record(z.string(), z.record(z.string(), z.unknown()).nullable())]);
 
@@ -52,7 +52,20 @@ export interface ModelFile {
   language: 'sql' | 'typescript';
   text: string;
   layer: 'silver' | 'gold';
-  meta?: { file: string; yaml: YamlFile; data: ModelMetaInput };
+  meta?: ModelMetaSource;
+}
+
+/** Model metadata from a sidecar YAML file or from a TypeScript model, with positions for diagnostics. */
+export interface ModelMetaSource {
+  file: string;
+  text: string;
+  data: ModelMetaInput;
+  /** Where a key path (e.g. ['columns', 'amount', 'tests', 0]) is in `file`. */
+  position(path: ReadonlyArray<string | number>, key?: string): { line: number; column: number };
+}
+
+export function yamlMeta(yaml: YamlFile, data: ModelMetaInput): ModelMetaSource {
+  return { file: yaml.file, text: yaml.text, data, position: (p, key) => positionOf(yaml, p, key) };
 }
 
 export interface MacroFiles {
@@ -121,7 +134,7 @@ export async function loadModelFiles(projectDir: string, diagnostics: Diagnostic
       const yaml = parseYamlFile(metaFile, texts.get(metaFile)!, diagnostics);
       if (yaml) {
         const parsed = modelMetaSchema.safeParse(yaml.data ?? {});
-        if (parsed.success) meta = { file: metaFile, yaml, data: parsed.data };
+        if (parsed.success) meta = yamlMeta(yaml, parsed.data);
         else diagnostics.push(...schemaDiagnostics(yaml, parsed.error, 'ETL121', `model metadata of ${name}`));
       }
     }

@@ -9,7 +9,7 @@ import { MODEL_BRAND, type DefinedModel, type ModelContext, type Relation } from
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { codeFrame } from '../diagnostics/frame.js';
 import { modelConfigSchema, type ModelConfigInput, type ProjectConfig } from '../load/project-config.js';
-import type { ModelFile } from '../load/model-files.js';
+import { modelMetaSchema, type ModelFile, type ModelMetaSource } from '../load/model-files.js';
 import { findPosition, positionFromStack } from '../load/sources.js';
 import type { LayerName, LayerSettings } from '../manifest/types.js';
 import { didYouMean, type RenderState } from './environment.js';
@@ -65,7 +65,7 @@ export async function prepareModels(
   projectDir: string,
 ): Promise<PreparedModel[]> {
   const out: PreparedModel[] = [];
-  for (const file of files) {
+  for (let file of files) {
     let template: CompiledTemplate | undefined;
     let tsModel: DefinedModel | undefined;
     let inline: ModelConfigInput = {};
@@ -116,6 +116,8 @@ export async function prepareModels(
         continue;
       }
       inline = tsModel.config ?? {};
+      const tsMeta = typeScriptMeta(file, tsModel, diagnostics);
+      if (tsMeta && !file.meta) file = { ...file, meta: tsMeta };
       inlinePos = findPosition(file.text, 'config');
       sqlPosition = findPosition(file.text, 'sql');
       if (tsModel.name && tsModel.name !== file.name) {
@@ -180,6 +182,37 @@ export async function prepareModels(
     });
   }
   return out;
+}
+
+/**
+ * Metadata declared in a TypeScript model (description, owner, tags, columns with tests). Positions
+ * point at the key's first mention in the file, the closest a TypeScript object literal allows.
+ */
+function typeScriptMeta(file: ModelFile, model: DefinedModel, diagnostics: Diagnostic[]): ModelMetaSource | undefined {
+  const { description, owner, tags, columns, tests } = model;
+  const raw = Object.fromEntries(Object.entries({ description, owner, tags, columns, tests }).filter(([, v]) => v !== undefined));
+  if (Object.keys(raw).length === 0) return undefined;
+  const position = (p: ReadonlyArray<string | number>, key?: string) => {
+    const needle = key ?? [...p].reverse().find((x): x is string => typeof x === 'string') ?? 'columns';
+    return findPosition(file.text, needle);
+  };
+  const parsed = modelMetaSchema.safeParse(raw);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const pos = position(issue.path.filter((x): x is string | number => typeof x !== 'symbol'));
+      diagnostics.push({
+        code: 'ETL121',
+        severity: 'error',
+        message: `Invalid model metadata of ${file.name} at '${issue.path.join('.')}': ${issue.message}`,
+        file: file.file,
+        ...pos,
+        frame: codeFrame(file.text, pos.line, pos.column),
+        hint: 'See the model metadata reference in README.md.',
+      });
+    }
+    return undefined;
+  }
+  return { file: file.file, text: file.text, data: parsed.data, position };
 }
 
 /** Inline `{{config}}` hash values are scalars: lists come comma-separated. */
