@@ -9,7 +9,8 @@ let dir: string;
 
 async function freshCopy(): Promise<string> {
   dir = await mkdtemp(path.join(os.tmpdir(), 'etl-cache-'));
-  await cp(fixture, dir, { recursive: true });
+  // Without any .etl/ a fixture may have from earlier in-place compiles: this copy starts cold.
+  await cp(fixture, dir, { recursive: true, filter: (src) => !src.includes('/.etl') });
   return dir;
 }
 
