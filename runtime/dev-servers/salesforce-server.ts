@@ -204,13 +204,11 @@ export async function startSalesforceServer(options: SalesforceServerOptions): P
       const lo = timestampMicros(m[4]);
       const hi = timestampMicros(m[6]);
       rows = rows.filter((r) => {
-        const v = r[m[3]!];
-        if (v === null || v === undefined) return false;
-        const t = timestampMicros(v);
-        return t >= lo && t < hi;
+        const t = instant(r, m[3]!);
+        return t !== undefined && t >= lo && t < hi;
       });
     }
-    if (m[7]) rows = [...rows].sort((a, b) => (timestampMicros(a[m[7]!]) < timestampMicros(b[m[7]!]) ? -1 : 1));
+    if (m[7]) rows = [...rows].sort((a, b) => (instant(a, m[7]!)! < instant(b, m[7]!)! ? -1 : 1));
     if (m[8]) rows = rows.slice(0, Number(m[8]));
     const list = m[1]!.trim();
     if (/^COUNT\(\)$/i.test(list)) return { kind: 'aggregate', body: { totalSize: rows.length, done: true, records: [] } };
@@ -253,6 +251,18 @@ export async function startSalesforceServer(options: SalesforceServerOptions): P
         server.close(() => resolve());
       }),
   };
+}
+
+/** Parsed datetimes, once per record and field rather than on every query. */
+const instants = new WeakMap<object, Map<string, bigint | undefined>>();
+function instant(record: Record<string, unknown>, field: string): bigint | undefined {
+  let perRecord = instants.get(record);
+  if (!perRecord) instants.set(record, (perRecord = new Map()));
+  if (!perRecord.has(field)) {
+    const v = record[field];
+    perRecord.set(field, v === null || v === undefined ? undefined : timestampMicros(v));
+  }
+  return perRecord.get(field);
 }
 
 function csvCell(value: unknown): string {

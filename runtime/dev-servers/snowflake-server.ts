@@ -208,7 +208,7 @@ export async function startSnowflakeServer(options: SnowflakeServerOptions): Pro
       const lo = comparable(col, binds[0]);
       const hi = comparable(col, binds[1]);
       rows = rows.filter((r) => {
-        const v = r[i] === null || r[i] === undefined ? undefined : comparable(col, r[i]);
+        const v = keyOf(col, r, i);
         return v !== undefined && v >= lo && v < hi;
       });
     }
@@ -216,8 +216,8 @@ export async function startSnowflakeServer(options: SnowflakeServerOptions): Pro
       const i = index(q.orderBy);
       const col = table.columns[i]!;
       rows = [...rows].sort((a, b) => {
-        const x = comparable(col, a[i]);
-        const y = comparable(col, b[i]);
+        const x = keyOf(col, a, i)!;
+        const y = keyOf(col, b, i)!;
         return x < y ? -1 : x > y ? 1 : 0;
       });
     }
@@ -379,6 +379,15 @@ function wire(col: SnowflakeColumn, value: unknown): string | null {
     default:
       return String(value);
   }
+}
+
+/** Comparable keys are computed once per row and column, not on every query. */
+const keyCache = new WeakMap<unknown[], Map<number, bigint | number | string | undefined>>();
+function keyOf(col: SnowflakeColumn, row: unknown[], i: number): bigint | number | string | undefined {
+  let perRow = keyCache.get(row);
+  if (!perRow) keyCache.set(row, (perRow = new Map()));
+  if (!perRow.has(i)) perRow.set(i, row[i] === null || row[i] === undefined ? undefined : comparable(col, row[i]));
+  return perRow.get(i);
 }
 
 function comparable(col: SnowflakeColumn, value: unknown): bigint | number | string {
