@@ -102,9 +102,11 @@ def wait_for_parents(spark, uris, timeout_s):
 def table_exists(spark, spec):
     # The build registers Delta tables in Glue before they have data, so existence means a
     # Delta log at the location, not a catalog entry.
+    # (A look for _delta_log rather than DeltaTable.isDeltaTable: py4j cannot always see classes
+    # that came in through --jars.)
     if spec.get("location"):
-        jvm = spark.sparkContext._jvm
-        return bool(jvm.io.delta.tables.DeltaTable.isDeltaTable(spark._jsparkSession, spec["location"]))
+        fs, path = hadoop_fs(spark, spec["location"].rstrip("/") + "/_delta_log")
+        return bool(fs.exists(path)) and len(fs.listStatus(path)) > 0
     return bool(spec.get("relation")) and spark.catalog.tableExists(spec["relation"])
 
 
@@ -174,7 +176,9 @@ def run_model(spark, spec, full_refresh, result):
 
 
 def first_line(err):
-    text = str(err).strip()
+    # A raw Py4JJavaError's own text is only "An error occurred while calling o32.sql."
+    java = getattr(err, "java_exception", None)
+    text = (str(java.toString()) if java is not None else str(err)).strip()
     return text.splitlines()[0][:2000] if text else type(err).__name__
 
 
