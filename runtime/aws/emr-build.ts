@@ -96,7 +96,7 @@ export async function runEmrBuild(manifest: Manifest, plan: Plan, options: EmrBu
   const databases = glueDatabaseRequests(manifest, tables);
   const existingCluster = options.clusterId ?? settings.cluster.existing_cluster_id ?? undefined;
   const runId = options.runId ?? compactTimestamp(startedAt);
-  const steps = stepRequests(layout, nodes, { runId, fullRefresh: Boolean(options.fullRefresh), waitTimeoutSeconds: options.stepWaitTimeoutSeconds ?? 7200 });
+  const steps = stepRequests(layout, nodes, { runId, fullRefresh: Boolean(options.fullRefresh), waitTimeoutSeconds: options.stepWaitTimeoutSeconds ?? 7200, sparkConf: settings.spark_conf });
   const jobFlow = existingCluster ? undefined : runJobFlowRequest(settings, manifest.project.name);
   const artifactsUri = s3Uri(layout, `${layout.root}/`);
 

@@ -21,6 +21,8 @@ export interface StepOptions {
   fullRefresh: boolean;
   /** Seconds a step waits for the results of the models it requires. */
   waitTimeoutSeconds: number;
+  /** Extra Spark settings for every step (targets.<emr>.spark_conf). */
+  sparkConf?: Record<string, string>;
 }
 
 export function stepRequests(layout: BuildLayout, nodes: BuildNode[], opts: StepOptions): StepRequest[] {
@@ -36,6 +38,10 @@ export function stepRequests(layout: BuildLayout, nodes: BuildNode[], opts: Step
       'spark.yarn.maxAppAttempts=1',
       '--conf',
       `spark.app.name=etl:${name}`,
+      // As the local engine: timestamps mean the same thing on every target.
+      '--conf',
+      'spark.sql.session.timeZone=UTC',
+      ...Object.entries(opts.sparkConf ?? {}).flatMap(([k, v]) => ['--conf', `${k}=${v}`]),
       driver,
       '--step',
       s3Uri(layout, keys.stepSpec(layout, id)),

@@ -44,6 +44,8 @@ const EmrSettingsSchema = z
     artifacts_prefix: z.string().default('etl/builds').transform((p) => p.replace(/^\/+|\/+$/g, '')),
     cluster: ClusterSchema,
     cloudwatch_namespace: z.string().min(1).max(255).default('LakehouseETL'),
+    /** Spark settings passed to every step (`--conf k=v`), e.g. shuffle partitions. */
+    spark_conf: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String)).default({}),
     /** Seconds between step-state polls. */
     poll_interval_seconds: z.number().min(0).default(15),
     /** Glue catalog id (account id); defaults to the caller's account. */

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { buildArtifacts } from '../../runtime/aws/artifacts.js';
+import { buildNodes } from '../../runtime/aws/build-models.js';
+import { stepRequests } from '../../runtime/aws/emr-steps.js';
+import { parseEmrSettings } from '../../runtime/aws/settings.js';
+import { fixtureProject } from './fixtures/manifest.js';
+
+function steps(opts: { fullRefresh?: boolean; select?: string[]; settings?: Record<string, unknown> } = {}) {
+  const { manifest, plan } = fixtureProject();
+  Object.assign(manifest.target.settings, opts.settings ?? {});
+  const settings = parseEmrSettings(manifest.target);
+  const nodes = buildNodes(manifest, plan, opts.select);
+  const { layout } = buildArtifacts({ manifest, plan, nodes, bucket: settings.bucket, artifactsPrefix: settings.artifacts_prefix, projectDir: '/nonexistent' });
+  return { layout, steps: stepRequests(layout, nodes, { runId: 'r9', fullRefresh: Boolean(opts.fullRefresh), waitTimeoutSeconds: 600, sparkConf: settings.spark_conf }) };
+}
+
+describe('EMR step definitions', () => {
+  it('runs the uploaded driver on the uploaded step spec, writing a per-run result', () => {
+    const { layout, steps: all } = steps();
+    const mart = all.find((s) => s.nodeId === 'model.mart_sales')!;
+    const root = `s3://company-lakehouse/etl/builds/${layout.buildId}`;
+    expect(mart.step.HadoopJarStep!.Args).toEqual([
+      'spark-submit', '--deploy-mode', 'cluster',
+      '--conf', 'spark.yarn.maxAppAttempts=1',
+      '--conf', 'spark.app.name=etl:mart_sales',
+      '--conf', 'spark.sql.session.timeZone=UTC',
+      `${root}/driver/etl_driver.py`,
+      '--step', `${root}/steps/model.mart_sales.json`,
+      '--result', `${root}/results/r9/model.mart_sales.json`,
+      '--run-id', 'r9',
+      '--wait-timeout', '600',
+      '--requires', `${root}/results/r9/model.fct_orders.json`,
+    ]);
+    expect(mart.step.Name).toBe(`etl ${layout.buildId.slice(0, 8)} mart_sales`);
+  });
+
+  it('passes --full-refresh and the target spark_conf to every step', () => {
+    const { steps: all } = steps({ fullRefresh: true, settings: { spark_conf: { 'spark.sql.shuffle.partitions': 200 } } });
+    for (const s of all) {
+      const args = s.step.HadoopJarStep!.Args!;
+      expect(args.at(-1)).toBe('--full-refresh');
+      expect(args).toContain('spark.sql.shuffle.partitions=200');
+    }
+  });
+
+  it('waits only for the selected upstream models and tested sources', () => {
+    const { steps: all } = steps({ select: ['model.fct_orders', 'model.stg_customer_orders'] });
+    expect(all.map((s) => [s.nodeId, s.requires])).toEqual([
+      ['source.snowflake.customer_orders', []],
+      ['model.stg_customer_orders', ['source.snowflake.customer_orders']],
+      // dim_customers and stg_order_events are not selected: read as they are.
+      ['model.fct_orders', ['model.stg_customer_orders']],
+    ]);
+  });
+
+  it('keeps the build id when nothing changed and changes it with the SQL', () => {
+    const a = steps().layout.buildId;
+    expect(steps().layout.buildId).toBe(a);
+    const { manifest, plan } = fixtureProject();
+    manifest.models['model.mart_sales']!.statements.full = ['SELECT 2'];
+    const nodes = buildNodes(manifest, plan);
+    expect(buildArtifacts({ manifest, plan, nodes, bucket: 'company-lakehouse', artifactsPrefix: 'etl/builds', projectDir: '/nonexistent' }).layout.buildId).not.toBe(a);
+  });
+});
