@@ -1,5 +1,5 @@
 /** Fixture projects for the Spark specs: copied, given their own databases, compiled, fed bronze rows. */
-import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { compileProject } from '../../compiler/index.js';
 import type { Manifest } from '../../compiler/manifest/types.js';
@@ -30,9 +30,10 @@ export function collector(): Reporter & { events: RunEvent[] } {
 }
 
 export function fixture(name: string, tag: string): Fixture {
-  const dir = join(SCRATCH, `${tag}-${process.pid}`);
-  rmSync(dir, { recursive: true, force: true });
   mkdirSync(SCRATCH, { recursive: true });
+  // Copies from earlier runs are stale: their tables lived in that run's metastore.
+  for (const old of readdirSync(SCRATCH)) if (old.startsWith(`${tag}-`)) rmSync(join(SCRATCH, old), { recursive: true, force: true });
+  const dir = join(SCRATCH, `${tag}-${process.pid}`);
   cpSync(join(import.meta.dirname, 'fixtures', name), dir, { recursive: true });
   // One fixture copy per Spark: copies would share the layer databases of one metastore.
   // (Renaming the databases per copy is the way out once the compiler accepts {{this}} in renamed layers.)

@@ -4,7 +4,7 @@
  * unit tests, error mapping, and the CLI's JSON events and exit code.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SparkSession } from '../../runtime/engines/spark/client.js';
@@ -19,7 +19,10 @@ let sql: SparkSession;
 
 beforeAll(async () => {
   execFileSync('bash', [join(REPO, 'scripts', 'setup-spark.sh')], { stdio: 'inherit' });
-  server = await startThriftServer(sparkPaths(join(REPO, '.etl', 'spec-spark', 'server')), {
+  // A fresh metastore each run: tables left by an earlier run point at fixture copies that are gone.
+  const serverDir = join(REPO, '.etl', 'spec-spark', 'server');
+  rmSync(serverDir, { recursive: true, force: true });
+  server = await startThriftServer(sparkPaths(serverDir), {
     master: 'local[2]',
     conf: { 'spark.sql.shuffle.partitions': '2' },
   });

@@ -185,7 +185,11 @@ export async function stopProcess(pid: number, graceMs = 20_000): Promise<void> 
 
 function logTail(logFile: string, lines = 15): string {
   try {
-    const text = readFileSync(logFile, 'utf8').split('\n');
+    const raw = readFileSync(logFile, 'utf8');
+    if (/Another instance of Derby may have already booted the database/.test(raw)) {
+      return `Another Spark is already using this project's metastore (.etl/spark/metastore_db). Run one build at a time, or keep one Spark warm with \`etl spark start\` so every run shares it.\n(full log: ${logFile})`;
+    }
+    const text = raw.split('\n');
     const errors = text.filter((l) => /ERROR|Exception/.test(l) && !/^\s+at /.test(l));
     return (errors.length ? errors.slice(-lines) : text.slice(-lines)).join('\n') + `\n(full log: ${logFile})`;
   } catch {

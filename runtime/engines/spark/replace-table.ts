@@ -96,12 +96,19 @@ export async function replaceTableAs(session: SparkSession, sql: string): Promis
   }
 }
 
+/** Set once Spark has shown the RTAS bug: the engine does not change within a process, so skip the failing try. */
+let rtasKnownBroken = false;
+
 /** Runs one materialization statement, applying an engine work-around when (and only when) Spark hit a known bug. */
 export async function runStatement(session: SparkSession, sql: string): Promise<void> {
+  if (rtasKnownBroken && parseRtas(sql)) return replaceTableAs(session, sql);
   try {
     await session.execute(sql);
   } catch (e) {
-    if (isRtasTruncateBug(e, sql)) await replaceTableAs(session, sql);
+    if (isRtasTruncateBug(e, sql)) {
+      rtasKnownBroken = true;
+      await replaceTableAs(session, sql);
+    }
     else if (isMergeSelfReadBug(e, sql)) await mergeViaStaging(session, sql);
     else throw e;
   }
