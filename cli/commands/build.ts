@@ -27,7 +27,7 @@ export default class Build extends EtlCommand {
   async run(): Promise<void> {
     const { flags } = await this.parse(Build);
     const compiled = await this.compileAndReport(flags, true);
-    const ok = compiled.manifest.target.kind === 'emr' ? await runEmrFromCli(this, flags, compiled) : await runFromCli(this, 'build', flags, compiled);
+    const ok = compiled.manifest.target.kind === 'emr' ? await runEmrFromCli(this, flags, compiled) : await runFromCli(this, 'build', { ...flags, stateManifest: this.loadStateManifest(flags.state) }, compiled);
     if (!ok) this.exit(EXIT.project);
   }
 }

@@ -22,7 +22,7 @@ export default class Test extends EtlCommand {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Test);
-    const ok = await runFromCli(this, 'test', { ...flags, dataTests: !flags.unit, unitTests: !flags.data }, await this.compileAndReport(flags, true));
+    const ok = await runFromCli(this, 'test', { ...flags, dataTests: !flags.unit, unitTests: !flags.data, stateManifest: this.loadStateManifest(flags.state) }, await this.compileAndReport(flags, true));
     if (!ok) this.exit(EXIT.project);
   }
 }

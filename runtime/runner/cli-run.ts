@@ -1,7 +1,7 @@
 /** What `etl build` and `etl test` share: flags, compile, the run, and user-facing errors without stacks. */
 import { Flags } from '@oclif/core';
 import type { EtlCommand } from '../../cli/base.js';
-import type { CompileResult } from '../../compiler/index.js';
+import type { CompileResult, Manifest } from '../../compiler/index.js';
 import { SparkNotInstalledError } from '../engines/spark/paths.js';
 import { SparkStartError } from '../engines/spark/launcher.js';
 import { pickReporter } from './events.js';
@@ -25,6 +25,8 @@ interface CliFlags {
   'full-refresh'?: boolean;
   dataTests?: boolean;
   unitTests?: boolean;
+  /** The `--state` manifest, already read by the command. */
+  stateManifest?: Manifest;
 }
 
 /** Returns whether everything passed. */
@@ -42,6 +44,7 @@ export async function runFromCli(cmd: EtlCommand, command: 'build' | 'test', fla
       threads: flags.threads,
       fullRefresh: !!flags['full-refresh'],
       failedOnly: !!flags.failed,
+      ...(flags.stateManifest ? { state: flags.stateManifest } : {}),
       ...(flags.dataTests !== undefined ? { dataTests: flags.dataTests } : {}),
       ...(flags.unitTests !== undefined ? { unitTests: flags.unitTests } : {}),
       reporter,

@@ -26,6 +26,8 @@ export interface RunOptions {
   exclude?: string[];
   threads?: number;
   fullRefresh?: boolean;
+  /** Reference manifest for `state:modified` / `state:new` selectors (`--state`). */
+  state?: Manifest;
   /** Only what failed or was skipped in the previous run (target/run_results.json). */
   failedOnly?: boolean;
   /** `etl test`: which kinds of tests. */
@@ -201,7 +203,7 @@ export async function run(opts: RunOptions): Promise<RunResults> {
 function chooseModels(manifest: Manifest, opts: RunOptions): string[] {
   const hasSelection = (opts.select?.length ?? 0) > 0 || (opts.exclude?.length ?? 0) > 0;
   let ids = hasSelection
-    ? selectModels(manifest, { ...(opts.select ? { select: opts.select } : {}), ...(opts.exclude ? { exclude: opts.exclude } : {}) })
+    ? selectModels(manifest, { ...(opts.select ? { select: opts.select } : {}), ...(opts.exclude ? { exclude: opts.exclude } : {}), ...(opts.state ? { state: opts.state } : {}) })
     : Object.keys(manifest.models);
   ids = ids.filter((id) => manifest.models[id]);
   if (opts.failedOnly) {
