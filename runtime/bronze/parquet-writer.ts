@@ -27,8 +27,20 @@ export interface ParquetWriteSettings {
   statisticsColumns?: string[];
 }
 
+export type ParquetWriteOptions = Omit<Parameters<typeof parquetWrite>[0], 'writer'>;
+
 /** Encodes rows into Parquet bytes (no I/O), validating every value against its declared type. */
 export function encodeParquet(columns: ManifestColumn[], rows: Record<string, unknown>[], settings: ParquetWriteSettings = {}): Uint8Array {
+  const writer = new ByteWriter();
+  parquetWrite({ writer, ...prepareParquet(columns, rows, settings) });
+  return writer.getBytes();
+}
+
+/**
+ * Validates and converts the rows into hyparquet-writer's input (schema + column arrays). Plain data,
+ * so it can also be handed to a worker thread for the CPU-heavy encoding (parquet-encoder-pool.ts).
+ */
+export function prepareParquet(columns: ManifestColumn[], rows: Record<string, unknown>[], settings: ParquetWriteSettings = {}): ParquetWriteOptions {
   if (columns.length === 0) throw new IngestError('cannot write a Parquet file without columns', { code: 'PARQUET_NO_COLUMNS' });
   const types = columns.map((c) => typeOf(c));
   const schema: SchemaElement[] = [{ name: 'spark_schema', num_children: columns.length }];
@@ -63,18 +75,15 @@ export function encodeParquet(columns: ManifestColumn[], rows: Record<string, un
     return { name: c.name, data, statistics };
   });
 
-  const writer = new ByteWriter();
-  parquetWrite({
-    writer,
-    columnData: columnData as Parameters<typeof parquetWrite>[0]['columnData'],
+  return {
+    columnData: columnData as ParquetWriteOptions['columnData'],
     schema,
     codec: 'SNAPPY',
     rowGroupSize: settings.rowGroupSize ?? 100_000,
     // Larger pages: fewer page headers and compressor calls; Spark reads them without trouble.
     pageSize: 4 * 1024 * 1024,
     createdBy: 'lakehouse-etl (hyparquet-writer)',
-  });
-  return writer.getBytes();
+  };
 }
 
 /** Writes `rows` as a Snappy Parquet file at `filePath`, atomically (temp file + rename). */

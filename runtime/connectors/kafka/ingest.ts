@@ -7,7 +7,7 @@
 import type { Consumer, KafkaMessage } from 'kafkajs';
 import type { KafkaExtract } from '../../../compiler/emit/ingestion-jobs.js';
 import { jsonSafe, partitionDir, type BatchManifest, type QuarantineRecord } from '../../bronze/bronze-table.js';
-import { encodeParquet } from '../../bronze/parquet-writer.js';
+import { encodeParquetAsync } from '../../bronze/parquet-encoder-pool.js';
 import { encodeMetadata, RecordValidator } from '../../bronze/record-validation.js';
 import { IngestError } from '../../bronze/errors.js';
 import type { DriftFinding, JobContext, JobResult } from '../../ingest/job-context.js';
@@ -115,7 +115,7 @@ export async function runKafkaJob(ctx: JobContext): Promise<JobResult> {
     const files: BatchManifest['files'] = [];
     for (const [date, slot] of [...group.dates].sort(([a], [b]) => a.localeCompare(b))) {
       const key = `${partitionDir(job, date)}/${extract.topic}+${partition}+${padOffset(slot.firstOffset)}.parquet`;
-      await store.put(key, encodeParquet(job.bronze.fileColumns, slot.rows, { preEncoded: true, statisticsColumns }));
+      await store.put(key, await encodeParquetAsync(job.bronze.fileColumns, slot.rows, { preEncoded: true, statisticsColumns }));
       files.push({ key, rows: slot.rows.length, ingestDate: date });
     }
     const quarantine: BatchManifest['quarantine'] = [];
@@ -302,6 +302,11 @@ async function retriable<T>(fn: () => Promise<T>, attempts = 30): Promise<T> {
   }
 }
 
+const dayNames = new Map<number, string>();
+/** UTC date of an instant; called per record, so day names are cached. */
 function microsToDate(micros: bigint): string {
-  return new Date(Number(micros / 1000n)).toISOString().slice(0, 10);
+  const day = Math.floor(Number(micros / 1000n) / 86_400_000);
+  let name = dayNames.get(day);
+  if (name === undefined) dayNames.set(day, (name = new Date(day * 86_400_000).toISOString().slice(0, 10)));
+  return name;
 }
