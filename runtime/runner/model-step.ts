@@ -18,7 +18,8 @@ export async function materializeModel(session: SparkSession, model: ManifestMod
   if (model.materialized === 'ephemeral' || !model.relation) return { mode: 'ephemeral' };
   const fqn = model.relation.fqn;
   const isTable = model.materialized !== 'view';
-  const exists = await tableExists(session, fqn);
+  // Views are replaced outright: no need to ask the catalog first.
+  const exists = isTable ? await tableExists(session, fqn) : false;
   const incremental = model.materialized === 'incremental' && exists && !opts.fullRefresh && (model.statements.incremental?.length ?? 0) > 0;
   const before = isTable && exists ? await latestVersion(session, fqn) : -1;
 
