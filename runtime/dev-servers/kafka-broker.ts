@@ -79,7 +79,9 @@ export async function startKafkaBroker(projectRoot: string = toolRoot, options: 
   );
   const java = ['-Xmx' + (options.heapMb ?? 512) + 'm', '-XX:+UseSerialGC', '-cp', join(libs, '*')];
   // Any 16 random bytes in URL-safe base64 form a valid cluster id.
-  const clusterId = randomBytes(16).toString('base64url');
+  // (one starting with '-' would be read as an option by StorageTool's argument parser).
+  let clusterId = randomBytes(16).toString('base64url');
+  while (clusterId.startsWith('-')) clusterId = randomBytes(16).toString('base64url');
   await run('java', [...java, 'kafka.tools.StorageTool', 'format', '--standalone', '-t', clusterId, '-c', props], { timeout: 60_000 });
 
   const child: ChildProcess = spawn('java', [...java, 'kafka.Kafka', props], { stdio: ['ignore', 'pipe', 'pipe'] });
