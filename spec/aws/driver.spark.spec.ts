@@ -6,7 +6,7 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DRIVER_PATH, type StepSpec } from '../../runtime/aws/artifacts.js';
 import type { DriverResult } from '../../runtime/aws/run-results.js';
@@ -14,7 +14,8 @@ import { assertSparkInstalled, sparkPaths } from '../../runtime/engines/spark/pa
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 let dir: string;
-let submit: (args: string[]) => Promise<{ code: number; result: DriverResult }>;
+/** `preRegister`: register the table in the metastore first, as the build does in Glue. */
+let submit: (args: string[], preRegister?: { table: string; columns: string; location: string }) => Promise<{ code: number; result: DriverResult }>;
 
 beforeAll(() => {
   execFileSync('bash', [join(ROOT, 'scripts', 'setup-spark.sh')], { stdio: 'ignore' });
@@ -22,7 +23,10 @@ beforeAll(() => {
   const jars = assertSparkInstalled(paths);
   dir = mkdtempSync(join(tmpdir(), 'etl-driver-'));
   // Async: a blocking spawn would starve vitest's worker of its event loop for a minute.
-  submit = async (args) => {
+  submit = async (args, preRegister) => {
+    const entry = preRegister
+      ? [join(import.meta.dirname, 'fixtures', 'glue_registered_then_drive.py'), preRegister.table, preRegister.columns, preRegister.location, '--']
+      : [DRIVER_PATH];
     const proc = await new Promise<{ status: number; stderr: string }>((res) => {
       const child = execFile(
       paths.sparkSubmit,
@@ -30,6 +34,8 @@ beforeAll(() => {
         '--master', 'local[1]',
         '--driver-memory', '1g',
         '--jars', jars.join(','),
+        // The harness touches the catalog before Delta loads: Delta must be on the driver's class path.
+        '--driver-class-path', jars.join(':'),
         '--conf', 'spark.sql.extensions=io.delta.sql.DeltaSparkSessionExtension',
         '--conf', 'spark.sql.catalog.spark_catalog=org.apache.spark.sql.delta.catalog.DeltaCatalog',
         // A persistent catalog between steps, as Glue is on EMR.
@@ -38,11 +44,12 @@ beforeAll(() => {
         '--conf', `spark.sql.warehouse.dir=${dir}/warehouse`,
         '--conf', 'spark.ui.enabled=false',
         '--conf', 'spark.sql.shuffle.partitions=1',
-        '--driver-java-options', `-Dderby.system.home=${dir}`,
-        DRIVER_PATH,
+        // spark.testing lets the harness write the Glue-style entry through Spark's Hive client.
+        '--driver-java-options', `-Dderby.system.home=${dir}${preRegister ? ' -Dspark.testing=true' : ''}`,
+        ...entry,
         ...args,
       ],
-      { cwd: dir, encoding: 'utf8', env: { ...process.env, PYSPARK_PYTHON: join(paths.venv, 'bin', 'python') }, timeout: 240_000, maxBuffer: 64 << 20 },
+      { cwd: dir, encoding: 'utf8', env: { ...process.env, PYSPARK_PYTHON: join(paths.venv, 'bin', 'python'), ETL_DRIVER_DIR: dirname(DRIVER_PATH) }, timeout: 480_000, maxBuffer: 64 << 20 },
       (_err, _stdout, stderr) => res({ status: child.exitCode ?? -1, stderr }),
       );
     });
@@ -55,7 +62,7 @@ beforeAll(() => {
     }
     return { code: proc.status, result };
   };
-}, 600_000);
+}, 900_000);
 
 afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
@@ -99,15 +106,20 @@ describe('EMR step driver on local Spark', () => {
         // One null name: above warn_if, under error_if.
         test('not_null_name', 'SELECT * FROM silver.orders WHERE name IS NULL', { errorIf: '>5' }),
         test('unique_id', 'SELECT id FROM silver.orders GROUP BY id HAVING count(*) > 1'),
+        // A late load fails its freshness test without failing the model.
+        { ...test('freshness', 'SELECT 1 AS late'), test: 'freshness' },
       ],
       location,
     );
-    const first = await submit(['--step', orders, '--result', join(dir, 'r1-orders.json'), '--run-id', 'r1']);
+    // The table is in the catalog as the build registers it in Glue (real columns, no Delta log
+    // yet); the model's own CREATE OR REPLACE must take it over.
+    const first = await submit(['--step', orders, '--result', join(dir, 'r1-orders.json'), '--run-id', 'r1'], { table: 'silver.orders', columns: 'id int, name string', location });
     expect(first.result).toMatchObject({ model: 'model.orders', status: 'success', mode: 'full', records: 2 });
     expect(first.code).toBe(0);
     expect(first.result.tests.map((t) => [t.name, t.status, t.failures])).toEqual([
       ['not_null_name', 'warn', 1],
       ['unique_id', 'pass', 0],
+      ['freshness', 'fail', 1],
     ]);
 
     const second = await submit(['--step', orders, '--result', join(dir, 'r2-orders.json'), '--run-id', 'r2']);
@@ -116,7 +128,7 @@ describe('EMR step driver on local Spark', () => {
 
     const rebuilt = await submit(['--step', orders, '--result', join(dir, 'r3-orders.json'), '--run-id', 'r3', '--full-refresh']);
     expect(rebuilt.result).toMatchObject({ status: 'success', mode: 'full', records: 2 });
-  }, 600_000);
+  }, 1_800_000);
 
   it('fails the step on an error-severity test and skips a model whose parent failed', async () => {
     const bad = spec(
@@ -133,5 +145,5 @@ describe('EMR step driver on local Spark', () => {
     const skipped = await submit(['--step', child, '--result', join(dir, 'r3-child.json'), '--run-id', 'r3', '--requires', join(dir, 'r3-bad.json')]);
     expect(skipped.code).toBe(0);
     expect(skipped.result).toMatchObject({ status: 'skipped', message: 'upstream model.bad error' });
-  }, 600_000);
+  }, 1_800_000);
 });
