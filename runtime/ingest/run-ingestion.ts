@@ -10,7 +10,6 @@ import type { Manifest } from '../../compiler/manifest/types.js';
 import { ingestionJobFor, type IngestionJobSpec } from '../../compiler/emit/ingestion-jobs.js';
 import { IngestError } from '../bronze/errors.js';
 import { LocalObjectStore, type ObjectStore } from '../bronze/object-store.js';
-import { isS3Url, S3ObjectStore } from '../bronze/s3-object-store.js';
 import type { JobContext, JobResult, ProgressEvent } from './job-context.js';
 import { selectSources } from './select-sources.js';
 
@@ -38,6 +37,8 @@ export function newRunId(now = new Date()): string {
   return `ingest-${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
 }
 
+const isS3Url = (location: string) => /^s3a?:\/\//.test(location);
+
 export function resolveLocation(projectDir: string, location: string): string {
   return isS3Url(location) || isAbsolute(location) ? location : resolve(projectDir, location);
 }
@@ -59,7 +60,7 @@ export async function runIngestion(options: IngestOptions): Promise<IngestRunRec
     const job = ingestionJobFor(source, options.manifest);
     const location = resolveLocation(options.projectDir, job.bronze.location);
     job.bronze.location = location;
-    const store = options.storeFor?.(location, job) ?? defaultStore(location, env);
+    const store = options.storeFor?.(location, job) ?? (await defaultStore(location, env));
     const ctx: JobContext = { job, store, runId, startedAt, env, progress, ...(options.signal ? { signal: options.signal } : {}) };
     progress({ jobId: job.id, phase: 'start', message: `${job.system} -> ${job.bronze.relation}` });
     const t0 = Date.now();
@@ -98,8 +99,10 @@ export async function runIngestion(options: IngestOptions): Promise<IngestRunRec
 }
 
 /** Local directory, or S3 (ETL_AWS_ENDPOINT_URL points the client at an emulator such as moto). */
-function defaultStore(location: string, env: NodeJS.ProcessEnv): ObjectStore {
+async function defaultStore(location: string, env: NodeJS.ProcessEnv): Promise<ObjectStore> {
   if (!isS3Url(location)) return new LocalObjectStore(location);
+  // Loaded on demand: the AWS SDK is large and only S3 locations need it.
+  const { S3ObjectStore } = await import('../bronze/s3-object-store.js');
   const endpoint = env.ETL_AWS_ENDPOINT_URL;
   return new S3ObjectStore(location, { clientConfig: endpoint ? { endpoint, forcePathStyle: true, region: env.AWS_REGION ?? 'us-east-1' } : {} });
 }
