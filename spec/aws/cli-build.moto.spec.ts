@@ -46,6 +46,15 @@ describe('etl build --target emr (CLI)', () => {
     expect(requests.s3.PutObject.every((p: any) => p.Key.startsWith(`etl/builds/${requests.buildId}/`))).toBe(true);
   }, 200_000);
 
+  it('--select limits the steps to the selected models', async () => {
+    const { code, stdout } = await etl(['build', '--target', 'emr', '--dry-run', '--select', 'daily_revenue'], { ETL_AWS_ENDPOINT_URL: 'http://127.0.0.1:9', AWS_EC2_METADATA_DISABLED: 'true' });
+    expect(code).toBe(0);
+    const steps = JSON.parse(stdout).emr.AddJobFlowSteps.Steps;
+    expect(steps.map((s: { Name: string }) => s.Name.split(' ').at(-1))).toEqual(['daily_revenue']);
+    // stg_orders is not selected, so daily_revenue reads it as it is and waits for nothing.
+    expect(steps[0].HadoopJarStep.Args).not.toContain('--requires');
+  }, 200_000);
+
   it('registers the tables, uploads the artifacts and submits a step per model against moto', async () => {
     const { code, stdout, stderr } = await etl(['build', '--target', 'emr', '--no-wait'], moto.env);
     expect(stderr).not.toMatch(/error/i);
