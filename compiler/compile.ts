@@ -354,14 +354,16 @@ export async function compileProject(options: CompileOptions): Promise<CompileRe
 
 
   // Source columns each model column derives from, through every model in between.
+  const columnsByModel = new Map<string, Map<string, ManifestModel['columns'][number]>>();
   for (const id of order) {
     const m = models.get(id);
     if (!m) continue;
+    columnsByModel.set(id, new Map(m.columns.map((c) => [c.name, c])));
     for (const c of m.columns) {
       const out = new Map<string, { node: string; column: string }>();
       for (const u of c.upstream) {
         if (u.node.startsWith('source.')) out.set(`${u.node}.${u.column}`, u);
-        else for (const s of models.get(u.node)?.columns.find((x) => x.name === u.column)?.sources ?? []) out.set(`${s.node}.${s.column}`, s);
+        else for (const s of columnsByModel.get(u.node)?.get(u.column)?.sources ?? []) out.set(`${s.node}.${s.column}`, s);
       }
       c.sources = [...out.values()].sort((a, b) => `${a.node}.${a.column}`.localeCompare(`${b.node}.${b.column}`));
     }

@@ -1,6 +1,7 @@
 /** Writes the compile result into target/: manifest, plan, compiled SELECTs, run SQL, tests, ingestion jobs. */
-import { existsSync } from 'node:fs';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { CompileResult } from '../index.js';
@@ -20,15 +21,20 @@ async function loadIngestionEmitter(): Promise<IngestionJobFor | undefined> {
   return mod.ingestionJobFor;
 }
 
+const INDEX = '.artifacts-index.json';
+const OWNED_DIRS = ['compiled', 'run', 'tests', 'ingestion'];
+const hashOf = (text: string) => createHash('sha1').update(text).digest('base64url');
+
+/**
+ * Writes target/. Only files whose content changed are written (10,000 models make 28,000 files,
+ * and rewriting all of them dominated recompiles); files of models that are gone are removed. An
+ * index of content hashes says what is on disk. manifest.json and plan.json are written last and
+ * atomically, so a reader that starts from the manifest never sees it ahead of its files.
+ */
 export async function writeArtifacts(result: CompileResult, projectDir: string): Promise<string> {
   const target = path.join(projectDir, 'target');
-  // Build into a fresh folder and swap it in, so readers never see half of one compile and half of another.
-  const staging = path.join(target, '.staging');
-  await rm(staging, { recursive: true, force: true });
   const files = new Map<string, string>();
   const { manifest, plan } = result;
-  files.set('manifest.json', stableJson(manifest));
-  files.set('plan.json', stableJson(plan));
   for (const m of Object.values(manifest.models)) {
     files.set(path.relative('target', m.artifacts.compiled), `${m.compiledSql}\n`);
     if (m.materialized === 'ephemeral') continue;
@@ -43,16 +49,42 @@ export async function writeArtifacts(result: CompileResult, projectDir: string):
   if (ingestionJobFor) {
     for (const s of Object.values(manifest.sources)) files.set(path.relative('target', s.ingestionJob), stableJson(ingestionJobFor(s, manifest)));
   }
-  const dirs = new Set([...files.keys()].map((f) => path.dirname(path.join(staging, f))));
-  await Promise.all([...dirs].map((d) => mkdir(d, { recursive: true })));
-  const entries = [...files];
-  for (let i = 0; i < entries.length; i += 256) {
-    await Promise.all(entries.slice(i, i + 256).map(([f, text]) => writeFile(path.join(staging, f), text)));
+
+  let previous: Record<string, string> | undefined;
+  try {
+    previous = JSON.parse(readFileSync(path.join(target, INDEX), 'utf8')) as Record<string, string>;
+  } catch {
+    previous = undefined;
   }
-  for (const sub of ['compiled', 'run', 'tests', 'ingestion', 'manifest.json', 'plan.json']) {
-    await rm(path.join(target, sub), { recursive: true, force: true });
-    if (existsSync(path.join(staging, sub))) await rename(path.join(staging, sub), path.join(target, sub));
+  if (!previous) {
+    // No index (first compile, or written by an older version): start these folders clean.
+    for (const dir of OWNED_DIRS) rmSync(path.join(target, dir), { recursive: true, force: true });
+    previous = {};
   }
-  await rm(staging, { recursive: true, force: true });
+  const index: Record<string, string> = {};
+  const made = new Set<string>();
+  for (const [file, text] of files) {
+    const hash = hashOf(text);
+    index[file] = hash;
+    const abs = path.join(target, file);
+    if (previous[file] === hash && existsSync(abs)) continue;
+    const dir = path.dirname(abs);
+    if (!made.has(dir)) {
+      mkdirSync(dir, { recursive: true });
+      made.add(dir);
+    }
+    writeFileSync(abs, text);
+  }
+  for (const file of Object.keys(previous)) if (!(file in index)) rmSync(path.join(target, file), { force: true });
+  mkdirSync(target, { recursive: true });
+  const atomic = async (file: string, text: string) => {
+    const tmp = path.join(target, `.${file}.${process.pid}.tmp`);
+    await writeFile(tmp, text);
+    await rename(tmp, path.join(target, file));
+  };
+  await atomic(INDEX, JSON.stringify(index));
+  await atomic('plan.json', stableJson(plan));
+  // Compact: at 10,000 models the indented form is 45% larger for no reader's benefit (use jq).
+  await atomic('manifest.json', `${JSON.stringify(manifest)}\n`);
   return target;
 }
