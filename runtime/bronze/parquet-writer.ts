@@ -38,7 +38,7 @@ export function encodeParquet(columns: ManifestColumn[], rows: Record<string, un
 
 /**
  * Validates and converts the rows into hyparquet-writer's input (schema + column arrays). Plain data,
- * so it can also be handed to a worker thread for the CPU-heavy encoding (parquet-encoder-pool.ts).
+ * the input of the actual encoding.
  */
 export function prepareParquet(columns: ManifestColumn[], rows: Record<string, unknown>[], settings: ParquetWriteSettings = {}): ParquetWriteOptions {
   if (columns.length === 0) throw new IngestError('cannot write a Parquet file without columns', { code: 'PARQUET_NO_COLUMNS' });
@@ -84,6 +84,36 @@ export function prepareParquet(columns: ManifestColumn[], rows: Record<string, u
     pageSize: 4 * 1024 * 1024,
     createdBy: 'lakehouse-etl (hyparquet-writer)',
   };
+}
+
+/**
+ * Encodes already-converted column arrays (one per column, in `columns` order). Writers that buffer
+ * many records keep columns rather than row objects: far fewer live objects, far less GC.
+ */
+export function encodeParquetColumns(columns: ManifestColumn[], data: unknown[][], settings: Omit<ParquetWriteSettings, 'preEncoded'> = {}): Uint8Array {
+  const types = columns.map((c) => typeOf(c));
+  const schema: SchemaElement[] = [{ name: 'spark_schema', num_children: columns.length }];
+  columns.forEach((c, i) => schema.push(...schemaElements(c.name, types[i]!, c.nullable)));
+  const columnData = columns.map((c, i) => {
+    const values = data[i]!;
+    if (!c.nullable) {
+      const at = values.findIndex((v) => v === null || v === undefined);
+      if (at >= 0) throw new IngestError(`row ${at}, column ${c.name}: null in a column declared NOT NULL`, { code: 'PARQUET_NULL' });
+    }
+    const statistics = settings.statisticsColumns ? settings.statisticsColumns.includes(c.name) : true;
+    return { name: c.name, data: values, statistics };
+  });
+  const writer = new ByteWriter();
+  parquetWrite({
+    writer,
+    columnData: columnData as ParquetWriteOptions['columnData'],
+    schema,
+    codec: 'SNAPPY',
+    rowGroupSize: settings.rowGroupSize ?? 100_000,
+    pageSize: 4 * 1024 * 1024,
+    createdBy: 'lakehouse-etl (hyparquet-writer)',
+  });
+  return writer.getBytes();
 }
 
 /** Writes `rows` as a Snappy Parquet file at `filePath`, atomically (temp file + rename). */

@@ -18,11 +18,12 @@ export class FileGroup {
   lastOffset: bigint;
   records = 0;
   bytes = 0;
-  /** ingest date -> first offset of that date in the group, and its rows. */
-  readonly dates = new Map<string, { firstOffset: bigint; rows: Record<string, unknown>[]; minEventMicros?: bigint; maxEventMicros?: bigint }>();
+  /** ingest date -> first offset of that date in the group, and its values column by column. */
+  readonly dates = new Map<string, { firstOffset: bigint; rows: number; columns: unknown[][]; minEventMicros?: bigint; maxEventMicros?: bigint }>();
   readonly quarantine: QuarantineRecord[] = [];
 
-  constructor(firstOffset: bigint) {
+  /** `columnNames`: the file's columns, in order; rows are stored as one array per column. */
+  constructor(firstOffset: bigint, private readonly columnNames: string[]) {
     this.firstOffset = firstOffset;
     this.lastOffset = firstOffset - 1n;
   }
@@ -49,8 +50,10 @@ export class FileGroup {
       return;
     }
     let slot = this.dates.get(landing.date);
-    if (!slot) this.dates.set(landing.date, (slot = { firstOffset: offset, rows: [] }));
-    slot.rows.push(landing.row);
+    if (!slot) this.dates.set(landing.date, (slot = { firstOffset: offset, rows: 0, columns: this.columnNames.map(() => []) }));
+    const row = landing.row;
+    for (let i = 0; i < this.columnNames.length; i++) slot.columns[i]!.push(row[this.columnNames[i]!] ?? null);
+    slot.rows++;
     if (eventMicros !== undefined) {
       if (slot.minEventMicros === undefined || eventMicros < slot.minEventMicros) slot.minEventMicros = eventMicros;
       if (slot.maxEventMicros === undefined || eventMicros > slot.maxEventMicros) slot.maxEventMicros = eventMicros;

@@ -7,7 +7,7 @@
 import type { Consumer, KafkaMessage } from 'kafkajs';
 import type { KafkaExtract } from '../../../compiler/emit/ingestion-jobs.js';
 import { jsonSafe, partitionDir, type BatchManifest, type QuarantineRecord } from '../../bronze/bronze-table.js';
-import { encodeParquetAsync } from '../../bronze/parquet-encoder-pool.js';
+import { encodeParquetColumns } from '../../bronze/parquet-writer.js';
 import { encodeMetadata, RecordValidator } from '../../bronze/record-validation.js';
 import { IngestError } from '../../bronze/errors.js';
 import type { DriftFinding, JobContext, JobResult } from '../../ingest/job-context.js';
@@ -48,6 +48,7 @@ export async function runKafkaJob(ctx: JobContext): Promise<JobResult> {
   const validator = new RecordValidator(job.columns);
   const metadataColumns = job.bronze.fileColumns.slice(job.columns.length);
   const eventColumn = extract.eventTimeColumn;
+  const fileColumnNames = job.bronze.fileColumns.map((c) => c.name);
   const statisticsColumns = [eventColumn ?? '_kafka_timestamp', '_offset'];
   const PER_RECORD = ['_cursor_value', '_partition', '_offset', '_kafka_timestamp', '_key'];
   const constantValues: Record<string, unknown> = { _run_id: ctx.runId, _extracted_at: ctx.startedAt, _source: job.id, _is_deleted: false, _topic: extract.topic };
@@ -115,8 +116,8 @@ export async function runKafkaJob(ctx: JobContext): Promise<JobResult> {
     const files: BatchManifest['files'] = [];
     for (const [date, slot] of [...group.dates].sort(([a], [b]) => a.localeCompare(b))) {
       const key = `${partitionDir(job, date)}/${extract.topic}+${partition}+${padOffset(slot.firstOffset)}.parquet`;
-      await store.put(key, await encodeParquetAsync(job.bronze.fileColumns, slot.rows, { preEncoded: true, statisticsColumns }));
-      files.push({ key, rows: slot.rows.length, ingestDate: date });
+      await store.put(key, encodeParquetColumns(job.bronze.fileColumns, slot.columns, { statisticsColumns }));
+      files.push({ key, rows: slot.rows, ingestDate: date });
     }
     const quarantine: BatchManifest['quarantine'] = [];
     if (group.quarantine.length) {
@@ -252,7 +253,7 @@ export async function runKafkaJob(ctx: JobContext): Promise<JobResult> {
               if (!(await flush(batch.partition, group))) return;
               await heartbeat();
             }
-            state.group ??= new FileGroup(offset);
+            state.group ??= new FileGroup(offset, fileColumnNames);
             state.group.add(offset, message.value?.length ?? 0, eventMicros, landing);
             resolveOffset(message.offset);
             if (state.group.isFull(limits) || offset + 1n >= state.target) {
