@@ -119,12 +119,18 @@ export async function compileProject(options: CompileOptions): Promise<CompileRe
   ) as Record<LayerName, LayerSettings>;
   const vars = { ...config.vars, ...(options.vars ?? {}) };
 
-  const [sources, modelFiles, macros, singular] = await Promise.all([
+  const [sources, modelFiles, macros, singular, cache] = await Promise.all([
     loadSources(projectDir, layers.bronze, diagnostics),
     loadModelFiles(projectDir, diagnostics),
     loadMacroFiles(projectDir),
     loadSingularTests(projectDir),
+    options.cache === false || process.env.ETL_NO_CACHE ? AnalysisCache.disabled() : AnalysisCache.load(projectDir),
   ]);
+  // Start the worker threads now, so they boot while the main thread renders (about 0.15 s each).
+  const expectedMisses = modelFiles.filter((f) => !cache.probablyHit(`model.${f.name}`)).length;
+  const threads = Math.min(4, availableParallelism());
+  const pool = expectedMisses >= PARALLEL_THRESHOLD && threads > 1 && process.env.ETL_THREADS !== '1' ? workerAnalyser(threads) : undefined;
+  pool?.catch(() => undefined);
   const env = await createEnvironment(macros, diagnostics);
 
   mark('load');
@@ -206,10 +212,7 @@ export async function compileProject(options: CompileOptions): Promise<CompileRe
   const models = new Map<string, ManifestModel>();
   const compiledSelect = new Map<string, string>();
   // Threads pay for their start-up (about 0.3 s) only on large projects.
-  const cache = options.cache === false || process.env.ETL_NO_CACHE ? AnalysisCache.disabled() : await AnalysisCache.load(projectDir);
-  const expectedMisses = [...rendered.values()].filter((r) => !cache.probablyHit(r.id)).length;
-  const threads = Math.min(4, availableParallelism());
-  const analyser = expectedMisses >= PARALLEL_THRESHOLD && threads > 1 && process.env.ETL_THREADS !== '1' ? await workerAnalyser(threads) : localAnalyser();
+  const analyser = pool ? await pool : localAnalyser();
   // Signature of each analysed node's columns, for the cache keys of what reads it.
   const signatures = new Map<string, string>();
   const sign = (e: SerialCatalogEntry) => signatures.set(e.node, sha(JSON.stringify([e.columns, e.opaque ?? false])));

@@ -18,7 +18,7 @@ const sha = (s: string) => createHash('sha256').update(s).digest('hex').slice(0,
 
 let compilerHash: Promise<string> | undefined;
 /** A hash of the analysis code itself: the cache is only valid for the code that filled it. */
-function analysisCodeHash(): Promise<string> {
+export function analysisCodeHash(): Promise<string> {
   compilerHash ??= (async () => {
     const dir = path.dirname(new URL(import.meta.url).pathname);
     const files = (await readdir(dir)).filter((f) => /\.(ts|mjs)$/.test(f)).sort();

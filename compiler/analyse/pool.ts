@@ -3,7 +3,12 @@
  * on each other, so they are split across workers; each worker holds a copy of the catalog, kept
  * up to date with every stage's results before the next stage is sent.
  */
+import { existsSync } from 'node:fs';
+import { rename } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { analysisCodeHash } from './cache.js';
 import { analyseSql, toCatalogEntry, type SerialCatalogEntry, type SqlAnalysisRequest, type SqlAnalysisResult } from './analyse-sql.js';
 import type { CatalogEntry } from './analyser.js';
 
@@ -28,10 +33,33 @@ export function localAnalyser(): Analyser {
   };
 }
 
+/**
+ * The worker's code as one plain-JS file, built once per version of the analysis code: a worker
+ * that loads it starts in about 0.13 s, against 0.75 s when tsx compiles the TypeScript in each one.
+ * Falls back to the tsx entry if bundling is not possible.
+ */
+async function workerEntry(): Promise<URL> {
+  try {
+    const here = path.dirname(fileURLToPath(import.meta.url));
+    const out = path.resolve(here, '../../node_modules/.cache/lakehouse-etl', `analysis-worker-${(await analysisCodeHash()).slice(0, 16)}.mjs`);
+    if (!existsSync(out)) {
+      const { build } = await import('esbuild');
+      const tmp = `${out}.${process.pid}.tmp.mjs`;
+      await build({ entryPoints: [path.join(here, 'worker-main.ts')], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: tmp, external: ['@guanmingchiu/sqlparser-ts'], logLevel: 'silent' });
+      await rename(tmp, out);
+    }
+    return pathToFileURL(out);
+  } catch {
+    return new URL('./worker.mjs', import.meta.url);
+  }
+}
+
 export async function workerAnalyser(threads: number): Promise<Analyser> {
+  const entry = await workerEntry();
   const workers = await Promise.all(
     Array.from({ length: threads }, async () => {
-      const worker = new Worker(new URL('./worker.mjs', import.meta.url));
+      const worker = new Worker(entry);
+      worker.unref();
       await new Promise<void>((resolve, reject) => {
         worker.once('message', () => resolve());
         worker.once('error', reject);
@@ -64,12 +92,15 @@ export async function workerAnalyser(threads: number): Promise<Analyser> {
           return new Promise<SqlAnalysisResult[]>((resolve, reject) => {
             const onMessage = (m: { batch: number; results: SqlAnalysisResult[] }) => {
               if (m.batch !== id) return;
+              worker.unref();
               worker.off('message', onMessage);
               worker.off('error', reject);
               resolve(m.results);
             };
             worker.on('message', onMessage);
             worker.once('error', reject);
+            // Held open only while it has work, so an idle pool never stops the process exiting.
+            worker.ref();
             worker.postMessage({ kind: 'analyse', batch: id, requests: chunks[w] });
           });
         }),
