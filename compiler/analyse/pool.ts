@@ -59,11 +59,12 @@ export async function workerAnalyser(threads: number): Promise<Analyser> {
   const workers = await Promise.all(
     Array.from({ length: threads }, async () => {
       const worker = new Worker(entry);
-      worker.unref();
       await new Promise<void>((resolve, reject) => {
         worker.once('message', () => resolve());
         worker.once('error', reject);
       });
+      // Idle from here on: held open only while a batch is in flight (below).
+      worker.unref();
       return worker;
     }),
   );
