@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
 import { EtlCommand, EXIT, projectFlags, selectionFlags } from '../base.js';
 import { runFromCli, runFlags } from '../../runtime/runner/cli-run.js';
-import { emrFlags, runEmrFromCli } from '../../runtime/aws/emr-cli.js';
+import { buildOnEmrIfTargeted, emrFlags } from '../../runtime/aws/emr-cli.js';
 
 export default class Build extends EtlCommand {
   static override summary = 'Build models on Spark in dependency order, each followed by its data tests.';
@@ -27,7 +27,8 @@ export default class Build extends EtlCommand {
   async run(): Promise<void> {
     const { flags } = await this.parse(Build);
     const compiled = await this.compileAndReport(flags, true);
-    const ok = compiled.manifest.target.kind === 'emr' ? await runEmrFromCli(this, flags, compiled) : await runFromCli(this, 'build', { ...flags, stateManifest: this.loadStateManifest(flags.state) }, compiled);
+    const withState = { ...flags, stateManifest: this.loadStateManifest(flags.state) };
+    const ok = (await buildOnEmrIfTargeted(this, withState, compiled)) ?? (await runFromCli(this, 'build', withState, compiled));
     if (!ok) this.exit(EXIT.project);
   }
 }

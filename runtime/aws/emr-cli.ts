@@ -4,7 +4,7 @@
  * dispatches here when the target's kind is `emr`.
  */
 import { Flags, type Command } from '@oclif/core';
-import type { CompileResult } from '../../compiler/index.js';
+import type { CompileResult, Manifest } from '../../compiler/index.js';
 import { AwsTargetError } from './errors.js';
 
 export const emrFlags = {
@@ -24,6 +24,29 @@ interface EmrCliFlags {
   wait?: boolean;
   'cluster-id'?: string;
   terminate?: boolean;
+  /** `--state` reference manifest, for `state:modified` selectors. */
+  stateManifest?: Manifest | undefined;
+}
+
+const EMR_ONLY = ['dry-run', 'cluster-id', 'terminate'] as const;
+
+/**
+ * `etl build`'s dispatch: runs the build on EMR when the target's kind is emr and returns whether
+ * it succeeded; returns undefined for other targets (the local build runs), after refusing the
+ * EMR-only flags there, so `--dry-run` can never start a real local build.
+ */
+export async function buildOnEmrIfTargeted(cmd: Command, flags: EmrCliFlags, compiled: CompileResult & { projectDir: string }): Promise<boolean | undefined> {
+  const names = [...EMR_ONLY.filter((f) => flags[f] !== undefined && flags[f] !== false).map((f) => `--${f}`), ...(flags.wait === false ? ['--no-wait'] : [])];
+  // A failed compile has no trustworthy target: with EMR flags, say nothing was sent to AWS.
+  if (compiled.manifest.target.kind === 'emr' || (!compiled.ok && names.length)) return runEmrFromCli(cmd, flags, compiled);
+  if (names.length) {
+    cmd.error(`${names.join(', ')} only apply to an EMR target; target "${compiled.manifest.target.name}" is ${compiled.manifest.target.kind}`, {
+      exit: 2,
+      code: 'EMR_FLAG_ON_LOCAL',
+      suggestions: ['pass --target with an emr target from project.yaml, or drop the flag'],
+    });
+  }
+  return undefined;
 }
 
 /** Returns whether every model succeeded (a dry run always does). */
@@ -35,7 +58,7 @@ export async function runEmrFromCli(cmd: Command, flags: EmrCliFlags, compiled: 
   const { runEmrBuild } = await import('./emr-build.js');
   let select: string[] | undefined;
   try {
-    select = flags.select?.length || flags.exclude?.length ? selectModels(compiled.manifest, { select: flags.select ?? [], exclude: flags.exclude ?? [] }) : undefined;
+    select = flags.select?.length || flags.exclude?.length ? selectModels(compiled.manifest, { select: flags.select ?? [], exclude: flags.exclude ?? [], ...(flags.stateManifest ? { state: flags.stateManifest } : {}) }) : undefined;
   } catch (e) {
     if (e instanceof SelectorError) cmd.error(e.message, { exit: 2, code: 'ETL_SELECTOR' });
     throw e;

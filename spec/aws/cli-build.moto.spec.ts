@@ -73,6 +73,13 @@ describe('etl build --target emr (CLI)', () => {
     expect(runResults.results).toHaveLength(submitted.length);
   }, 200_000);
 
+  it('refuses EMR-only flags on a local target instead of starting a local build', async () => {
+    const { code, stderr } = await etl(['build', '--dry-run'], { ETL_AWS_ENDPOINT_URL: 'http://127.0.0.1:9' });
+    expect(code).toBe(2);
+    expect(stderr).toContain('--dry-run only apply to an EMR target; target "local" is local');
+    expect(stderr).not.toMatch(/^\s+at /m);
+  }, 200_000);
+
   it('explains bad EMR settings with their project.yaml keys and no stack trace', async () => {
     const yamlPath = join(project, 'project.yaml');
     const original = readFileSync(yamlPath, 'utf8');
@@ -82,6 +89,7 @@ describe('etl build --target emr (CLI)', () => {
       expect(code).toBe(1);
       expect(stderr).toContain('targets.emr.cluster.core_instance_count');
       expect(stderr).toContain('targets.emr.cluster.release');
+      expect(stderr).toContain('nothing was sent to AWS');
       expect(stderr).not.toMatch(/^\s+at /m);
     } finally {
       writeFileSync(yamlPath, original);
