@@ -115,20 +115,21 @@ describe('reference project on Spark', () => {
 
   it('builds every model; only warn-level tests fail, and only those guarding planted dirt', async () => {
     const res = await etl(['build', '--threads', '3']);
-    expect(res.code, `${res.stdout}\n${res.stderr}`).toBe(0);
+    // Soft: a failing node fails the test, and the data checks below still run and report.
+    expect.soft(res.code, `${res.stdout}\n${res.stderr}`).toBe(0);
     const results = JSON.parse(await readFile(path.join(projectDir, 'target', 'run_results.json'), 'utf8')) as {
       results: Array<{ id: string; kind: string; status: string }>;
     };
     const models = results.results.filter((r) => r.kind === 'model');
     expect(models.length).toBe(20);
-    for (const m of models) expect(m.status, m.id).toBe('success');
+    for (const m of models) expect.soft(m.status, m.id).toBe('success');
     const manifest = await readManifest();
     const dirtTests = new Set(Object.values(expected.rules).map((r) => testFor(manifest, r).id));
     for (const r of results.results.filter((x) => x.kind === 'test')) {
-      if (dirtTests.has(r.id)) expect(r.status, r.id).toBe('warn');
+      if (dirtTests.has(r.id)) expect.soft(r.status, r.id).toBe('warn');
       // Freshness may warn on a slow machine (30 minutes for Kafka topics), but must not fail.
-      else if (r.id.includes('freshness')) expect(['pass', 'success', 'warn'], r.id).toContain(r.status);
-      else expect(['pass', 'success'], r.id).toContain(r.status);
+      else if (r.id.includes('freshness')) expect.soft(['pass', 'success', 'warn'], r.id).toContain(r.status);
+      else expect.soft(['pass', 'success'], r.id).toContain(r.status);
     }
   }, BUILD_TIMEOUT_MS);
 
@@ -181,7 +182,8 @@ describe('reference project on Spark', () => {
     const runId = `sample-${SEED}-increment-${expected.incrementDay}`;
 
     const res = await etl(['build', '--threads', '3']);
-    expect(res.code, `${res.stdout}\n${res.stderr}`).toBe(0);
+    // Soft: a failing node fails the test, and the data checks below still run and report.
+    expect.soft(res.code, `${res.stdout}\n${res.stderr}`).toBe(0);
 
     // Orders: merged rows are exactly the new and the updated keys; stale re-extractions left alone.
     const orders = inc['snowflake.customer_orders']!;
