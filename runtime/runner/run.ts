@@ -124,12 +124,10 @@ export async function run(opts: RunOptions): Promise<RunResults> {
     }
 
     if (opts.command === 'build') {
-      const nodes = models.map((id) => ({ id, parents: manifest.parentMap[id] ?? manifest.models[id]!.dependsOn.models.concat(manifest.models[id]!.dependsOn.sources) }));
+      const nodes = buildGraph(manifest, models, testsOf);
       const whyBlocked = (id: string) => {
         const own = results.find((r) => r.id === id);
-        if (own?.status === 'skipped') return 'was skipped';
-        if (own && FAILED_STATUSES.has(own.status)) return 'failed';
-        return 'has failing tests';
+        return own?.status === 'skipped' ? 'was skipped' : 'failed';
       };
       await runDag({
         nodes,
@@ -137,26 +135,23 @@ export async function run(opts: RunOptions): Promise<RunResults> {
         settled: new Map([...settled]),
         openSession: () => engine.openSession(),
         skip: (node, because) => {
+          if (node.test) {
+            record(skipped(node.id, 'test', testLabel(node.test), `skipped: ${because} ${whyBlocked(because)}`));
+            return;
+          }
           const m = manifest.models[node.id]!;
           record(skipped(node.id, 'model', m.relation?.fqn ?? m.name, `skipped: upstream ${because} ${whyBlocked(because)}`));
-          for (const t of testsOf(node.id)) record(skipped(t.id, 'test', testLabel(t), `model ${m.name} was skipped`));
         },
         run: async (node, session) => {
-          const model = manifest.models[node.id]!;
-          const r = await buildModel(session, model, opts);
-          record(r);
-          if (r.status === 'error') {
-            for (const t of testsOf(node.id)) record(skipped(t.id, 'test', testLabel(t), `model ${model.name} failed`));
-            return { ok: false };
-          }
-          let ok = true;
-          for (const t of testsOf(node.id)) {
-            emit({ event: 'node_start', id: t.id, kind: 'test', name: testLabel(t) });
-            const tr = await runTest(session, t, opts.projectDir);
+          if (node.test) {
+            emit({ event: 'node_start', id: node.id, kind: 'test', name: testLabel(node.test) });
+            const tr = await runTest(session, node.test, opts.projectDir);
             record(tr);
-            if (FAILED_STATUSES.has(tr.status)) ok = false;
+            return { ok: !FAILED_STATUSES.has(tr.status) };
           }
-          return { ok };
+          const r = await buildModel(session, manifest.models[node.id]!, opts);
+          record(r);
+          return { ok: r.status !== 'error' };
         },
       });
     } else {
@@ -198,6 +193,42 @@ export async function run(opts: RunOptions): Promise<RunResults> {
   for (const r of results) counts[r.status] = (counts[r.status] ?? 0) + 1;
   emit({ event: 'run_end', success: run.success, elapsedMs: run.elapsedMs, counts, runResults: relative(process.cwd(), file) || file });
   return run;
+}
+
+interface BuildNode {
+  id: string;
+  parents: string[];
+  test?: ManifestTest;
+}
+
+/**
+ * Models and their tests as one graph. A test waits for every model it reads (a relationships test
+ * also needs the model it points to); a model waits for its parents and for their tests, so a
+ * failing error-severity test stops what is downstream. A parent's test that reads this model (or
+ * something built from it) cannot gate it: that would be a cycle, so it is left out of the gate.
+ */
+export function buildGraph(manifest: Manifest, models: string[], testsOf: (id: string) => ManifestTest[]): BuildNode[] {
+  const inRun = new Set(models);
+  const descendants = (id: string): Set<string> => {
+    const out = new Set<string>([id]);
+    const stack = [id];
+    while (stack.length) for (const c of manifest.childMap[stack.pop()!] ?? []) if (!out.has(c)) (out.add(c), stack.push(c));
+    return out;
+  };
+  const nodes: BuildNode[] = [];
+  for (const id of models) {
+    const m = manifest.models[id]!;
+    const parents = manifest.parentMap[id] ?? [...m.dependsOn.models, ...m.dependsOn.sources];
+    const below = descendants(id);
+    const gates = parents
+      .filter((p) => inRun.has(p))
+      .flatMap((p) => testsOf(p))
+      .filter((t) => !t.dependsOn.models.some((dep) => below.has(dep)))
+      .map((t) => t.id);
+    nodes.push({ id, parents: [...parents, ...gates] });
+    for (const t of testsOf(id)) nodes.push({ id: t.id, parents: [...new Set([id, ...t.dependsOn.models, ...t.dependsOn.sources])], test: t });
+  }
+  return nodes;
 }
 
 function chooseModels(manifest: Manifest, opts: RunOptions): string[] {

@@ -46,16 +46,24 @@ export async function tableExists(session: SparkSession, table: string): Promise
   }
 }
 
-async function columnsOf(session: SparkSession, sql: string): Promise<string[]> {
+/**
+ * Columns (`name type`) and partition columns from DESCRIBE: the partition section follows a
+ * `# Partition Information` row and its `# col_name` header. One catalog call, no Delta log scan.
+ */
+async function describe(session: SparkSession, sql: string): Promise<{ columns: string[]; partitions: string[] }> {
   const { rows } = await session.query(sql);
-  const out: string[] = [];
+  const columns: string[] = [];
+  const partitions: string[] = [];
+  let section: 'columns' | 'partitions' | 'other' = 'columns';
   for (const r of rows) {
     const name = String(r.col_name ?? '');
-    // DESCRIBE TABLE lists partition info after an empty or '#' row.
-    if (!name || name.startsWith('#')) break;
-    out.push(`${name.toLowerCase()} ${String(r.data_type).toLowerCase()}`);
+    if (name === '# Partition Information') section = 'partitions';
+    else if (!name || name.startsWith('#')) {
+      if (section === 'columns') section = 'other';
+    } else if (section === 'columns') columns.push(`${name.toLowerCase()} ${String(r.data_type).toLowerCase()}`);
+    else if (section === 'partitions') partitions.push(name.toLowerCase());
   }
-  return out;
+  return { columns, partitions };
 }
 
 function declaredPartitioning(header: string): string[] {
@@ -71,14 +79,10 @@ export async function replaceTableAs(session: SparkSession, sql: string): Promis
     await session.execute(`CREATE TABLE ${table} ${header} AS ${query}`);
     return;
   }
-  const [current, wanted, detail] = await Promise.all([
-    columnsOf(session, `DESCRIBE TABLE ${table}`),
-    columnsOf(session, `DESCRIBE QUERY ${query}`),
-    session.query(`DESCRIBE DETAIL ${table}`),
-  ]);
-  const partitionColumns = ((detail.rows[0]?.partitionColumns as string[] | undefined) ?? []).map((c) => c.toLowerCase());
-  const samePartitioning = partitionColumns.join(',') === declaredPartitioning(header).join(',');
-  if (samePartitioning && current.join(',') === wanted.join(',')) {
+  const current = await describe(session, `DESCRIBE TABLE ${table}`);
+  const wanted = await describe(session, `DESCRIBE QUERY ${query}`);
+  const samePartitioning = current.partitions.join(',') === declaredPartitioning(header).join(',');
+  if (samePartitioning && current.columns.join(',') === wanted.columns.join(',')) {
     await session.execute(`INSERT OVERWRITE TABLE ${table} ${query}`);
     return;
   }
