@@ -1,9 +1,9 @@
 import { Flags } from '@oclif/core';
 import { EtlCommand, EXIT, projectFlags } from '../base.js';
-import { runIngestion, type IngestRunRecord } from '../../runtime/ingest/run-ingestion.js';
 import { IngestError } from '../../runtime/bronze/errors.js';
-import { startDevSources, type DevSources } from '../../runtime/dev-servers/dev-sources.js';
+import type { DevSources } from '../../runtime/dev-servers/dev-sources.js';
 import type { ProgressEvent } from '../../runtime/ingest/job-context.js';
+import type { IngestRunRecord } from '../../runtime/ingest/run-ingestion.js';
 
 export default class Ingest extends EtlCommand {
   static override summary = 'Land source tables (Snowflake, Salesforce, Kafka) in bronze, exactly once.';
@@ -43,6 +43,10 @@ export default class Ingest extends EtlCommand {
       const rows = e.phase === 'batch' ? ` +${e.rows ?? 0} rows${q}` : '';
       process.stderr.write(`${elapsed}s ${e.phase.padEnd(9)} ${e.jobId}: ${e.message}${rows}${total}\n`);
     };
+    // Loaded here, not at the top: the source clients (snowflake-sdk loads the AWS SDK) would
+    // otherwise slow every `etl` command's start-up.
+    const { runIngestion } = await import('../../runtime/ingest/run-ingestion.js');
+    const { startDevSources } = await import('../../runtime/dev-servers/dev-sources.js');
     try {
       if (flags['dev-sources']) {
         process.stderr.write('starting local sources...\n');
