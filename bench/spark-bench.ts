@@ -3,6 +3,7 @@
  * the reference project at two sample-data scales. Prints a table; asserts nothing.
  *
  *   node --import tsx bench/spark-bench.ts [--models 10] [--scales 1,3] [--threads 4] [--rebuild]
+ *   (--scales '' measures only start-up and per-model overhead)
  */
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -105,7 +106,7 @@ await withSpark('trivial', async (host, port) => {
     note(`${n} trivial ${kind} models, rebuild`, `${secs(second.ms)} (${(second.ms / n).toFixed(0)} ms/model)`);
   }
 });
-for (const scale of values.scales!.split(',').map(Number)) {
+for (const scale of values.scales!.split(',').filter(Boolean).map(Number)) {
   const dir = referenceProject(scale);
   await withSpark(`reference-${scale}`, async (host, port) => {
     const first = await buildProject(dir, host, port);
