@@ -70,7 +70,7 @@ let hookRegistered = false;
  * that to this copy of the tool (one module instance), for ES modules (a loader hook) and for
  * CommonJS, which tsx uses for .ts files in packages without "type": "module".
  */
-function ensureApiResolution(): void {
+export function ensureApiResolution(): void {
   // Inside vitest, vite resolves `lakehouse-etl` through its alias (checked per process: child
   // processes inherit the VITEST variable but not vite).
   if (hookRegistered || '__vitest_worker__' in globalThis) return;

@@ -430,7 +430,7 @@ export class QueryAnalyser {
         if (type.kind === 'struct') {
           const f = type.fields.find((x) => lc(x.name) === lc(field));
           if (!f) {
-            if (!silent) this.report('ETL161', 'error', `Struct '${c.name}' has no field '${field}'`, pos, didYouMean(field, type.fields.map((x) => x.name)));
+            if (!silent) this.report('ETL161', 'error', `Struct '${c.name}' has no field '${field}'`, pos, didYouMean(field, type.fields.map((x) => x.name)) || `Its fields: ${type.fields.map((x) => x.name).join(', ')}.`);
             type = T.unknown;
             break;
           }
@@ -606,9 +606,15 @@ export class QueryAnalyser {
         return { ...EMPTY(), type: T.boolean, nullable: false };
       }
       case 'CompoundFieldAccess': {
-        const root = this.expr(v.root, scope, silent);
+        // `e.properties['k']` parses as root `e` then `.properties` then `['k']`: the leading names
+        // form one column path (alias.column.field) before any subscript applies.
+        const chain: Node[] = v.access_chain ?? [];
+        const names: string[] = v.root?.Identifier ? [identName(v.root.Identifier)] : Array.isArray(v.root?.CompoundIdentifier) ? v.root.CompoundIdentifier.map(identName) : [];
+        let consumed = 0;
+        if (names.length) while (consumed < chain.length && chain[consumed].Dot) names.push(identName(chain[consumed++].Dot.Identifier ?? chain[consumed - 1].Dot));
+        const root = names.length ? this.column(names, v.root, scope, silent) : this.expr(v.root, scope, silent);
         let type = root.type;
-        for (const step of v.access_chain ?? []) {
+        for (const step of chain.slice(consumed)) {
           if (step.Subscript) {
             this.expr(step.Subscript.Index?.index, scope, silent);
             type = type.kind === 'array' ? type.element : type.kind === 'map' ? type.value : T.unknown;
