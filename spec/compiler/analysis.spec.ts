@@ -77,7 +77,7 @@ describe('analysis edge cases', () => {
         file: 'models/silver/struct_field.sql',
         line: 4,
         column: 3,
-        hint: '',
+        hint: 'Its fields: city, zip.',
       },
     ]);
   });
