@@ -38,6 +38,8 @@ const note = (k: string, v: string) => {
 
 async function withSpark<T>(name: string, fn: (host: string, port: number) => Promise<T>): Promise<T> {
   const t0 = Date.now();
+  // A fresh metastore: the projects below are regenerated, so old catalog entries would point at deleted files.
+  rmSync(join(OUT, name), { recursive: true, force: true });
   const server = await startThriftServer(sparkPaths(join(OUT, name)), { master: 'local[2]', conf: { 'spark.sql.shuffle.partitions': '4' } });
   note(`time to a ready Spark (${name})`, secs(Date.now() - t0));
   try {

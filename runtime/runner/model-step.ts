@@ -1,6 +1,9 @@
 /** Materializes one model: full or incremental statements, then post; counts the rows it wrote. */
 import type { ManifestModel } from '../../compiler/manifest/types.js';
 import type { SparkSession } from '../engines/spark/client.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { SparkSqlError } from '../engines/spark/errors.js';
 import { runStatement, tableExists } from '../engines/spark/replace-table.js';
 
 export interface ModelOutcome {
@@ -19,9 +22,19 @@ export async function materializeModel(session: SparkSession, model: ManifestMod
   const fqn = model.relation.fqn;
   const isTable = model.materialized !== 'view';
   // Views are replaced outright: no need to ask the catalog first.
-  const exists = isTable ? await tableExists(session, fqn) : false;
+  let exists = isTable ? await tableExists(session, fqn) : false;
+  let before = -1;
+  if (exists) {
+    try {
+      before = await latestVersion(session, fqn);
+    } catch (e) {
+      if (!(e instanceof SparkSqlError && deltaLogGone(model.relation.location))) throw e;
+      // The metastore remembers a table whose files were deleted (e.g. data/ was wiped): forget it and rebuild.
+      await dropStaleEntry(session, fqn, model.relation.location);
+      exists = false;
+    }
+  }
   const incremental = model.materialized === 'incremental' && exists && !opts.fullRefresh && (model.statements.incremental?.length ?? 0) > 0;
-  const before = isTable && exists ? await latestVersion(session, fqn) : -1;
 
   const phase = incremental ? 'incremental' : 'full';
   for (const sql of incremental ? model.statements.incremental! : model.statements.full) {
@@ -42,12 +55,24 @@ export async function materializeModel(session: SparkSession, model: ManifestMod
   return { mode: model.materialized === 'view' ? 'view' : phase, ...(rows !== undefined ? { rows } : {}) };
 }
 
+/** True when the table's location is local and holds no Delta log (its files were deleted). */
+function deltaLogGone(location: string): boolean {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(location) && !location.startsWith('file:')) return false;
+  return !existsSync(join(location.replace(/^file:(\/\/)?/, ''), '_delta_log'));
+}
+
 async function latestVersion(session: SparkSession, fqn: string): Promise<number> {
+  const { rows } = await session.query(`DESCRIBE HISTORY ${fqn} LIMIT 1`);
+  return Number(rows[0]?.version ?? -1);
+}
+
+async function dropStaleEntry(session: SparkSession, fqn: string, location: string): Promise<void> {
   try {
-    const { rows } = await session.query(`DESCRIBE HISTORY ${fqn} LIMIT 1`);
-    return Number(rows[0]?.version ?? -1);
-  } catch {
-    return -1; // not a Delta table (yet)
+    await session.execute(`DROP TABLE IF EXISTS ${fqn}`);
+  } catch (e) {
+    throw new Error(
+      `${fqn} is registered in the Spark metastore but its files at ${location} are gone, and the entry could not be dropped (${(e as Error).message}). Reset the local catalog: \`etl spark stop\`, then delete .etl/spark/metastore_db.`,
+    );
   }
 }
 
