@@ -1,5 +1,7 @@
 // Every `etl` command, by its id. Explicit rather than globbed: faster start-up, and the list is reviewable.
+import Clean from './commands/clean.js';
 import Compile from './commands/compile.js';
+import Debug from './commands/debug.js';
 import Lineage from './commands/lineage.js';
 import Ls from './commands/ls.js';
 import DocsGenerate from './commands/docs/generate.js';
@@ -12,7 +14,9 @@ import SparkStatus from './commands/spark/status.js';
 import Ingest from './commands/ingest.js';
 
 export const COMMANDS = {
+  clean: Clean,
   compile: Compile,
+  debug: Debug,
   lineage: Lineage,
   ls: Ls,
   'docs:generate': DocsGenerate,
