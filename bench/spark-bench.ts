@@ -93,7 +93,7 @@ function referenceProject(scale: number): string {
   for (const part of ['project.yaml', 'sources', 'models', 'macros', 'tests']) {
     if (existsSync(join(REPO, part))) cpSync(join(REPO, part), join(dir, part), { recursive: true });
   }
-  execFileSync('node', ['--import', 'tsx', join(REPO, 'scripts', 'generate-sample-data.ts'), '--scale', String(scale), '--project', dir, '--out', join(dir, 'data', 'warehouse')], { stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync('node', ['--import', 'tsx', join(REPO, 'scripts', 'generate-sample-data.ts'), '--scale', String(scale), '--now', '--project', dir, '--out', join(dir, 'data', 'warehouse')], { stdio: ['ignore', 'ignore', 'inherit'] });
   return dir;
 }
 
