@@ -237,7 +237,7 @@ async function phaseReplay(dir: string): Promise<Array<[string, number, number, 
       const r = byId.get(id);
       const stmt = parsed.get(id);
       if (!r || !stmt) continue;
-      const a = new analyser.QueryAnalyser(catalog, r.id).analyse(stmt);
+      const a = new analyser.QueryAnalyser(catalog).analyse(stmt);
       catalog.set(r.relation.fqn.toLowerCase(), { node: r.id, columns: a.columns.map((c) => ({ ...c, refs: new Set([analyser.refKey(r.id, c.name)]) })) } as Entry);
     }
   });

@@ -12,33 +12,31 @@ import type { Classification, SqlType } from './api/columns.js';
 import { formatType } from './api/columns.js';
 import { refKey, type AnalysedColumn } from './analyse/analyser.js';
 import { fromSerialColumn, toSerialColumn, type SerialCatalogEntry, type SqlAnalysisResult } from './analyse/analyse-sql.js';
-import { initParser, parseSpark } from './analyse/parse.js';
+import { initParser } from './analyse/parse.js';
 import { localAnalyser, workerAnalyser } from './analyse/pool.js';
 import { AnalysisCache } from './analyse/cache.js';
 import { parseTypeName } from './analyse/sql-types.js';
 import type { Diagnostic } from './diagnostics/diagnostic.js';
 import { codeFrame } from './diagnostics/frame.js';
-import { freshnessSql, genericTestSql, normaliseSeverity, readTestSpec, validThreshold } from './emit/data-tests.js';
 import { inlineEphemerals, materializeStatements } from './emit/spark-sql.js';
 import { loadMacroFiles, loadModelFiles, loadSingularTests } from './load/model-files.js';
 import { layerRoots, loadProjectConfig } from './load/project-config.js';
-import { findPosition, loadSources, type LoadedSource } from './load/sources.js';
+import { loadSources, type LoadedSource } from './load/sources.js';
 import {
   MANIFEST_VERSION,
   type LayerName,
   type LayerSettings,
   type Manifest,
   type ManifestModel,
-  type ManifestTest,
-  type ManifestUnitTest,
   type LineageRole,
   type Plan,
   type RowDependency,
 } from './manifest/types.js';
 import { findCycles, stages, type Graph } from './plan/graph.js';
 import { createEnvironment } from './resolve/environment.js';
-import { newRenderState, prepareModels, renderModel, type RenderedModel, type RenderScope } from './resolve/models.js';
-import { compileTemplate, TemplateRenderError, TemplateSyntaxError, templateSyntaxDiagnostic } from './resolve/template.js';
+import { checkConfigColumns, checkContract } from './analyse/model-checks.js';
+import { compileTests, compileUnitTests } from './plan/tests.js';
+import { prepareModels, renderModel, type RenderedModel } from './resolve/models.js';
 import type { CompileOptions, CompileResult } from './index.js';
 
 export const TOOL_VERSION = '0.1.0';
@@ -442,245 +440,4 @@ function nonEphemeralParents(id: string, models: Map<string, ManifestModel>): st
   };
   visit(id);
   return [...out].sort();
-}
-
-
-function checkConfigColumns(r: RenderedModel, cfg: ManifestModel['config'], columns: AnalysedColumn[], diagnostics: Diagnostic[]): void {
-  const names = new Set(columns.map((c) => c.name.toLowerCase()));
-  for (const key of ['unique_key', 'partition_by', 'zorder_by', 'merge_update_columns'] as const) {
-    for (const col of cfg[key] ?? []) {
-      if (!names.has(col.toLowerCase())) {
-        const pos = findPosition(r.file.text, col);
-        diagnostics.push({
-          code: 'ETL157',
-          severity: 'error',
-          message: `${key} column '${col}' is not selected by model ${r.file.name}`,
-          file: r.file.file,
-          ...pos,
-          frame: codeFrame(r.file.text, pos.line, pos.column),
-          hint: `Columns: ${columns.map((c) => c.name).join(', ')}.`,
-        });
-      }
-    }
-  }
-  for (const col of cfg.zorder_by ?? []) {
-    if (cfg.partition_by?.some((p) => p.toLowerCase() === col.toLowerCase())) {
-      const pos = findPosition(r.file.text, 'zorder_by');
-      diagnostics.push({
-        code: 'ETL157',
-        severity: 'error',
-        message: `zorder_by column '${col}' of model ${r.file.name} is also a partition column`,
-        file: r.file.file,
-        ...pos,
-        frame: codeFrame(r.file.text, pos.line, pos.column),
-        hint: 'Delta cannot Z-order by a partition column (each file holds one value already): drop it from zorder_by.',
-      });
-    }
-  }
-  if (r.config.materialized === 'incremental') {
-    const strategy = cfg.incremental_strategy;
-    if (strategy === 'merge' && !cfg.unique_key?.length) {
-      diagnostics.push({ code: 'ETL158', severity: 'error', message: `Model ${r.file.name} merges incrementally but has no unique_key`, file: r.file.file, line: 1, column: 1, hint: 'Set unique_key, or use incremental_strategy="append".' });
-    }
-    if (strategy === 'insert_overwrite' && !cfg.partition_by?.length) {
-      diagnostics.push({ code: 'ETL158', severity: 'error', message: `Model ${r.file.name} uses insert_overwrite but has no partition_by`, file: r.file.file, line: 1, column: 1, hint: 'insert_overwrite replaces whole partitions: set partition_by.' });
-    }
-  }
-}
-
-function checkContract(r: RenderedModel, columns: AnalysedColumn[], diagnostics: Diagnostic[]): void {
-  const meta = r.file.meta;
-  for (const [name, spec] of Object.entries(meta?.data.columns ?? {})) {
-    const c = columns.find((x) => x.name.toLowerCase() === name.toLowerCase());
-    if (!c || !spec?.data_type) continue;
-    const declared = parseTypeName(spec.data_type);
-    if (declared && c.type.kind !== 'unknown' && formatType(declared) !== formatType(c.type)) {
-      const pos = meta!.position(['columns', name], 'data_type');
-      diagnostics.push({
-        code: 'ETL159',
-        severity: 'error',
-        message: `Contract of ${r.file.name}: column '${name}' is declared ${formatType(declared)} but the query produces ${formatType(c.type)}`,
-        file: meta!.file,
-        ...pos,
-        frame: codeFrame(meta!.text, pos.line, pos.column),
-        hint: `CAST it in the model, or change data_type to ${formatType(c.type)}.`,
-      });
-    }
-  }
-}
-
-function compileTests(
-  models: Map<string, ManifestModel>,
-  sources: LoadedSource[],
-  rendered: Map<string, RenderedModel>,
-  singular: Array<{ name: string; file: string; text: string }>,
-  env: Parameters<typeof compileTemplate>[0],
-  scope: RenderScope,
-  preparedByName: Map<string, { relation: { fqn: string } }>,
-  diagnostics: Diagnostic[],
-): Record<string, ManifestTest> {
-  const tests: Record<string, ManifestTest> = {};
-  const resolve = (name: string) => preparedByName.get(name)?.relation.fqn ?? scope.sources.get(name);
-  const add = (t: ManifestTest) => {
-    let id = t.id;
-    for (let i = 2; tests[id]; i++) id = `${t.id}_${i}`;
-    tests[id] = { ...t, id, artifact: `target/tests/${id}.sql` };
-  };
-  for (const m of models.values()) {
-    const r = rendered.get(m.name)!;
-    const meta = r.file.meta;
-    if (!meta || !m.relation) continue;
-    const specs: Array<{ spec: unknown; column?: string; path: Array<string | number> }> = [];
-    for (const [col, c] of Object.entries(meta.data.columns ?? {})) (c?.tests ?? []).forEach((spec, i) => specs.push({ spec, column: col, path: ['columns', col, 'tests', i] }));
-    (meta.data.tests ?? []).forEach((spec, i) => specs.push({ spec, path: ['tests', i] }));
-    for (const { spec, column, path: p } of specs) {
-      const read = readTestSpec(spec);
-      const fail = (message: string, hint: string) => {
-        const pos = meta.position(p);
-        diagnostics.push({ code: 'ETL180', severity: 'error', message: `${message} (model ${m.name})`, file: meta.file, ...pos, frame: codeFrame(meta.text, pos.line, pos.column), hint });
-      };
-      if (!read) {
-        fail('A test must be a name or a single-key map', 'e.g. `- not_null` or `- accepted_values: { values: [a, b] }`');
-        continue;
-      }
-      if (column && !m.columns.some((c) => c.name.toLowerCase() === column.toLowerCase())) continue; // reported as ETL163
-      const sql = genericTestSql({ test: read.test, args: read.args, relation: m.relation.fqn, ...(column ? { column } : {}), resolve });
-      if (!sql.ok) {
-        fail(sql.message, sql.hint);
-        continue;
-      }
-      const sev = normaliseSeverity(read.args);
-      if (!validThreshold(sev.warnIf) || !validThreshold(sev.errorIf)) {
-        fail(`Invalid threshold '${!validThreshold(sev.warnIf) ? sev.warnIf : sev.errorIf}'`, "Thresholds look like '>0', '>=10' or '!=0'.");
-        continue;
-      }
-      const extra = sql.extraDeps.map((d) => (models.has(`model.${d}`) ? `model.${d}` : `source.${d}`));
-      const { severity: _s, warn_if: _w, error_if: _e, ...args } = read.args;
-      void _s;
-      void _w;
-      void _e;
-      add({
-        id: `test.${m.name}.${read.test}${column ? `.${column}` : ''}`,
-        name: `${read.test}${column ? `_${column}` : ''}`,
-        kind: 'generic',
-        test: read.test,
-        args,
-        attachedTo: { node: m.id, ...(column ? { column } : {}) },
-        dependsOn: {
-          models: [m.id, ...extra.filter((x) => x.startsWith('model.'))].sort(),
-          sources: extra.filter((x) => x.startsWith('source.')).sort(),
-        },
-        ...sev,
-        sql: sql.sql,
-        file: meta.file,
-        artifact: '',
-      });
-    }
-  }
-  for (const s of sources) {
-    const f = s.manifest.freshness;
-    if (!f) continue;
-    for (const [severity, after] of [
-      ['warn', f.warnAfterSeconds],
-      ['error', f.errorAfterSeconds],
-    ] as const) {
-      if (!after) continue;
-      add({
-        id: `test.${s.manifest.sourceName}.${s.manifest.table}.freshness_${severity}`,
-        name: `freshness_${severity}`,
-        kind: 'generic',
-        test: 'freshness',
-        args: { loaded_at_column: f.loadedAtColumn, after_seconds: after },
-        attachedTo: { node: s.manifest.id },
-        dependsOn: { models: [], sources: [s.manifest.id] },
-        severity,
-        warnIf: '>0',
-        errorIf: '>0',
-        sql: freshnessSql(s.manifest.bronze.relation, f.loadedAtColumn, after),
-        file: s.manifest.file,
-        artifact: '',
-      });
-    }
-  }
-  for (const t of singular) {
-    let template;
-    try {
-      template = compileTemplate(env, t.text);
-    } catch (err) {
-      if (err instanceof TemplateSyntaxError) diagnostics.push(templateSyntaxDiagnostic(err, t.file, t.text));
-      continue;
-    }
-    const state = newRenderState('', scope, false);
-    let out;
-    try {
-      out = template.render({}, { state });
-    } catch (err) {
-      if (!(err instanceof TemplateRenderError)) throw err;
-      diagnostics.push(templateSyntaxDiagnostic(err, t.file, t.text));
-      continue;
-    }
-    for (const p of state.problems) {
-      diagnostics.push({ code: p.code, severity: 'error', message: p.message, file: t.file, line: p.line, column: p.column, frame: codeFrame(t.text, p.line, p.column), hint: p.hint });
-    }
-    if (state.problems.length) continue;
-    const parsed = parseSpark(out.text);
-    if (!parsed.ok) {
-      const pos = out.toTemplate(parsed.line, parsed.column);
-      diagnostics.push({ code: 'ETL164', severity: 'error', message: `SQL syntax error in test: ${parsed.message}`, file: t.file, ...pos, frame: codeFrame(t.text, pos.line, pos.column), hint: 'A singular test is a SELECT returning the failing rows.' });
-      continue;
-    }
-    const modelDeps = [...new Set(state.refs.map((x) => `model.${x.name}`))].sort();
-    const sourceDeps = [...new Set(state.sources.map((x) => `source.${x.source}.${x.table}`))].sort();
-    const sev = normaliseSeverity(state.config as Record<string, unknown>);
-    // Attached to the last model it reads (in id order), so it runs once that model is built.
-    const attached = modelDeps[modelDeps.length - 1] ?? sourceDeps[0] ?? '';
-    add({
-      id: `test.singular.${t.name}`,
-      name: t.name,
-      kind: 'singular',
-      args: {},
-      attachedTo: { node: attached },
-      dependsOn: { models: modelDeps, sources: sourceDeps },
-      ...sev,
-      sql: out.text.trim().replace(/;\s*$/, ''),
-      file: t.file,
-      artifact: '',
-    });
-  }
-  return tests;
-}
-
-function compileUnitTests(
-  models: Map<string, ManifestModel>,
-  rendered: Map<string, RenderedModel>,
-  sourceById: Map<string, LoadedSource>,
-  diagnostics: Diagnostic[],
-): Record<string, ManifestUnitTest> {
-  const out: Record<string, ManifestUnitTest> = {};
-  for (const m of models.values()) {
-    const meta = rendered.get(m.name)?.file.meta;
-    for (const [i, ut] of (meta?.data.unit_tests ?? []).entries()) {
-      const given: ManifestUnitTest['given'] = [];
-      for (const [j, g] of ut.given.entries()) {
-        const input = models.has(`model.${g.input}`) ? `model.${g.input}` : sourceById.has(`source.${g.input}`) ? `source.${g.input}` : undefined;
-        if (!input || (!m.dependsOn.models.includes(input) && !m.dependsOn.sources.includes(input))) {
-          const pos = meta!.position(['unit_tests', i, 'given', j, 'input']);
-          diagnostics.push({
-            code: 'ETL181',
-            severity: 'error',
-            message: `Unit test '${ut.name}' gives rows for '${g.input}', which ${m.name} does not read`,
-            file: meta!.file,
-            ...pos,
-            frame: codeFrame(meta!.text, pos.line, pos.column),
-            hint: `Inputs of ${m.name}: ${[...m.dependsOn.models.map((x) => x.slice(6)), ...m.dependsOn.sources.map((x) => x.slice(7))].join(', ')}.`,
-          });
-          continue;
-        }
-        given.push({ input, rows: g.rows });
-      }
-      const id = `unit_test.${m.name}.${ut.name}`;
-      out[id] = { id, name: ut.name, model: m.id, file: meta!.file, given, expect: ut.expect };
-    }
-  }
-  return out;
 }

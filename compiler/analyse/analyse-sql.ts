@@ -57,7 +57,7 @@ export function analyseSql(request: SqlAnalysisRequest, catalog: Map<string, Cat
     problems.push({ form: 'full', code: 'ETL165', severity: 'error', message: `A model must be exactly one SELECT, found ${parsed.statements.length} statements`, hint: 'Remove the extra statements and trailing semicolons.', line: 1, column: 1 });
     return { id: request.id, problems };
   }
-  const analysis = new QueryAnalyser(catalog, request.id).analyse(parsed.statements[0]);
+  const analysis = new QueryAnalyser(catalog).analyse(parsed.statements[0]);
   for (const p of analysis.problems) problems.push({ ...p, form: 'full' });
   if (request.incremental !== undefined) {
     // The incremental form is checked as thoroughly as the full one: it is what runs every day.
@@ -71,7 +71,7 @@ export function analyseSql(request: SqlAnalysisRequest, catalog: Map<string, Cat
       const previous = self ? catalog.get(self) : undefined;
       if (self) catalog.set(self, { node: request.id, columns: analysis.columns.map((c) => ({ ...c, refs: new Set([`${request.id}\u0000${c.name}`]) })) });
       try {
-        for (const p of new QueryAnalyser(catalog, request.id).analyse(inc.statements[0]).problems) problems.push({ ...p, form: 'incremental' });
+        for (const p of new QueryAnalyser(catalog).analyse(inc.statements[0]).problems) problems.push({ ...p, form: 'incremental' });
       } finally {
         if (self) {
           if (previous) catalog.set(self, previous);

@@ -151,10 +151,7 @@ export class QueryAnalyser {
   /** The SELECTs whose columns are the model's columns (not those of CTEs or subqueries). */
   private readonly outputSelects = new WeakSet<object>();
 
-  constructor(
-    private readonly catalog: Map<string, CatalogEntry>,
-    private readonly selfNode: string,
-  ) {}
+  constructor(private readonly catalog: Map<string, CatalogEntry>) {}
 
   analyse(statement: Node): Analysis {
     const query = statement?.Query;
