@@ -208,7 +208,7 @@ export async function compileProject(options: CompileOptions): Promise<CompileRe
     });
   }
   const models = new Map<string, ManifestModel>();
-  const compiledSelect = new Map<string, string>();
+  const modelContext: ModelContext = { rendered, models, graph, preparedByName, sourceById, diagnostics };
   // Threads pay for their start-up (about 0.3 s) only on large projects.
   const analyser = pool ? await pool : localAnalyser();
   // Signature of each analysed node's columns, for the cache keys of what reads it.
@@ -217,137 +217,51 @@ export async function compileProject(options: CompileOptions): Promise<CompileRe
   sourceEntries.forEach(sign);
   let cacheHits = 0;
   try {
-  analyser.addToCatalog(sourceEntries);
-  for (const stage of stages(graph)) {
-    const requests = stage.flatMap((id) => {
-      const r = rendered.get(id.slice(6));
-      if (!r) return [];
-      return [{ id, full: r.full.text, ...(r.incremental && r.incremental.text !== r.full.text ? { incremental: r.incremental.text, self: `${r.relation.database}.${r.relation.table}`.toLowerCase() } : {}) }];
-    });
-    const keys = new Map<string, string>();
-    const cached = new Map<string, SqlAnalysisResult>();
-    for (const request of requests) {
-      const r = rendered.get(request.id.slice(6))!;
-      const upstream = [...r.refs.map((x) => `model.${x.name}`), ...r.sources.map((x) => `source.${x.source}.${x.table}`)].sort().map((id) => `${id}=${signatures.get(id) ?? '?'}`);
-      const key = cache.key(request, upstream);
-      keys.set(request.id, key);
-      const hit = cache.get(request.id, key);
-      if (hit) cached.set(request.id, hit);
-    }
-    cacheHits += cached.size;
-    const fresh = await analyser.analyse(requests.filter((q) => !cached.has(q.id)));
-    for (const result of fresh) cache.set(result.id, keys.get(result.id)!, result);
-    const freshById = new Map(fresh.map((x) => [x.id, x]));
-    const results = requests.map((q) => cached.get(q.id) ?? freshById.get(q.id)!);
-    const newEntries: SerialCatalogEntry[] = [];
-    for (const result of results) {
-    const r = rendered.get(result.id.slice(6))!;
-    const reported = new Set<string>();
-    for (const p of result.problems) {
-      const pos = (p.form === 'incremental' ? r.incremental! : r.full).toTemplate(p.line, p.column);
-      const key = `${p.code}:${pos.line}:${pos.column}:${p.message}`;
-      if (reported.has(key)) continue;
-      reported.add(key);
-      diagnostics.push({ code: p.code, severity: p.severity, message: `${p.message} (in model ${r.file.name})`, file: r.file.file, ...pos, frame: codeFrame(r.file.text, pos.line, pos.column), hint: p.hint });
-    }
-    if (!result.columns || !result.rowDeps) {
-      newEntries.push({ relation: r.relation.fqn.toLowerCase(), node: r.id, columns: [], opaque: true });
-      continue;
-    }
-    const columns = result.columns.map(fromSerialColumn);
-    const rowDeps = new Map(result.rowDeps.map(([k, roles]) => [k, new Set(roles as Array<Exclude<LineageRole, 'value'>>)]));
-    newEntries.push({ relation: r.relation.fqn.toLowerCase(), node: r.id, columns: result.columns.map((c) => ({ ...c, refs: [refKey(r.id, c.name)] })) });
-    const meta = r.file.meta?.data;
-    const metaCols = meta?.columns ?? {};
-    for (const [name] of Object.entries(metaCols)) {
-      if (!columns.some((c) => c.name.toLowerCase() === name.toLowerCase())) {
-        const pos = r.file.meta!.position(['columns'], name);
-        diagnostics.push({
-          code: 'ETL163',
-          severity: r.config.contract ? 'error' : 'warning',
-          message: `Column '${name}' is documented in ${r.file.meta!.file} but ${r.file.name} does not select it`,
-          file: r.file.meta!.file,
-          ...pos,
-          frame: codeFrame(r.file.meta!.text, pos.line, pos.column),
-          hint: `The model selects: ${columns.map((c) => c.name).join(', ')}.`,
-        });
+    analyser.addToCatalog(sourceEntries);
+    for (const stage of stages(graph)) {
+      const requests = stage.flatMap((id) => {
+        const r = rendered.get(id.slice(6));
+        if (!r) return [];
+        return [{ id, full: r.full.text, ...(r.incremental && r.incremental.text !== r.full.text ? { incremental: r.incremental.text, self: `${r.relation.database}.${r.relation.table}`.toLowerCase() } : {}) }];
+      });
+      const keys = new Map<string, string>();
+      const cached = new Map<string, SqlAnalysisResult>();
+      for (const request of requests) {
+        const r = rendered.get(request.id.slice(6))!;
+        const upstream = [...r.refs.map((x) => `model.${x.name}`), ...r.sources.map((x) => `source.${x.source}.${x.table}`)].sort().map((id) => `${id}=${signatures.get(id) ?? '?'}`);
+        const key = cache.key(request, upstream);
+        keys.set(request.id, key);
+        const hit = cache.get(request.id, key);
+        if (hit) cached.set(request.id, hit);
       }
-    }
-    if (r.config.contract) checkContract(r, columns, diagnostics);
-    const upstreamIds = [...new Set(r.refs.map((x) => `model.${x.name}`))].filter((x) => rendered.has(x.slice(6))).sort();
-    const sourceIds = [...new Set(r.sources.map((s) => `source.${s.source}.${s.table}`))].filter((x) => sourceById.has(x)).sort();
-    const listOf = (v: string | string[] | undefined) => (v === undefined ? undefined : Array.isArray(v) ? v : [v]);
-    const cfg: ManifestModel['config'] = {};
-    if (r.config.materialized === 'incremental') cfg.incremental_strategy = r.config.incremental_strategy ?? (r.config.unique_key ? 'merge' : 'append');
-    for (const key of ['unique_key', 'partition_by', 'zorder_by'] as const) {
-      const v = listOf(r.config[key]);
-      if (v) cfg[key] = v;
-    }
-    if (r.config.tblproperties) cfg.tblproperties = r.config.tblproperties;
-    if (r.config.merge_update_columns) cfg.merge_update_columns = r.config.merge_update_columns;
-    if (r.config.contract) cfg.contract = true;
-    checkConfigColumns(r, cfg, columns, diagnostics);
-    const model: ManifestModel = {
-      id: r.id,
-      name: r.file.name,
-      layer: r.file.layer,
-      language: r.file.language,
-      file: r.file.file,
-      ...(r.file.meta && r.file.meta.file !== r.file.file ? { metaFile: r.file.meta.file } : {}),
-      ...(meta?.description ? { description: meta.description } : {}),
-      ...((r.config.owner ?? meta?.owner) ? { owner: r.config.owner ?? meta?.owner } : {}),
-      tags: r.config.tags ?? [],
-      materialized: r.config.materialized,
-      config: cfg,
-      ...(r.config.materialized !== 'ephemeral' ? { relation: r.relation } : {}),
-      dependsOn: { models: upstreamIds, sources: sourceIds },
-      columns: columns.map((c) => {
-        const m = Object.entries(metaCols).find(([n]) => n.toLowerCase() === c.name.toLowerCase())?.[1];
-        const classes = new Set<Classification>([...c.classes, ...(m?.classification ?? [])]);
-        return {
-          name: c.name,
-          type: formatType(c.type),
-          nullable: c.nullable,
-          classification: [...classes].sort(),
-          ...(m?.description ? { description: m.description } : {}),
-          upstream: [...c.refs].sort().map(splitKey),
-          sources: [],
-        };
-      }),
-      rowDependencies: [...rowDeps]
-        .flatMap(([key, roles]) => [...roles].map((role) => ({ ...splitKey(key), role }) as RowDependency))
-        .sort((a, b) => (a.node + a.column + a.role).localeCompare(b.node + b.column + b.role)),
-      compiledSql: '',
-      statements: { full: [], post: [] },
-      artifacts: { compiled: `target/compiled/${r.file.layer}/${r.file.name}.sql`, run: `target/run/${r.file.layer}/${r.file.name}.sql` },
-      checksum: sha(r.file.text + (r.file.meta && r.file.meta.file !== r.file.file ? r.file.meta.text : '')),
-    };
-    // Ephemeral parents are inlined as CTEs, in dependency order.
-    const ephemerals: Array<{ name: string; sql: string }> = [];
-    const seenEph = new Set<string>();
-    const collect = (mid: string) => {
-      for (const p of graph.parents.get(mid) ?? []) {
-        const pm = models.get(p);
-        if (pm?.materialized === 'ephemeral' && !seenEph.has(p)) {
-          seenEph.add(p);
-          collect(p);
-          ephemerals.push({ name: preparedByName.get(pm.name)!.relation.fqn, sql: rendered.get(pm.name)!.full.text });
+      cacheHits += cached.size;
+      const fresh = await analyser.analyse(requests.filter((q) => !cached.has(q.id)));
+      for (const result of fresh) cache.set(result.id, keys.get(result.id)!, result);
+      const freshById = new Map(fresh.map((x) => [x.id, x]));
+      const results = requests.map((q) => cached.get(q.id) ?? freshById.get(q.id)!);
+      const newEntries: SerialCatalogEntry[] = [];
+      for (const result of results) {
+        const r = rendered.get(result.id.slice(6))!;
+        const reported = new Set<string>();
+        for (const p of result.problems) {
+          const pos = (p.form === 'incremental' ? r.incremental! : r.full).toTemplate(p.line, p.column);
+          const key = `${p.code}:${pos.line}:${pos.column}:${p.message}`;
+          if (reported.has(key)) continue;
+          reported.add(key);
+          diagnostics.push({ code: p.code, severity: p.severity, message: `${p.message} (in model ${r.file.name})`, file: r.file.file, ...pos, frame: codeFrame(r.file.text, pos.line, pos.column), hint: p.hint });
         }
+        if (!result.columns || !result.rowDeps) {
+          newEntries.push({ relation: r.relation.fqn.toLowerCase(), node: r.id, columns: [], opaque: true });
+          continue;
+        }
+        const columns = result.columns.map(fromSerialColumn);
+        const rowDeps = new Map(result.rowDeps.map(([k, roles]) => [k, new Set(roles as Array<Exclude<LineageRole, 'value'>>)]));
+        newEntries.push({ relation: r.relation.fqn.toLowerCase(), node: r.id, columns: result.columns.map((c) => ({ ...c, refs: [refKey(r.id, c.name)] })) });
+        models.set(r.id, toManifestModel(modelContext, r, columns, rowDeps));
       }
-    };
-    collect(r.id);
-    model.compiledSql = inlineEphemerals(r.full.text.trim(), ephemerals);
-    compiledSelect.set(r.id, model.compiledSql);
-    model.statements = materializeStatements({
-      model,
-      select: model.compiledSql,
-      ...(r.incremental ? { incrementalSelect: inlineEphemerals(r.incremental.text.trim(), ephemerals) } : {}),
-    });
-    models.set(r.id, model);
+      newEntries.forEach(sign);
+      analyser.addToCatalog(newEntries);
     }
-    newEntries.forEach(sign);
-    analyser.addToCatalog(newEntries);
-  }
   } finally {
     await analyser.close();
   }
@@ -416,6 +330,106 @@ export async function compileProject(options: CompileOptions): Promise<CompileRe
   };
   mark('tests+plan');
   return { manifest, plan, diagnostics, ok: !diagnostics.some((d) => d.severity === 'error'), timings, cacheHits };
+}
+
+interface ModelContext {
+  rendered: Map<string, RenderedModel>;
+  models: Map<string, ManifestModel>;
+  graph: Graph;
+  preparedByName: Map<string, { relation: { fqn: string } }>;
+  sourceById: Map<string, LoadedSource>;
+  diagnostics: Diagnostic[];
+}
+
+/** The manifest entry of one analysed model: metadata, config, columns, lineage, compiled SQL and statements. */
+function toManifestModel(ctx: ModelContext, r: RenderedModel, columns: AnalysedColumn[], rowDeps: Map<string, Set<Exclude<LineageRole, 'value'>>>): ManifestModel {
+  const { rendered, models, graph, preparedByName, sourceById, diagnostics } = ctx;
+  const meta = r.file.meta?.data;
+  const metaCols = meta?.columns ?? {};
+  for (const [name] of Object.entries(metaCols)) {
+    if (!columns.some((c) => c.name.toLowerCase() === name.toLowerCase())) {
+      const pos = r.file.meta!.position(['columns'], name);
+      diagnostics.push({
+        code: 'ETL163',
+        severity: r.config.contract ? 'error' : 'warning',
+        message: `Column '${name}' is documented in ${r.file.meta!.file} but ${r.file.name} does not select it`,
+        file: r.file.meta!.file,
+        ...pos,
+        frame: codeFrame(r.file.meta!.text, pos.line, pos.column),
+        hint: `The model selects: ${columns.map((c) => c.name).join(', ')}.`,
+      });
+    }
+  }
+  if (r.config.contract) checkContract(r, columns, diagnostics);
+  const upstreamIds = [...new Set(r.refs.map((x) => `model.${x.name}`))].filter((x) => rendered.has(x.slice(6))).sort();
+  const sourceIds = [...new Set(r.sources.map((s) => `source.${s.source}.${s.table}`))].filter((x) => sourceById.has(x)).sort();
+  const listOf = (v: string | string[] | undefined) => (v === undefined ? undefined : Array.isArray(v) ? v : [v]);
+  const cfg: ManifestModel['config'] = {};
+  if (r.config.materialized === 'incremental') cfg.incremental_strategy = r.config.incremental_strategy ?? (r.config.unique_key ? 'merge' : 'append');
+  for (const key of ['unique_key', 'partition_by', 'zorder_by'] as const) {
+    const v = listOf(r.config[key]);
+    if (v) cfg[key] = v;
+  }
+  if (r.config.tblproperties) cfg.tblproperties = r.config.tblproperties;
+  if (r.config.merge_update_columns) cfg.merge_update_columns = r.config.merge_update_columns;
+  if (r.config.contract) cfg.contract = true;
+  checkConfigColumns(r, cfg, columns, diagnostics);
+  const model: ManifestModel = {
+    id: r.id,
+    name: r.file.name,
+    layer: r.file.layer,
+    language: r.file.language,
+    file: r.file.file,
+    ...(r.file.meta && r.file.meta.file !== r.file.file ? { metaFile: r.file.meta.file } : {}),
+    ...(meta?.description ? { description: meta.description } : {}),
+    ...((r.config.owner ?? meta?.owner) ? { owner: r.config.owner ?? meta?.owner } : {}),
+    tags: r.config.tags ?? [],
+    materialized: r.config.materialized,
+    config: cfg,
+    ...(r.config.materialized !== 'ephemeral' ? { relation: r.relation } : {}),
+    dependsOn: { models: upstreamIds, sources: sourceIds },
+    columns: columns.map((c) => {
+      const m = Object.entries(metaCols).find(([n]) => n.toLowerCase() === c.name.toLowerCase())?.[1];
+      const classes = new Set<Classification>([...c.classes, ...(m?.classification ?? [])]);
+      return {
+        name: c.name,
+        type: formatType(c.type),
+        nullable: c.nullable,
+        classification: [...classes].sort(),
+        ...(m?.description ? { description: m.description } : {}),
+        upstream: [...c.refs].sort().map(splitKey),
+        sources: [],
+      };
+    }),
+    rowDependencies: [...rowDeps]
+      .flatMap(([key, roles]) => [...roles].map((role) => ({ ...splitKey(key), role }) as RowDependency))
+      .sort((a, b) => (a.node + a.column + a.role).localeCompare(b.node + b.column + b.role)),
+    compiledSql: '',
+    statements: { full: [], post: [] },
+    artifacts: { compiled: `target/compiled/${r.file.layer}/${r.file.name}.sql`, run: `target/run/${r.file.layer}/${r.file.name}.sql` },
+    checksum: sha(r.file.text + (r.file.meta && r.file.meta.file !== r.file.file ? r.file.meta.text : '')),
+  };
+  // Ephemeral parents are inlined as CTEs, in dependency order.
+  const ephemerals: Array<{ name: string; sql: string }> = [];
+  const seenEph = new Set<string>();
+  const collect = (mid: string) => {
+    for (const p of graph.parents.get(mid) ?? []) {
+      const pm = models.get(p);
+      if (pm?.materialized === 'ephemeral' && !seenEph.has(p)) {
+        seenEph.add(p);
+        collect(p);
+        ephemerals.push({ name: preparedByName.get(pm.name)!.relation.fqn, sql: rendered.get(pm.name)!.full.text });
+      }
+    }
+  };
+  collect(r.id);
+  model.compiledSql = inlineEphemerals(r.full.text.trim(), ephemerals);
+  model.statements = materializeStatements({
+    model,
+    select: model.compiledSql,
+    ...(r.incremental ? { incrementalSelect: inlineEphemerals(r.incremental.text.trim(), ephemerals) } : {}),
+  });
+  return model;
 }
 
 function baseColumn(node: string, name: string, type: SqlType, nullable: boolean, classes: Classification[]): AnalysedColumn {
