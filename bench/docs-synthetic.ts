@@ -5,18 +5,8 @@
  * manifest, so this skips compiling a 10,000-model project and measures the site alone.
  */
 import type { ColumnRef, Manifest, ManifestModel, ManifestSource, ManifestTest, ModelColumn } from '../compiler/manifest/types.js';
+import { prng } from '../runtime/dev-servers/reference-data.js';
 
-/** mulberry32: a tiny seeded PRNG. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface SyntheticOptions {
   models: number;
@@ -32,7 +22,7 @@ const COLS = ['id', 'email', 'phone', 'amount', 'status', 'created_at', 'updated
 const PII = new Set(['email', 'phone', 'name']);
 
 export function syntheticManifest(opts: SyntheticOptions): Manifest {
-  const rand = rng(opts.seed ?? 42);
+  const rand = prng(opts.seed ?? 42);
   const pick = <T>(list: readonly T[]) => list[Math.floor(rand() * list.length)]!;
   const sourceCount = opts.sources ?? Math.max(9, Math.round(opts.models / 200));
   const silverCount = Math.round(opts.models * (opts.silverShare ?? 0.3));
@@ -185,7 +175,7 @@ export function syntheticManifest(opts: SyntheticOptions): Manifest {
 
 /** Run results for a synthetic manifest: mostly green, a few failures. */
 export function syntheticRunResults(manifest: Manifest, seed = 7): unknown {
-  const rand = rng(seed);
+  const rand = prng(seed);
   const status = () => (rand() < 0.02 ? 'error' : 'success');
   return {
     generatedAt: '2026-11-26T08:00:00Z',

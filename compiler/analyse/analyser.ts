@@ -3,7 +3,7 @@
  * nullability, value lineage per column, and the columns that only filter, join, group or
  * order rows. Walks the AST of datafusion-sqlparser (Databricks dialect) as it serialises.
  */
-import type { Classification, SqlType } from '../api/columns.js';
+import { formatType, type Classification, type SqlType } from '../api/columns.js';
 import type { LineageRole } from '../manifest/types.js';
 import { AGGREGATES, functionReturnType, NEVER_NULL } from './functions.js';
 import { asDecimal, commonType, isComplex, isKnown, isNumeric, parseTypeName, T, widenNumeric } from './sql-types.js';
@@ -213,7 +213,7 @@ export class QueryAnalyser {
         const o = r[i]!;
         const type = commonType([c.type, o.type]);
         if (type === undefined) {
-          this.report('ETL170', 'error', `Column ${i + 1} ('${c.name}') is ${fmt(c.type)} in one branch of ${String(body.SetOperation.op).toUpperCase()} and ${fmt(o.type)} in the other`, spanOf(right), 'Cast one side so both branches agree.');
+          this.report('ETL170', 'error', `Column ${i + 1} ('${c.name}') is ${formatType(c.type)} in one branch of ${String(body.SetOperation.op).toUpperCase()} and ${formatType(o.type)} in the other`, spanOf(right), 'Cast one side so both branches agree.');
         }
         return { name: c.name, type: type ?? T.unknown, nullable: c.nullable || o.nullable, refs: union(c.refs, o.refs), classes: union(c.classes, o.classes) };
       });
@@ -415,7 +415,7 @@ export class QueryAnalyser {
 
   private expectBoolean(v: Value, node: Node, clause: string): void {
     if (isKnown(v.type) && v.type.kind !== 'boolean' && v.type.kind !== 'string') {
-      this.report('ETL170', 'error', `${clause} condition is ${fmt(v.type)}, not boolean`, spanOf(node), 'Compare it with something, e.g. `col IS NOT NULL` or `col > 0`.');
+      this.report('ETL170', 'error', `${clause} condition is ${formatType(v.type)}, not boolean`, spanOf(node), 'Compare it with something, e.g. `col IS NOT NULL` or `col > 0`.');
     }
   }
 
@@ -433,7 +433,7 @@ export class QueryAnalyser {
           }
           type = f.type;
         } else if (type.kind !== 'unknown') {
-          if (!silent) this.report('ETL170', 'error', `'${c.name}' is ${fmt(type)}, not a struct: it has no field '${field}'`, pos, '');
+          if (!silent) this.report('ETL170', 'error', `'${c.name}' is ${formatType(type)}, not a struct: it has no field '${field}'`, pos, '');
           type = T.unknown;
           break;
         }
@@ -548,7 +548,7 @@ export class QueryAnalyser {
       case 'SimilarTo': {
         const a = this.expr(v.expr, scope, silent);
         const p = this.expr(v.pattern, scope, silent);
-        if (isComplex(a.type)) this.report('ETL170', 'error', `${key.toUpperCase()} needs a string, got ${fmt(a.type)}`, spanOf(v.expr));
+        if (isComplex(a.type)) this.report('ETL170', 'error', `${key.toUpperCase()} needs a string, got ${formatType(a.type)}`, spanOf(v.expr));
         return { type: T.boolean, nullable: a.nullable || p.nullable, refs: union(a.refs, p.refs), classes: new Set(), agg: a.agg };
       }
       case 'UnaryOp': {
@@ -558,7 +558,7 @@ export class QueryAnalyser {
           return { ...a, type: T.boolean };
         }
         if (isKnown(a.type) && !isNumeric(a.type) && a.type.kind !== 'string') {
-          this.report('ETL170', 'error', `Unary ${v.op === 'Minus' ? '-' : '+'} needs a number, got ${fmt(a.type)}`, spanOf(v.expr));
+          this.report('ETL170', 'error', `Unary ${v.op === 'Minus' ? '-' : '+'} needs a number, got ${formatType(a.type)}`, spanOf(v.expr));
         }
         return a;
       }
@@ -568,7 +568,7 @@ export class QueryAnalyser {
         const a = this.expr(v.expr, scope, silent);
         const to = typeFromAst(v.data_type);
         if (isComplex(a.type) && isKnown(to) && !isComplex(to) && to.kind !== 'string') {
-          this.report('ETL170', 'error', `Cannot cast ${fmt(a.type)} to ${fmt(to)}`, spanOf(v.expr));
+          this.report('ETL170', 'error', `Cannot cast ${formatType(a.type)} to ${formatType(to)}`, spanOf(v.expr));
         }
         return { ...a, type: to, nullable: a.nullable || v.kind === 'TryCast' || v.kind === 'SafeCast' };
       }
@@ -580,7 +580,7 @@ export class QueryAnalyser {
         const branches = [...results, ...(elseV ? [elseV] : [])];
         const type = commonType(branches.map((b: Value) => b.type));
         if (type === undefined) {
-          this.report('ETL170', 'error', `CASE branches have incompatible types: ${branches.map((b: Value) => fmt(b.type)).join(', ')}`, spanOf(e), 'Cast the branches to one type.');
+          this.report('ETL170', 'error', `CASE branches have incompatible types: ${branches.map((b: Value) => formatType(b.type)).join(', ')}`, spanOf(e), 'Cast the branches to one type.');
         }
         return {
           type: type ?? T.unknown,
@@ -673,12 +673,12 @@ export class QueryAnalyser {
     if (f.filter) this.addRowDeps(this.expr(f.filter, scope, silent).refs, 'filter');
     const types = args.map((a) => a.type);
     if ((name === 'sum' || name === 'avg') && types[0] && (types[0].kind === 'boolean' || isComplex(types[0]) || types[0].kind === 'date' || types[0].kind === 'timestamp')) {
-      this.report('ETL170', 'error', `${name}() needs a number, got ${fmt(types[0])}`, spanOf(argNodes[0]), `Cast it first, or use count() to count rows.`);
+      this.report('ETL170', 'error', `${name}() needs a number, got ${formatType(types[0])}`, spanOf(argNodes[0]), `Cast it first, or use count() to count rows.`);
     }
     let type = functionReturnType(name, types);
     if (name === 'explode' || name === 'explode_outer' || name === 'posexplode') {
       if (types[0] && isKnown(types[0]) && types[0].kind !== 'array' && types[0].kind !== 'map') {
-        this.report('ETL170', 'error', `${name}() needs an array or map, got ${fmt(types[0])}`, spanOf(argNodes[0]));
+        this.report('ETL170', 'error', `${name}() needs an array or map, got ${formatType(types[0])}`, spanOf(argNodes[0]));
       }
     }
     if (name === 'named_struct' || name === 'struct') {
@@ -726,7 +726,7 @@ export class QueryAnalyser {
           [b, v.right],
         ] as const) {
           if (bad(side.type)) {
-            this.report('ETL170', 'error', `Operator ${sym} cannot take ${fmt(side.type)}`, spanOf(node), 'Arithmetic needs numbers (or dates with + and -); cast the operand.');
+            this.report('ETL170', 'error', `Operator ${sym} cannot take ${formatType(side.type)}`, spanOf(node), 'Arithmetic needs numbers (or dates with + and -); cast the operand.');
             return { ...base, type: T.unknown };
           }
         }
@@ -760,7 +760,7 @@ export class QueryAnalyser {
       case 'NotEq':
       case 'Spaceship': {
         if (isKnown(a.type) && isKnown(b.type) && isComplex(a.type) !== isComplex(b.type)) {
-          this.report('ETL170', 'error', `Cannot compare ${fmt(a.type)} with ${fmt(b.type)}`, spanOf(v.left) ?? spanOf(v.right), 'Compare values of the same kind.');
+          this.report('ETL170', 'error', `Cannot compare ${formatType(a.type)} with ${formatType(b.type)}`, spanOf(v.left) ?? spanOf(v.right), 'Compare values of the same kind.');
         }
         // boolean = 1 is legal in Spark's default (non-ANSI) mode, so it is not reported.
         return { ...base, type: T.boolean, nullable: op === 'Spaceship' ? false : base.nullable, classes: new Set() };
@@ -784,19 +784,4 @@ function boundedDecimal(precision: number, scale: number): SqlType {
   const intDigits = precision - scale;
   const keptScale = Math.max(38 - intDigits, Math.min(scale, 6));
   return T.decimal(38, keptScale);
-}
-
-export function fmt(t: SqlType): string {
-  switch (t.kind) {
-    case 'decimal':
-      return `decimal(${t.precision},${t.scale})`;
-    case 'array':
-      return `array<${fmt(t.element)}>`;
-    case 'map':
-      return `map<${fmt(t.key)},${fmt(t.value)}>`;
-    case 'struct':
-      return `struct<${t.fields.map((f) => `${f.name}:${fmt(f.type)}`).join(',')}>`;
-    default:
-      return t.kind;
-  }
 }
