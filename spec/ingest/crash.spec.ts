@@ -33,8 +33,15 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-/** Runs the job in a child; kills it `killAfterMs` after it reports start (or lets it finish). */
-function runChild(jobFile: string, env: Record<string, string>, killAfterMs?: number): Promise<{ killed: boolean; output: string }> {
+/**
+ * Where to kill a child: after it reports `afterBatches` written batches (0 = right after start), plus
+ * `delayMs`. Kill points follow the job's progress, not the wall clock, so a faster machine cannot
+ * finish the whole job before the first kill.
+ */
+interface KillPoint { afterBatches: number; delayMs: number }
+
+/** Runs the job in a child; SIGKILLs it at `kill` (or lets it finish when no kill point is given). */
+function runChild(jobFile: string, env: Record<string, string>, kill?: KillPoint): Promise<{ killed: boolean; output: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'spec/ingest/helpers/crash-child.ts'), jobFile, `run-${Date.now()}`], {
       cwd: projectRoot,
@@ -42,10 +49,19 @@ function runChild(jobFile: string, env: Record<string, string>, killAfterMs?: nu
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
+    let batches = 0;
     let timer: NodeJS.Timeout | undefined;
+    let pending = '';
     child.stdout.on('data', (d: Buffer) => {
       output += d.toString();
-      if (killAfterMs !== undefined && !timer && output.includes('started')) timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+      pending += d.toString();
+      const lines = pending.split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) {
+        if (line.startsWith('batch')) batches++;
+        const due = line === 'started' ? kill?.afterBatches === 0 : line.startsWith('batch') && batches === kill?.afterBatches;
+        if (kill && !timer && due) timer = setTimeout(() => child.kill('SIGKILL'), kill.delayMs);
+      }
     });
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
     child.on('error', reject);
@@ -58,10 +74,12 @@ function runChild(jobFile: string, env: Record<string, string>, killAfterMs?: nu
   });
 }
 
-async function crashUntilDone(jobFile: string, env: Record<string, string>, maxDelayMs: number) {
+/** Kills the job at random progress points `KILLS` times, then lets one run finish. */
+async function crashUntilDone(jobFile: string, env: Record<string, string>, maxBatchesPerRun: number) {
   let kills = 0;
   for (let attempt = 0; kills < KILLS && attempt < KILLS * 3; attempt++) {
-    const r = await runChild(jobFile, env, Math.floor(random() * maxDelayMs));
+    const kill = { afterBatches: Math.floor(random() * (maxBatchesPerRun + 1)), delayMs: Math.floor(random() * 120) };
+    const r = await runChild(jobFile, env, kill);
     if (r.killed) kills++;
     else return { kills, finishedEarly: true };
   }
@@ -80,7 +98,7 @@ describe('crash test: SIGKILL at random points, restart, exactly once', () => {
     const jobFile = join(dir, 'kafka-job.json');
     await writeFile(jobFile, JSON.stringify(job));
     const env = { ETL_KAFKA_BROKERS: broker.brokers.join(','), ETL_KAFKA_SECURITY_PROTOCOL: 'PLAINTEXT', ETL_KAFKA_SESSION_TIMEOUT_MS: '6000' };
-    const { kills } = await crashUntilDone(jobFile, env, 2500);
+    const { kills } = await crashUntilDone(jobFile, env, 2);
     expect(kills).toBeGreaterThanOrEqual(Math.min(KILLS, 3));
 
     const rows = await readBronzeRows(job.bronze.location);
@@ -102,7 +120,7 @@ describe('crash test: SIGKILL at random points, restart, exactly once', () => {
     const jobFile = join(dir, 'snowflake-job.json');
     await writeFile(jobFile, JSON.stringify(job));
     const env = { ETL_SNOWFLAKE_ACCESS_URL: snowflake.url, SF_USER: 'etl', SF_PASSWORD: 'pw', ETL_BRONZE_ROWS_PER_FILE: '300' };
-    const { kills } = await crashUntilDone(jobFile, env, 2000);
+    const { kills } = await crashUntilDone(jobFile, env, 3);
     expect(kills).toBeGreaterThanOrEqual(Math.min(KILLS, 3));
 
     const rows = await readBronzeRows(job.bronze.location);
