@@ -4,9 +4,8 @@
  * reason, never dropped and never written half-valid.
  */
 import type { ManifestColumn } from '../../compiler/manifest/types.js';
-import type { SqlType } from '../../compiler/api/columns.js';
 import type { JobColumn } from '../../compiler/emit/ingestion-jobs.js';
-import { encodeValue, ValueError } from './value-encoding.js';
+import { encoderFor, encodeValue, ValueError, type ValueEncoder } from './value-encoding.js';
 import { typeOf } from './parquet-writer.js';
 
 export interface RecordCheck {
@@ -18,21 +17,22 @@ export interface RecordCheck {
 }
 
 export class RecordValidator {
-  private readonly types: SqlType[];
+  private readonly encoders: ValueEncoder[];
   private readonly known: Set<string>;
 
   constructor(private readonly columns: JobColumn[]) {
-    this.types = columns.map((c) => typeOf(c));
+    this.encoders = columns.map((c) => encoderFor(typeOf(c)));
     this.known = new Set(columns.map((c) => c.sourceName));
   }
 
   check(record: Record<string, unknown>, options: { collectUnknown?: boolean } = {}): RecordCheck {
     const row: Record<string, unknown> = {};
     const problems: string[] = [];
-    this.columns.forEach((c, i) => {
-      const raw = record[c.sourceName];
+    const { columns, encoders } = this;
+    for (let i = 0; i < columns.length; i++) {
+      const c = columns[i]!;
       try {
-        const value = encodeValue(this.types[i]!, raw);
+        const value = encoders[i]!(record[c.sourceName]);
         if (value === null && !c.nullable) problems.push(`${c.name}: missing or null, but declared NOT NULL`);
         row[c.name] = value;
       } catch (err) {
@@ -40,8 +40,11 @@ export class RecordValidator {
         problems.push(`${c.name}${err.path} (${c.type}): ${err.message}`);
         row[c.name] = null;
       }
-    });
-    const unknownKeys = options.collectUnknown === false ? [] : Object.keys(record).filter((k) => !this.known.has(k));
+    }
+    const unknownKeys: string[] = [];
+    if (options.collectUnknown !== false) {
+      for (const key in record) if (!this.known.has(key)) unknownKeys.push(key);
+    }
     return { row, problems, unknownKeys };
   }
 }

@@ -22,55 +22,105 @@ const INT32_MAX = 2147483647;
 
 /** Encodes one value (recursively for nested types). `null`/`undefined` stay null. */
 export function encodeValue(type: SqlType, value: unknown): unknown {
-  if (value === null || value === undefined) return null;
+  return encoderFor(type)(value);
+}
+
+export type ValueEncoder = (value: unknown) => unknown;
+const encoders = new WeakMap<SqlType, ValueEncoder>();
+
+/**
+ * The encoder of one declared type, built once: writers call it per record and column, so the type
+ * dispatch and the nested encoders are resolved here rather than on every value.
+ */
+export function encoderFor(type: SqlType): ValueEncoder {
+  let encoder = encoders.get(type);
+  if (!encoder) encoders.set(type, (encoder = buildEncoder(type)));
+  return encoder;
+}
+
+function buildEncoder(type: SqlType): ValueEncoder {
+  const nullable = (encode: ValueEncoder): ValueEncoder => (value) => (value === null || value === undefined ? null : encode(value));
   switch (type.kind) {
     case 'string':
-      return encodeString(value);
+      return (value) => (typeof value === 'string' ? value : value === null || value === undefined ? null : encodeString(value));
     case 'int':
-      return encodeInt(value);
+      return nullable(encodeInt);
     case 'bigint':
-      return encodeBigint(value);
+      return nullable(encodeBigint);
     case 'double':
-      return encodeDouble(value);
+      return (value) => (typeof value === 'number' ? value : value === null || value === undefined ? null : encodeDouble(value));
     case 'boolean':
-      return encodeBoolean(value);
+      return nullable(encodeBoolean);
     case 'date':
-      return encodeDate(value);
+      return nullable(encodeDate);
     case 'timestamp':
-      return timestampMicros(value);
-    case 'decimal':
-      return decimalUnscaled(value, type.precision, type.scale);
-    case 'array':
-      if (!Array.isArray(value)) throw new ValueError(`expected an array, got ${describe(value)}`);
-      return value.map((v, i) => nested(`[${i}]`, () => encodeValue(type.element, v)));
+      return nullable(timestampMicros);
+    case 'decimal': {
+      const { precision, scale } = type;
+      return nullable((value) => decimalUnscaled(value, precision, scale));
+    }
+    case 'array': {
+      const element = encoderFor(type.element);
+      return nullable((value) => {
+        if (!Array.isArray(value)) throw new ValueError(`expected an array, got ${describe(value)}`);
+        const out = new Array<unknown>(value.length);
+        for (let i = 0; i < value.length; i++) {
+          try {
+            out[i] = element(value[i]);
+          } catch (err) {
+            throw located(err, `[${i}]`);
+          }
+        }
+        return out;
+      });
+    }
     case 'map': {
-      const entries = value instanceof Map ? [...value.entries()] : isPlainObject(value) ? Object.entries(value) : null;
-      if (!entries) throw new ValueError(`expected an object (map), got ${describe(value)}`);
-      return entries.map(([k, v]) => {
-        if (k === null || k === undefined) throw new ValueError('map keys cannot be null');
-        return { key: nested(`{key}`, () => encodeValue(type.key, k)), value: nested(`[${String(k)}]`, () => encodeValue(type.value, v)) };
+      const keyEncoder = encoderFor(type.key);
+      const valueEncoder = encoderFor(type.value);
+      return nullable((value) => {
+        const entries = value instanceof Map ? [...value.entries()] : isPlainObject(value) ? Object.entries(value) : null;
+        if (!entries) throw new ValueError(`expected an object (map), got ${describe(value)}`);
+        return entries.map(([k, v]) => {
+          if (k === null || k === undefined) throw new ValueError('map keys cannot be null');
+          let key: unknown;
+          try {
+            key = keyEncoder(k);
+          } catch (err) {
+            throw located(err, '{key}');
+          }
+          try {
+            return { key, value: valueEncoder(v) };
+          } catch (err) {
+            throw located(err, `[${String(k)}]`);
+          }
+        });
       });
     }
     case 'struct': {
-      if (!isPlainObject(value)) throw new ValueError(`expected an object (struct), got ${describe(value)}`);
-      const out: Record<string, unknown> = {};
-      for (const field of type.fields) {
-        out[field.name] = nested(`.${field.name}`, () => encodeValue(field.type, value[field.name]));
-      }
-      return out;
+      const fields = type.fields.map((f) => ({ name: f.name, encode: encoderFor(f.type) }));
+      return nullable((value) => {
+        if (!isPlainObject(value)) throw new ValueError(`expected an object (struct), got ${describe(value)}`);
+        const out: Record<string, unknown> = {};
+        for (const field of fields) {
+          try {
+            out[field.name] = field.encode(value[field.name]);
+          } catch (err) {
+            throw located(err, `.${field.name}`);
+          }
+        }
+        return out;
+      });
     }
     default:
-      throw new ValueError(`type ${type.kind} cannot be written to Parquet`);
+      return () => {
+        throw new ValueError(`type ${type.kind} cannot be written to Parquet`);
+      };
   }
 }
 
-function nested<T>(step: string, fn: () => T): T {
-  try {
-    return fn();
-  } catch (err) {
-    if (err instanceof ValueError) throw new ValueError(err.message, step + err.path);
-    throw err;
-  }
+/** A nested value's failure, saying where inside the value it happened. */
+function located(err: unknown, step: string): unknown {
+  return err instanceof ValueError ? new ValueError(err.message, step + err.path) : err;
 }
 
 function encodeString(value: unknown): string {
@@ -126,7 +176,7 @@ export function encodeDate(value: unknown): number {
     const m = DATE_RE.exec(value.trim());
     if (m) {
       const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-      const ms = Date.UTC(y, mo - 1, d);
+      const ms = utcMillis(y, mo, d, 0, 0, 0);
       const check = new Date(ms);
       if (check.getUTCFullYear() === y && check.getUTCMonth() === mo - 1 && check.getUTCDate() === d) return ms / MS_PER_DAY;
     }
@@ -143,6 +193,10 @@ const TIMESTAMP_RE =
  * zero: Spark timestamps hold microseconds, and dropping precision silently is not allowed.
  */
 export function timestampMicros(value: unknown): bigint {
+  if (typeof value === 'string') {
+    const fast = canonicalIsoMicros(value);
+    if (fast !== undefined) return fast;
+  }
   if (value instanceof Date) {
     const ms = value.getTime();
     if (Number.isNaN(ms)) throw new ValueError('invalid Date');
@@ -157,7 +211,7 @@ export function timestampMicros(value: unknown): bigint {
       if (frac.length > 6 && /[1-9]/.test(frac.slice(6))) {
         throw new ValueError(`${describe(value)} has sub-microsecond digits, which Spark timestamps cannot hold`);
       }
-      const ms = Date.UTC(y, mo - 1, d, h, mi, s);
+      const ms = utcMillis(y, mo, d, h, mi, s);
       const check = new Date(ms);
       if (check.getUTCMonth() === mo - 1 && check.getUTCDate() === d && h < 24 && mi < 60 && s < 60) {
         const micros = BigInt(ms) * 1000n + BigInt((frac + '000000').slice(0, 6));
@@ -166,6 +220,57 @@ export function timestampMicros(value: unknown): bigint {
     }
   }
   throw new ValueError(`expected an ISO-8601 timestamp, got ${describe(value)}`);
+}
+
+/**
+ * The common case, `YYYY-MM-DDTHH:MM:SS[.f{1,6}]Z` as JSON producers and toISOString write it,
+ * read without a regular expression: this runs once per record and timestamp column. Anything
+ * else (zones, spaces, nanos) returns undefined and takes the general path.
+ */
+function canonicalIsoMicros(s: string): bigint | undefined {
+  const n = s.length;
+  if (n < 20 || n > 27 || s.charCodeAt(n - 1) !== 90 /* Z */) return undefined;
+  if (s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) return undefined;
+  const y = digits(s, 0, 4);
+  const mo = digits(s, 5, 2);
+  const d = digits(s, 8, 2);
+  const h = digits(s, 11, 2);
+  const mi = digits(s, 14, 2);
+  const sec = digits(s, 17, 2);
+  if (y < 0 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59) return undefined;
+  let micros = 0;
+  if (n > 20) {
+    if (s.charCodeAt(19) !== 46 /* . */ || n === 21) return undefined;
+    const fracDigits = n - 21;
+    const frac = digits(s, 20, fracDigits);
+    if (frac < 0) return undefined;
+    micros = frac * 10 ** (6 - fracDigits);
+  }
+  const ms = utcMillis(y, mo, d, h, mi, sec);
+  // Date.UTC rolls 2024-02-30 over to March: reject what does not round-trip.
+  if (d > 28 && new Date(ms).getUTCDate() !== d) return undefined;
+  // ms * 1000 stays a safe integer until the year 2255, so one BigInt per value is enough.
+  return Number.isSafeInteger(ms * 1000 + micros) ? BigInt(ms * 1000 + micros) : undefined;
+}
+
+/** Epoch milliseconds of a UTC wall time; unlike Date.UTC alone, years 0-99 stay themselves. */
+function utcMillis(y: number, month: number, d: number, h: number, mi: number, s: number): number {
+  if (y >= 100) return Date.UTC(y, month - 1, d, h, mi, s);
+  const date = new Date(0);
+  date.setUTCFullYear(y, month - 1, d);
+  date.setUTCHours(h, mi, s, 0);
+  return date.getTime();
+}
+
+/** The decimal value of `count` ASCII digits at `from`, or -1 if any is not a digit. */
+function digits(s: string, from: number, count: number): number {
+  let v = 0;
+  for (let i = from; i < from + count; i++) {
+    const c = s.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    v = v * 10 + c;
+  }
+  return v;
 }
 
 function offsetMinutes(zone: string | undefined): number {
@@ -179,6 +284,10 @@ const DECIMAL_RE = /^([+-])?(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
 
 /** The unscaled integer of a decimal(p,s) value: "12.34" at scale 2 -> 1234n. */
 export function decimalUnscaled(value: unknown, precision: number, scale: number): bigint {
+  if (typeof value === 'string') {
+    const fast = plainDecimalUnscaled(value, precision, scale);
+    if (fast !== undefined) return fast;
+  }
   let text: string;
   if (typeof value === 'string') text = value.trim();
   else if (typeof value === 'number' && Number.isFinite(value)) text = String(value);
@@ -211,6 +320,24 @@ export function decimalUnscaled(value: unknown, precision: number, scale: number
   }
   const unscaled = BigInt(digits);
   return negative ? -unscaled : unscaled;
+}
+
+/** `-123.45` style text (no exponent, no spaces) that fits: the per-record common case. */
+function plainDecimalUnscaled(s: string, precision: number, scale: number): bigint | undefined {
+  const start = s.charCodeAt(0) === 45 /* - */ ? 1 : 0;
+  const dot = s.indexOf('.');
+  const intEnd = dot < 0 ? s.length : dot;
+  const fracLength = dot < 0 ? 0 : s.length - dot - 1;
+  if (intEnd === start || fracLength > scale || (dot >= 0 && fracLength === 0)) return undefined;
+  for (let i = start; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if ((c < 48 || c > 57) && i !== dot) return undefined;
+  }
+  let intDigits = s.slice(start, intEnd);
+  if (intDigits.length > 1 && intDigits.charCodeAt(0) === 48) intDigits = intDigits.replace(/^0+(?=\d)/, '');
+  if ((intDigits === '0' ? 0 : intDigits.length) + scale > precision) return undefined;
+  const unscaled = BigInt(intDigits + (dot < 0 ? '' : s.slice(dot + 1)) + '0'.repeat(scale - fracLength));
+  return start === 1 ? -unscaled : unscaled;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -152,4 +152,59 @@ describe('writeParquetFile', () => {
       }),
     );
   });
+
+  // The canonical forms take a hand-written fast path; a leading space or an `e0` exponent forces
+  // the general (regular-expression) path, so the two can be checked against each other.
+  it('timestamps: the fast path agrees with the general path, including invalid dates (property)', () => {
+    const iso = fc
+      .record({
+        y: fc.integer({ min: 1, max: 9999 }),
+        mo: fc.integer({ min: 0, max: 13 }),
+        d: fc.integer({ min: 0, max: 32 }),
+        h: fc.integer({ min: 0, max: 25 }),
+        mi: fc.integer({ min: 0, max: 60 }),
+        s: fc.integer({ min: 0, max: 60 }),
+        frac: fc.stringMatching(/^[0-9]{0,6}$/),
+      })
+      .map(({ y, mo, d, h, mi, s, frac }) => {
+        const p2 = (n: number) => String(n).padStart(2, '0');
+        return `${String(y).padStart(4, '0')}-${p2(mo)}-${p2(d)}T${p2(h)}:${p2(mi)}:${p2(s)}${frac ? '.' + frac : ''}Z`;
+      });
+    const outcome = (text: string) => {
+      try {
+        return timestampMicros(text);
+      } catch (err) {
+        return (err as Error).message.replace(/"\s/, '"');
+      }
+    };
+    fc.assert(
+      fc.property(iso, (text) => {
+        expect(outcome(text)).toEqual(outcome(` ${text}`));
+      }),
+      { numRuns: 3000 },
+    );
+    expect(timestampMicros('2024-02-29T23:59:59.999999Z')).toBe(BigInt(Date.UTC(2024, 1, 29, 23, 59, 59)) * 1000n + 999_999n);
+    expect(() => timestampMicros('2023-02-29T00:00:00Z')).toThrow(/ISO-8601/);
+    // Spark's smallest timestamp: Date.UTC alone would read year 1 as 1901.
+    expect(timestampMicros('0001-01-01T00:00:00Z')).toBe(-62_135_596_800_000_000n);
+    expect(timestampMicros('0001-01-01 00:00:00')).toBe(-62_135_596_800_000_000n);
+  });
+
+  it('decimals: the fast path agrees with the general path, including values that do not fit (property)', () => {
+    const text = fc.tuple(fc.boolean(), fc.stringMatching(/^[0-9]{1,21}$/), fc.option(fc.stringMatching(/^[0-9]{1,8}$/))).map(([neg, int, frac]) => `${neg ? '-' : ''}${int}${frac === null ? '' : '.' + frac}`);
+    const outcome = (value: string, precision: number, scale: number) => {
+      try {
+        return decimalUnscaled(value, precision, scale);
+      } catch (err) {
+        return (err as Error).message.replace(/e0"/, '"');
+      }
+    };
+    fc.assert(
+      fc.property(text, fc.integer({ min: 1, max: 38 }), fc.integer({ min: 0, max: 8 }), (value, precision, rawScale) => {
+        const scale = Math.min(rawScale, precision);
+        expect(outcome(value, precision, scale)).toEqual(outcome(`${value}e0`, precision, scale));
+      }),
+      { numRuns: 3000 },
+    );
+  });
 });
