@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compileProject, writeArtifacts } from '../../compiler/index.js';
 import { fixture, repoRoot } from './helpers.js';
+import { generateProject } from '../../bench/generate-project.js';
 
 async function tree(dir: string, root = dir): Promise<Map<string, Buffer>> {
   const out = new Map<string, Buffer>();
@@ -45,4 +46,28 @@ describe('deterministic output', () => {
       expect([...ta.keys()].some((f) => f.includes('.staging'))).toBe(false);
     }, 30_000);
   }
+});
+
+describe('worker threads', () => {
+  it('a project large enough for the analysis threads compiles to the same bytes as in one thread', async () => {
+    const [project, a, b] = await Promise.all(['etl-threads-p-', 'etl-threads-a-', 'etl-threads-b-'].map((p) => mkdtemp(path.join(os.tmpdir(), p))));
+    temps.push(project!, a!, b!);
+    generateProject({ models: 600, outDir: project!, seed: 7 });
+    const threaded = await compileProject({ projectDir: project!, cache: false });
+    process.env.ETL_THREADS = '1';
+    let single;
+    try {
+      single = await compileProject({ projectDir: project!, cache: false });
+    } finally {
+      delete process.env.ETL_THREADS;
+    }
+    expect(threaded.ok).toBe(true);
+    await writeArtifacts(threaded, a!);
+    await writeArtifacts(single, b!);
+    const ta = await tree(path.join(a!, 'target'));
+    const tb = await tree(path.join(b!, 'target'));
+    expect(ta.size).toBeGreaterThan(600);
+    expect([...tb.keys()].sort()).toEqual([...ta.keys()].sort());
+    for (const [file, bytes] of ta) expect(tb.get(file)!.equals(bytes), `${file} differs`).toBe(true);
+  }, 120_000);
 });
