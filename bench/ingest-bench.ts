@@ -80,7 +80,8 @@ try {
 
   const job = withOverrides(jobs['source.kafka.order_events']!, { topic: 'bench_orders', consumerGroup: 'bench-bronze', location: join(dir, 'kafka') });
   const t1 = Date.now();
-  const result = await runJob(ctx(job, { ETL_KAFKA_BROKERS: broker.brokers.join(','), ETL_KAFKA_SECURITY_PROTOCOL: 'PLAINTEXT' }));
+  const threads = process.env.ETL_KAFKA_LANDING_THREADS;
+  const result = await runJob(ctx(job, { ETL_KAFKA_BROKERS: broker.brokers.join(','), ETL_KAFKA_SECURITY_PROTOCOL: 'PLAINTEXT', ...(threads ? { ETL_KAFKA_LANDING_THREADS: threads } : {}) }));
   const bronzeMs = Date.now() - t1;
   if (result.rows !== RECORDS) throw new Error(`expected ${RECORDS} rows in bronze, got ${result.rows}`);
   const raw = rate(RECORDS, rawMs);

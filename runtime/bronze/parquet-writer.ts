@@ -7,7 +7,7 @@
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { ByteWriter, parquetWrite } from 'hyparquet-writer';
+import { ByteWriter, ParquetWriter, parquetWrite } from 'hyparquet-writer';
 import type { ManifestColumn } from '../../compiler/manifest/types.js';
 import type { SqlType } from '../../compiler/api/columns.js';
 import { parseSparkType } from './spark-types.js';
@@ -91,29 +91,53 @@ export function prepareParquet(columns: ManifestColumn[], rows: Record<string, u
  * many records keep columns rather than row objects: far fewer live objects, far less GC.
  */
 export function encodeParquetColumns(columns: ManifestColumn[], data: unknown[][], settings: Omit<ParquetWriteSettings, 'preEncoded'> = {}): Uint8Array {
-  const types = columns.map((c) => typeOf(c));
-  const schema: SchemaElement[] = [{ name: 'spark_schema', num_children: columns.length }];
-  columns.forEach((c, i) => schema.push(...schemaElements(c.name, types[i]!, c.nullable)));
-  const columnData = columns.map((c, i) => {
-    const values = data[i]!;
-    if (!c.nullable) {
-      const at = values.findIndex((v) => v === null || v === undefined);
-      if (at >= 0) throw new IngestError(`row ${at}, column ${c.name}: null in a column declared NOT NULL`, { code: 'PARQUET_NULL' });
-    }
-    const statistics = settings.statisticsColumns ? settings.statisticsColumns.includes(c.name) : true;
-    return { name: c.name, data: values, statistics };
-  });
-  const writer = new ByteWriter();
-  parquetWrite({
-    writer,
-    columnData: columnData as ParquetWriteOptions['columnData'],
-    schema,
-    codec: 'SNAPPY',
-    rowGroupSize: settings.rowGroupSize ?? 100_000,
-    pageSize: 4 * 1024 * 1024,
-    createdBy: 'lakehouse-etl (hyparquet-writer)',
-  });
-  return writer.getBytes();
+  const file = new ParquetFileBuilder(columns, settings);
+  file.writeRowGroup(data);
+  return file.finish();
+}
+
+/**
+ * A Parquet file written one row group at a time: a long-running writer encodes each row group as
+ * soon as it is full, so encoding overlaps with reading and only the last rows wait for the end.
+ */
+export class ParquetFileBuilder {
+  private readonly bytes = new ByteWriter();
+  private readonly writer: ParquetWriter;
+  private readonly statistics: boolean[];
+  rows = 0;
+
+  constructor(
+    private readonly columns: ManifestColumn[],
+    settings: Omit<ParquetWriteSettings, 'preEncoded' | 'rowGroupSize'> = {},
+  ) {
+    const types = columns.map((c) => typeOf(c));
+    const schema: SchemaElement[] = [{ name: 'spark_schema', num_children: columns.length }];
+    columns.forEach((c, i) => schema.push(...schemaElements(c.name, types[i]!, c.nullable)));
+    this.statistics = columns.map((c) => (settings.statisticsColumns ? settings.statisticsColumns.includes(c.name) : true));
+    this.writer = new ParquetWriter({ writer: this.bytes, schema, codec: 'SNAPPY', createdBy: 'lakehouse-etl (hyparquet-writer)' });
+  }
+
+  /** Adds one row group from converted column arrays (one per column, in `columns` order). */
+  writeRowGroup(data: unknown[][]): void {
+    const rows = data[0]?.length ?? 0;
+    if (rows === 0) return;
+    const columnData = this.columns.map((c, i) => {
+      const values = data[i]!;
+      if (!c.nullable) {
+        const at = values.findIndex((v) => v === null || v === undefined);
+        if (at >= 0) throw new IngestError(`row ${this.rows + at}, column ${c.name}: null in a column declared NOT NULL`, { code: 'PARQUET_NULL' });
+      }
+      return { name: c.name, data: values, statistics: this.statistics[i]! };
+    });
+    // Larger pages: fewer page headers and compressor calls; Spark reads them without trouble.
+    void this.writer.write({ columnData: columnData as ParquetWriteOptions['columnData'], rowGroupSize: rows, pageSize: 4 * 1024 * 1024 });
+    this.rows += rows;
+  }
+
+  finish(): Uint8Array {
+    void this.writer.finish();
+    return this.bytes.getBytes();
+  }
 }
 
 /** Writes `rows` as a Snappy Parquet file at `filePath`, atomically (temp file + rename). */

@@ -13,7 +13,7 @@ export interface RecordCheck {
   row: Record<string, unknown>;
   problems: string[];
   /** Keys of the record that no declared column reads. */
-  unknownKeys: string[];
+  unknownKeys: readonly string[];
 }
 
 export class RecordValidator {
@@ -26,28 +26,45 @@ export class RecordValidator {
   }
 
   check(record: Record<string, unknown>, options: { collectUnknown?: boolean } = {}): RecordCheck {
+    const values = new Array<unknown>(this.columns.length);
+    const problems = this.encodeInto(record, values) ?? [];
     const row: Record<string, unknown> = {};
-    const problems: string[] = [];
+    this.columns.forEach((c, i) => (row[c.name] = values[i]));
+    return { row, problems, unknownKeys: options.collectUnknown === false ? [] : this.undeclaredKeys(record) };
+  }
+
+  /**
+   * Encodes the record's declared columns into `out[0..columns)`, in declaration order; returns
+   * the problems, or undefined when the record is valid. Writers that keep columns call this per
+   * record, with no row object in between.
+   */
+  encodeInto(record: Record<string, unknown>, out: unknown[]): string[] | undefined {
+    let problems: string[] | undefined;
     const { columns, encoders } = this;
     for (let i = 0; i < columns.length; i++) {
       const c = columns[i]!;
       try {
         const value = encoders[i]!(record[c.sourceName]);
-        if (value === null && !c.nullable) problems.push(`${c.name}: missing or null, but declared NOT NULL`);
-        row[c.name] = value;
+        if (value === null && !c.nullable) (problems ??= []).push(`${c.name}: missing or null, but declared NOT NULL`);
+        out[i] = value;
       } catch (err) {
         if (!(err instanceof ValueError)) throw err;
-        problems.push(`${c.name}${err.path} (${c.type}): ${err.message}`);
-        row[c.name] = null;
+        (problems ??= []).push(`${c.name}${err.path} (${c.type}): ${err.message}`);
+        out[i] = null;
       }
     }
-    const unknownKeys: string[] = [];
-    if (options.collectUnknown !== false) {
-      for (const key in record) if (!this.known.has(key)) unknownKeys.push(key);
-    }
-    return { row, problems, unknownKeys };
+    return problems;
+  }
+
+  /** Keys of the record that no declared column reads (schema drift). */
+  undeclaredKeys(record: Record<string, unknown>): readonly string[] {
+    let keys: string[] | undefined;
+    for (const key in record) if (!this.known.has(key)) (keys ??= []).push(key);
+    return keys ?? NONE;
   }
 }
+
+const NONE: readonly string[] = Object.freeze([]);
 
 /** Encodes metadata column values (declared by the manifest) for a pre-encoded row. */
 export function encodeMetadata(columns: ManifestColumn[], values: Record<string, unknown>, into: Record<string, unknown>): void {

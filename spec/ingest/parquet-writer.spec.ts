@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { parquetMetadata, parquetReadObjects } from 'hyparquet';
 import fc from 'fast-check';
 import type { ManifestColumn } from '../../compiler/manifest/types.js';
-import { writeParquetFile } from '../../runtime/bronze/parquet-writer.js';
+import { ParquetFileBuilder, writeFileAtomic, writeParquetFile } from '../../runtime/bronze/parquet-writer.js';
 import { decimalUnscaled, timestampMicros } from '../../runtime/bronze/value-encoding.js';
 
 const col = (name: string, type: string, nullable = true): ManifestColumn => ({ name, type, nullable, classification: [] });
@@ -121,6 +121,25 @@ describe('writeParquetFile', () => {
       /row 1, column n \(int\): expected a 32-bit integer, got "x"/,
     );
     expect(await readdir(sub)).toEqual(['ok.parquet']);
+  });
+
+  it('a file built row group by row group reads back whole, in order, with one statistics range per group', async () => {
+    const cols = [col('n', 'bigint', false), col('s', 'string'), col('items', 'array<struct<q:int>>')];
+    const file = new ParquetFileBuilder(cols, { statisticsColumns: ['n'] });
+    const groups = [5, 3, 4];
+    let next = 0;
+    for (const size of groups) {
+      const ns = Array.from({ length: size }, () => BigInt(next++));
+      file.writeRowGroup([ns, ns.map((n) => (n % 2n ? `v${n}` : null)), ns.map((n) => [{ q: Number(n) }])]);
+    }
+    expect(() => file.writeRowGroup([[null], ['x'], [[]]])).toThrow(/row 12, column n: null in a column declared NOT NULL/);
+    const p = join(dir, 'groups.parquet');
+    await writeFileAtomic(p, file.finish());
+    const { meta, rows } = await readBack(p);
+    expect(meta.row_groups.map((g) => Number(g.num_rows))).toEqual(groups);
+    expect(meta.row_groups.map((g) => g.columns[0]!.meta_data!.statistics!.min_value)).toEqual([0n, 5n, 8n]);
+    expect(rows.map((r) => r.n)).toEqual(Array.from({ length: 12 }, (_, i) => BigInt(i)));
+    expect(rows[3]).toEqual({ n: 3n, s: 'v3', items: [{ q: 3 }] });
   });
 
   it('reports bad values with row, column and nested path', async () => {

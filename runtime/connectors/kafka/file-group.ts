@@ -6,6 +6,8 @@
  * file names (or a superset of its records), overwriting rather than duplicating.
  */
 import type { QuarantineRecord } from '../../bronze/bronze-table.js';
+import { ParquetFileBuilder } from '../../bronze/parquet-writer.js';
+import type { ManifestColumn } from '../../../compiler/manifest/types.js';
 
 export interface GroupLimits {
   maxRecords: number;
@@ -13,17 +15,32 @@ export interface GroupLimits {
   maxRecordTimeSpanSeconds: number;
 }
 
+interface DateSlot {
+  firstOffset: bigint;
+  rows: number;
+  builder: ParquetFileBuilder;
+  columns: unknown[][];
+  minEventMicros?: bigint;
+  maxEventMicros?: bigint;
+}
+
 export class FileGroup {
   readonly firstOffset: bigint;
   lastOffset: bigint;
   records = 0;
   bytes = 0;
-  /** ingest date -> first offset of that date in the group, and its values column by column. */
-  readonly dates = new Map<string, { firstOffset: bigint; rows: number; columns: unknown[][]; minEventMicros?: bigint; maxEventMicros?: bigint }>();
+  /**
+   * ingest date -> first offset of that date in the group, its file (full row groups already
+   * encoded) and the values of the row group being filled, column by column.
+   */
+  readonly dates = new Map<string, DateSlot>();
   readonly quarantine: QuarantineRecord[] = [];
 
-  /** `columnNames`: the file's columns, in order; rows are stored as one array per column. */
-  constructor(firstOffset: bigint, private readonly columnNames: string[]) {
+  /** `file`: the Parquet columns (in order) and the settings every file of the group is written with. */
+  constructor(
+    firstOffset: bigint,
+    private readonly file: { columns: ManifestColumn[]; statisticsColumns: string[]; rowGroupRows: number },
+  ) {
     this.firstOffset = firstOffset;
     this.lastOffset = firstOffset - 1n;
   }
@@ -41,23 +58,42 @@ export class FileGroup {
     return hi - lo > BigInt(limits.maxRecordTimeSpanSeconds) * 1_000_000n;
   }
 
-  add(offset: bigint, bytes: number, eventMicros: bigint | undefined, landing: { date: string; row: Record<string, unknown> } | { quarantine: QuarantineRecord }): void {
+  /** Adds a record that lands: `values` holds one value per file column, in order (copied here). */
+  addRow(offset: bigint, bytes: number, eventMicros: bigint | undefined, date: string, values: readonly unknown[]): void {
     this.lastOffset = offset;
     this.records++;
     this.bytes += bytes;
-    if ('quarantine' in landing) {
-      this.quarantine.push(landing.quarantine);
-      return;
+    let slot = this.dates.get(date);
+    if (!slot) {
+      const builder = new ParquetFileBuilder(this.file.columns, { statisticsColumns: this.file.statisticsColumns });
+      this.dates.set(date, (slot = { firstOffset: offset, rows: 0, builder, columns: this.file.columns.map(() => []) }));
     }
-    let slot = this.dates.get(landing.date);
-    if (!slot) this.dates.set(landing.date, (slot = { firstOffset: offset, rows: 0, columns: this.columnNames.map(() => []) }));
-    const row = landing.row;
-    for (let i = 0; i < this.columnNames.length; i++) slot.columns[i]!.push(row[this.columnNames[i]!] ?? null);
+    const columns = slot.columns;
+    for (let i = 0; i < columns.length; i++) columns[i]!.push(values[i] ?? null);
     slot.rows++;
+    if (columns[0]!.length >= this.file.rowGroupRows) {
+      slot.builder.writeRowGroup(columns);
+      slot.columns = this.file.columns.map(() => []);
+    }
     if (eventMicros !== undefined) {
       if (slot.minEventMicros === undefined || eventMicros < slot.minEventMicros) slot.minEventMicros = eventMicros;
       if (slot.maxEventMicros === undefined || eventMicros > slot.maxEventMicros) slot.maxEventMicros = eventMicros;
     }
+  }
+
+  /** Adds a record that goes to quarantine; it still belongs to the group's offsets. */
+  addQuarantine(offset: bigint, bytes: number, record: QuarantineRecord): void {
+    this.lastOffset = offset;
+    this.records++;
+    this.bytes += bytes;
+    this.quarantine.push(record);
+  }
+
+  /** The Parquet bytes of one date's file, with the rows not yet in a row group. */
+  finishFile(slot: DateSlot): Uint8Array {
+    slot.builder.writeRowGroup(slot.columns);
+    slot.columns = [];
+    return slot.builder.finish();
   }
 
   isFull(limits: GroupLimits): boolean {

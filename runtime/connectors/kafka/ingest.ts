@@ -1,25 +1,34 @@
 /**
  * Kafka topic -> bronze, exactly once. Reads every partition up to the high watermark seen at the
- * start of the run, lands records in deterministic file groups (see file-group.ts), writes the group
- * manifest last and only then commits `last offset + 1` to the consumer group. A crash anywhere
- * leaves the committed offset at a group boundary, and the next run rewrites the same files.
+ * start of the run. The main thread fetches and hands records to a landing worker, which decodes,
+ * checks and groups them into deterministic file groups and encodes the Parquet files
+ * (record-landing.ts); back on the main thread each group's files are written, its manifest last,
+ * and only then `last offset + 1` is committed to the consumer group. A crash anywhere leaves the
+ * committed offset at a group boundary, and the next run rewrites the same files.
  */
+import { availableParallelism } from 'node:os';
 import type { Consumer, KafkaMessage } from 'kafkajs';
 import type { KafkaExtract } from '../../../compiler/emit/ingestion-jobs.js';
-import { jsonSafe, partitionDir, type BatchManifest, type QuarantineRecord } from '../../bronze/bronze-table.js';
-import { encodeParquetColumns } from '../../bronze/parquet-writer.js';
-import { encodeMetadata, RecordValidator } from '../../bronze/record-validation.js';
+import type { BatchManifest } from '../../bronze/bronze-table.js';
 import { IngestError } from '../../bronze/errors.js';
 import type { DriftFinding, JobContext, JobResult } from '../../ingest/job-context.js';
 import { kafkaClient } from './client.js';
-import { FileGroup, padOffset, type GroupLimits } from './file-group.js';
+import { LandingThread } from './landing-thread.js';
+import type { EncodedGroup } from './record-landing.js';
 
 interface PartitionProgress {
   target: bigint;
   /** First offset not yet landed in a committed group. */
   committed: bigint;
+  /** Next offset to hand to the landing worker. */
+  forwarded: bigint;
+  /** The worker was told this partition reached the target (in the current epoch). */
+  ended: boolean;
   done: boolean;
-  group?: FileGroup;
+  /** Bumped on every rewind: groups and replies of older epochs are stale. */
+  epoch: number;
+  /** Writes and commits of this partition's groups, strictly in offset order. */
+  chain: Promise<void>;
   /** Set after a failed commit: wait for the records from `committed` again before going on. */
   rewinding?: boolean;
   /** Offset we last seeked back to, so a real gap in offsets cannot loop forever. */
@@ -44,18 +53,6 @@ export async function runKafkaJob(ctx: JobContext): Promise<JobResult> {
     });
   }
   const kafka = kafkaClient(job, env);
-  const limits: GroupLimits = extract.rotation;
-  const validator = new RecordValidator(job.columns);
-  const metadataColumns = job.bronze.fileColumns.slice(job.columns.length);
-  const eventColumn = extract.eventTimeColumn;
-  const fileColumnNames = job.bronze.fileColumns.map((c) => c.name);
-  const statisticsColumns = [eventColumn ?? '_kafka_timestamp', '_offset'];
-  const PER_RECORD = ['_cursor_value', '_partition', '_offset', '_kafka_timestamp', '_key'];
-  const constantValues: Record<string, unknown> = { _run_id: ctx.runId, _extracted_at: ctx.startedAt, _source: job.id, _is_deleted: false, _topic: extract.topic };
-  const known = new Set(metadataColumns.map((c) => c.name));
-  const runConstants: Record<string, unknown> = {};
-  encodeMetadata(metadataColumns.filter((c) => c.name in constantValues), constantValues, runConstants);
-  const otherMetadata = metadataColumns.filter((c) => !(c.name in constantValues) && !PER_RECORD.includes(c.name));
   const result: JobResult = { jobId: job.id, status: 'success', rows: 0, quarantined: 0, batches: 0, files: 0, position: {}, drift: [], warnings: [], seconds: 0 };
   const driftSeen = new Map<string, DriftFinding>();
 
@@ -76,7 +73,7 @@ export async function runKafkaJob(ctx: JobContext): Promise<JobResult> {
       const target = BigInt(w.high);
       const from = committedBy.get(w.partition) ?? -1n;
       const start = from >= 0n ? from : BigInt(w.low);
-      partitions.set(w.partition, { target, committed: start, done: start >= target });
+      partitions.set(w.partition, { target, committed: start, forwarded: start, ended: false, done: start >= target, epoch: 0, chain: Promise.resolve() });
     }
   } finally {
     await admin.disconnect();
@@ -90,66 +87,79 @@ export async function runKafkaJob(ctx: JobContext): Promise<JobResult> {
   }
 
   const sessionTimeout = Number(env.ETL_KAFKA_SESSION_TIMEOUT_MS ?? 30_000);
+  const heartbeatInterval = Math.max(200, Math.floor(sessionTimeout / 5));
   const consumer: Consumer = kafka.consumer({
     groupId: extract.consumerGroup,
     sessionTimeout,
     rebalanceTimeout: Math.max(sessionTimeout, 10_000),
-    heartbeatInterval: Math.max(200, Math.floor(sessionTimeout / 5)),
+    heartbeatInterval,
     maxBytesPerPartition: 4 * 1024 * 1024,
+    // The broker answers at once when there is data; a short wait only matters once every partition
+    // is read, when a long poll would hold up the consumer's exit by up to 5 s (kafkajs default).
+    maxWaitTimeInMs: 200,
     allowAutoTopicCreation: false,
   });
-  // After a rebalance kafkajs fetches again from the committed offset. The open group is kept and
-  // records it already holds are skipped by offset (see eachBatch), so nothing lands twice.
+  // After a rebalance kafkajs fetches again from the committed offset. Records already handed to
+  // the worker are skipped by offset (see eachBatch), so nothing lands twice.
   let finish!: () => void;
-  let fail!: (err: unknown) => void;
+  let failed = false;
+  let rejectRun!: (err: unknown) => void;
   const finished = new Promise<void>((resolve, reject) => {
     finish = resolve;
-    fail = reject;
+    rejectRun = reject;
   });
+  // After a failure nothing more is written or committed: the next run starts from the last commit.
+  const fail = (err: unknown) => {
+    failed = true;
+    rejectRun(err);
+  };
+  finished.catch(() => {}); // awaited below; this only keeps an early failure from counting as unhandled
   const checkDone = () => {
     if ([...partitions.values()].every((p) => p.done)) finish();
   };
   ctx.signal?.addEventListener('abort', () => fail(new IngestError('interrupted', { code: 'INGEST_INTERRUPTED' })), { once: true });
 
-  const flush = async (partition: number, group: FileGroup): Promise<boolean> => {
-    const batchId = `${extract.topic}+${partition}+${padOffset(group.firstOffset)}`;
-    const files: BatchManifest['files'] = [];
-    for (const [date, slot] of [...group.dates].sort(([a], [b]) => a.localeCompare(b))) {
-      const key = `${partitionDir(job, date)}/${extract.topic}+${partition}+${padOffset(slot.firstOffset)}.parquet`;
-      await store.put(key, encodeParquetColumns(job.bronze.fileColumns, slot.columns, { statisticsColumns }));
-      files.push({ key, rows: slot.rows, ingestDate: date });
-    }
-    const quarantine: BatchManifest['quarantine'] = [];
-    if (group.quarantine.length) {
-      const key = `${job.bronze.quarantinePrefix}${batchId}.jsonl`;
-      await store.put(key, group.quarantine.map((q) => JSON.stringify(q, jsonSafe)).join('\n') + '\n');
-      quarantine.push({ key, records: group.quarantine.length });
-    }
+  const rewind = (partition: number, state: PartitionProgress) => {
+    state.epoch++;
+    state.rewinding = true;
+    state.forwarded = state.committed;
+    state.ended = false;
+    landingFor(partition).reset(partition, state.epoch);
+  };
+
+  /** Writes one group (data files, quarantine, manifest last), then commits its offsets. */
+  const landGroup = async (state: PartitionProgress, epoch: number, group: EncodedGroup) => {
+    if (failed || epoch !== state.epoch) return;
+    const { partition } = group;
+    for (const field of group.newUndeclaredFields) if (!driftSeen.has(field)) driftSeen.set(field, { kind: 'added', column: field });
+    for (const file of group.files) await store.put(file.key, file.body);
+    if (group.quarantine) await store.put(group.quarantine.key, group.quarantine.body);
     const next = (group.lastOffset + 1n).toString();
+    const files = group.files.map(({ key, rows, ingestDate }) => ({ key, rows, ingestDate }));
+    const quarantine = group.quarantine ? [{ key: group.quarantine.key, records: group.quarantine.records }] : [];
     const manifest: BatchManifest = {
       manifestVersion: 1,
       jobId: job.id,
       runId: ctx.runId,
-      batchId,
+      batchId: group.batchId,
       committedAt: new Date().toISOString(),
       files,
       quarantine,
       rows: files.reduce((n, f) => n + f.rows, 0),
-      quarantined: group.quarantine.length,
+      quarantined: group.quarantine?.records ?? 0,
       position: next,
       details: { topic: extract.topic, partition, firstOffset: group.firstOffset.toString(), lastOffset: group.lastOffset.toString() },
     };
-    await store.put(`${job.bronze.manifestsPrefix}${batchId}.json`, JSON.stringify(manifest, null, 2));
-    const state = partitions.get(partition)!;
+    await store.put(`${job.bronze.manifestsPrefix}${group.batchId}.json`, JSON.stringify(manifest, null, 2));
     try {
       await consumer.commitOffsets([{ topic: extract.topic, partition, offset: next }]);
     } catch (err) {
       if (!lostMembership(err)) throw err;
       // The group was rebalanced under us: the files stay (the same group is rebuilt from the
       // committed offset and overwrites them); read again from there.
-      state.rewinding = true;
       ctx.progress({ jobId: job.id, phase: 'warning', message: `partition ${partition}: commit lost to a rebalance; re-reading from offset ${state.committed}` });
-      return false;
+      rewind(partition, state);
+      return;
     }
     state.committed = group.lastOffset + 1n;
     result.rows += manifest.rows;
@@ -157,57 +167,42 @@ export async function runKafkaJob(ctx: JobContext): Promise<JobResult> {
     result.batches++;
     result.files += files.length + quarantine.length;
     ctx.progress({ jobId: job.id, phase: 'batch', message: `partition ${partition} offsets ${group.firstOffset}..${group.lastOffset}`, rows: manifest.rows, quarantined: manifest.quarantined });
-    return true;
   };
 
-  const land = (partition: number, message: KafkaMessage): { eventMicros?: bigint; landing: { date: string; row: Record<string, unknown> } | { quarantine: QuarantineRecord } } => {
-    const origin = { topic: extract.topic, partition, offset: message.offset, timestamp: message.timestamp, key: message.key?.toString('utf8') ?? null };
-    const text = message.value?.toString('utf8');
-    const quarantine = (reason: string, record: unknown = text ?? null) => ({ landing: { quarantine: { reason, origin, record } } });
-    if (text === undefined) return quarantine('tombstone: the message has no value');
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (err) {
-      return quarantine(`malformed JSON: ${(err as Error).message}`);
-    }
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) return quarantine('the value is not a JSON object');
-    const check = validator.check(value as Record<string, unknown>);
-    for (const key of check.unknownKeys) {
-      if (!driftSeen.has(key)) driftSeen.set(key, { kind: 'added', column: key });
-    }
-    if (check.unknownKeys.length && job.drift === 'fail') {
-      throw new IngestError(`${job.id}: message at ${extract.topic}/${partition}@${message.offset} has undeclared fields ${check.unknownKeys.join(', ')}`, {
-        code: 'INGEST_SCHEMA_DRIFT',
-        hint: 'declare the new fields in the source, or set drift to evolve or quarantine',
-      });
-    }
-    if (check.problems.length) {
-      if (job.drift === 'fail') {
-        throw new IngestError(`${job.id}: message at ${extract.topic}/${partition}@${message.offset} does not match the declared schema: ${check.problems.join('; ')}`, {
-          code: 'INGEST_SCHEMA_DRIFT',
-          hint: 'fix the producer or the declaration, or set drift to quarantine',
-        });
-      }
-      return quarantine(`schema: ${check.problems.join('; ')}`, value);
-    }
-    if (check.unknownKeys.length && job.drift === 'quarantine') return quarantine(`schema: undeclared fields ${check.unknownKeys.join(', ')}`, value);
-    const kafkaMicros = BigInt(message.timestamp) * 1000n;
-    const eventMicros = eventColumn ? (check.row[eventColumn] as bigint | null) ?? kafkaMicros : kafkaMicros;
-    // Metadata in Parquet form directly: this runs per record, so no per-value type dispatch.
-    const row = check.row;
-    Object.assign(row, runConstants);
-    if (known.has('_cursor_value')) row._cursor_value = message.offset;
-    if (known.has('_partition')) row._partition = partition;
-    if (known.has('_offset')) row._offset = BigInt(message.offset);
-    if (known.has('_kafka_timestamp')) row._kafka_timestamp = kafkaMicros;
-    if (known.has('_key')) row._key = message.key?.toString('utf8') ?? null;
-    if (otherMetadata.length) encodeMetadata(otherMetadata, {}, row);
-    return { eventMicros, landing: { date: microsToDate(eventMicros), row: check.row } };
+  // Partitions are spread over the landing workers; each partition stays on one worker, in order.
+  const workerCount = Math.max(1, Math.min(Number(env.ETL_KAFKA_LANDING_THREADS ?? Math.min(4, availableParallelism())), partitions.size));
+  const workers = await Promise.all(
+    Array.from({ length: workerCount }, () =>
+      LandingThread.start(
+        { job, runId: ctx.runId, startedAt: ctx.startedAt.toISOString() },
+        {
+          group(epoch, group) {
+            const state = partitions.get(group.partition)!;
+            state.chain = state.chain.then(() => landGroup(state, epoch, group)).catch(fail);
+          },
+          ended(partition, epoch) {
+            const state = partitions.get(partition)!;
+            state.chain = state.chain.then(() => {
+              if (epoch !== state.epoch) return;
+              state.done = true;
+              checkDone();
+            });
+          },
+          error: (err) => fail(err),
+        },
+      ),
+    ),
+  );
+  const landingFor = (partition: number) => workers[partition % workerCount]!;
+
+  /** Tells the worker the partition is complete up to the target. */
+  const endPartition = (partition: number, state: PartitionProgress) => {
+    state.ended = true;
+    landingFor(partition).end(partition, state.epoch);
   };
 
-  await consumer.connect();
   try {
+    await consumer.connect();
     await consumer.subscribe({ topic: extract.topic, fromBeginning: true });
     await consumer.run({
       autoCommit: false,
@@ -217,10 +212,14 @@ export async function runKafkaJob(ctx: JobContext): Promise<JobResult> {
         try {
           const state = partitions.get(batch.partition);
           if (!state || state.done) return;
-          let seen = 0;
+          const forward: KafkaMessage[] = [];
+          const landing = landingFor(batch.partition);
+          // Resolved once per batch, at the last offset handled: per message, kafkajs's Long arithmetic
+          // costs more than the hand-over itself.
+          let handled: string | undefined;
+          // Checked per batch: isStale() costs a map lookup with a string key in kafkajs.
+          if (!isRunning() || isStale()) return;
           for (const message of batch.messages) {
-            if (!isRunning() || isStale()) return;
-            if (++seen % 500 === 0) await heartbeat();
             const offset = BigInt(message.offset);
             if (state.rewinding) {
               if (offset !== state.committed && state.soughtTo !== state.committed) {
@@ -231,43 +230,30 @@ export async function runKafkaJob(ctx: JobContext): Promise<JobResult> {
               }
               state.rewinding = false;
             }
-            const expected = state.group ? state.group.lastOffset + 1n : state.committed;
-            if (offset < expected) {
-              // Delivered again (rebalance, retried fetch): this record is already buffered or landed.
-              resolveOffset(message.offset);
+            if (state.ended || offset < state.forwarded) {
+              // Delivered again (rebalance, retried fetch), or past the end: already handed over.
+              handled = message.offset;
               continue;
             }
             if (offset >= state.target) {
               // Past the target without meeting it exactly (offset gaps): close what is open.
-              const group = state.group;
-              delete state.group;
-              if (group && !(await flush(batch.partition, group))) return;
-              state.done = true;
-              checkDone();
-              return;
+              endPartition(batch.partition, state);
+              break;
             }
-            const { eventMicros, landing } = land(batch.partition, message);
-            if (state.group && state.group.wouldExceedSpan('date' in landing ? landing.date : undefined, eventMicros, limits)) {
-              const group = state.group;
-              delete state.group;
-              if (!(await flush(batch.partition, group))) return;
-              await heartbeat();
-            }
-            state.group ??= new FileGroup(offset, fileColumnNames);
-            state.group.add(offset, message.value?.length ?? 0, eventMicros, landing);
-            resolveOffset(message.offset);
-            if (state.group.isFull(limits) || offset + 1n >= state.target) {
-              const group = state.group;
-              delete state.group;
-              if (!(await flush(batch.partition, group))) return;
-              await heartbeat();
-            }
+            forward.push(message);
+            state.forwarded = offset + 1n;
+            handled = message.offset;
             if (offset + 1n >= state.target) {
-              state.done = true;
-              checkDone();
-              return;
+              landing.records(batch.partition, state.epoch, forward.splice(0));
+              endPartition(batch.partition, state);
+              break;
             }
           }
+          landing.records(batch.partition, state.epoch, forward);
+          if (handled !== undefined) resolveOffset(handled);
+          // Back-pressure: fetch more only when the worker has room; keep the membership alive meanwhile.
+          while (!(await landing.roomOrTimeout(heartbeatInterval))) await heartbeat();
+          await heartbeat();
         } catch (err) {
           fail(err);
           throw err;
@@ -278,6 +264,7 @@ export async function runKafkaJob(ctx: JobContext): Promise<JobResult> {
     await finished;
   } finally {
     await consumer.disconnect().catch(() => {});
+    await Promise.all(workers.map((w) => w.close()));
   }
   result.drift = [...driftSeen.values()];
   if (result.drift.length) result.warnings.push(`undeclared fields seen: ${result.drift.map((d) => d.column).join(', ')} (policy ${job.drift})`);
@@ -301,13 +288,4 @@ async function retriable<T>(fn: () => Promise<T>, attempts = 30): Promise<T> {
       await new Promise((r) => setTimeout(r, Math.min(2000, 100 * i)));
     }
   }
-}
-
-const dayNames = new Map<number, string>();
-/** UTC date of an instant; called per record, so day names are cached. */
-function microsToDate(micros: bigint): string {
-  const day = Math.floor(Number(micros / 1000n) / 86_400_000);
-  let name = dayNames.get(day);
-  if (name === undefined) dayNames.set(day, (name = new Date(day * 86_400_000).toISOString().slice(0, 10)));
-  return name;
 }
