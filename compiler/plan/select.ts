@@ -72,8 +72,11 @@ export interface SelectionContext {
  * ephemeral models count), its statements and config, and its column types. File checksums alone
  * would miss a changed var; this cannot.
  */
-function fingerprint(m: Manifest['models'][string]): string {
-  return JSON.stringify([m.compiledSql, m.statements, m.config, m.materialized, m.columns.map((c) => [c.name, c.type, c.nullable])]);
+function fingerprint(m: Manifest['models'][string], projectRoot: string): string {
+  const text = JSON.stringify([m.compiledSql, m.statements, m.config, m.materialized, m.columns.map((c) => [c.name, c.type, c.nullable])]);
+  // Local table locations live under the checkout: the same project compiled in another directory
+  // (a CI runner, a colleague's clone) must not count as modified.
+  return projectRoot ? text.split(JSON.stringify(projectRoot).slice(1, -1)).join('<project>') : text;
 }
 
 function matchState(value: string, manifest: Manifest, context: SelectionContext): Set<string> {
@@ -82,7 +85,7 @@ function matchState(value: string, manifest: Manifest, context: SelectionContext
   const out = new Set<string>();
   for (const m of Object.values(manifest.models)) {
     const before = reference.models[m.id];
-    if (value === 'new' ? !before : value === 'modified' ? !before || fingerprint(before) !== fingerprint(m) : false) out.add(m.id);
+    if (value === 'new' ? !before : value === 'modified' ? !before || fingerprint(before, reference.project.root) !== fingerprint(m, manifest.project.root) : false) out.add(m.id);
   }
   if (value !== 'new' && value !== 'modified') throw new SelectorError(`Unknown state selector 'state:${value}'. Use state:modified or state:new.`);
   return out;
