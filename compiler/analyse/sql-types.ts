@@ -20,125 +20,134 @@ export const isNumeric = (t: SqlType) => t.kind in NUMERIC_RANK;
 export const isComplex = (t: SqlType) => t.kind === 'array' || t.kind === 'map' || t.kind === 'struct';
 export const isKnown = (t: SqlType) => t.kind !== 'unknown' && t.kind !== 'null';
 
-/** Parses a Spark type name: `decimal(18,2)`, `array<struct<a:int>>`, `varchar(10)`. */
+const SCALARS: Record<string, SqlType> = {
+  string: T.string,
+  varchar: T.string,
+  char: T.string,
+  text: T.string,
+  int: T.int,
+  integer: T.int,
+  smallint: T.int,
+  tinyint: T.int,
+  short: T.int,
+  byte: T.int,
+  bigint: T.bigint,
+  long: T.bigint,
+  double: T.double,
+  float: T.double,
+  real: T.double,
+  boolean: T.boolean,
+  bool: T.boolean,
+  date: T.date,
+  timestamp: T.timestamp,
+  timestamp_ntz: T.timestamp,
+  timestamp_ltz: T.timestamp,
+};
+
+/**
+ * Parses a Spark type string (`decimal(18,2)`, `array<struct<a:int,b:string>>`, `varchar(10)`) into
+ * a SqlType; throws on anything else, saying where. The one type parser: the analyser (CASTs,
+ * declared column types), the bronze writer and the Glue catalog all read types through it.
+ */
+export function parseSparkType(text: string): SqlType {
+  const parser = new TypeParser(text);
+  const type = parser.type();
+  parser.end();
+  return type;
+}
+
+/** parseSparkType for SQL being analysed: undefined where the text is not a type it knows. */
 export function parseTypeName(text: string): SqlType | undefined {
-  let i = 0;
-  const s = text.trim().toLowerCase();
-  const ws = () => {
-    while (s[i] === ' ') i++;
-  };
-  const word = () => {
-    ws();
-    const m = /^[a-z_][a-z0-9_]*/.exec(s.slice(i));
-    if (!m) return '';
-    i += m[0].length;
-    return m[0];
-  };
-  const expect = (ch: string) => {
-    ws();
-    if (s[i] !== ch) throw new Error(`expected ${ch}`);
-    i++;
-  };
-  const type = (): SqlType => {
-    const w = word();
-    switch (w) {
-      case 'string':
-      case 'varchar':
-      case 'char':
-      case 'text': {
-        ws();
-        if (s[i] === '(') {
-          while (s[i] !== ')' && i < s.length) i++;
-          i++;
-        }
-        return T.string;
-      }
-      case 'int':
-      case 'integer':
-      case 'smallint':
-      case 'tinyint':
-      case 'short':
-      case 'byte':
-        return T.int;
-      case 'bigint':
-      case 'long':
-        return T.bigint;
-      case 'double':
-      case 'float':
-      case 'real':
-        return T.double;
-      case 'boolean':
-      case 'bool':
-        return T.boolean;
-      case 'date':
-        return T.date;
-      case 'timestamp':
-      case 'timestamp_ntz':
-      case 'timestamp_ltz':
-        return T.timestamp;
-      case 'decimal':
-      case 'dec':
-      case 'numeric': {
-        ws();
-        if (s[i] !== '(') return T.decimal(10, 0);
-        i++;
-        const p = Number(word() || /^\d+/.exec(s.slice(i))?.[0]);
-        const pm = /^\s*(\d+)/.exec(s.slice(i));
-        let precision = p;
-        if (pm) {
-          precision = Number(pm[1]);
-          i += pm[0].length;
-        }
-        let scale = 0;
-        const sm = /^\s*,\s*(\d+)/.exec(s.slice(i));
-        if (sm) {
-          scale = Number(sm[1]);
-          i += sm[0].length;
-        }
-        expect(')');
-        return T.decimal(precision, scale);
-      }
-      case 'array': {
-        expect('<');
-        const e = type();
-        expect('>');
-        return T.array(e);
-      }
-      case 'map': {
-        expect('<');
-        const k = type();
-        expect(',');
-        const v = type();
-        expect('>');
-        return { kind: 'map', key: k, value: v };
-      }
-      case 'struct': {
-        expect('<');
-        const fields: Array<{ name: string; type: SqlType }> = [];
-        for (;;) {
-          const name = word();
-          expect(':');
-          fields.push({ name, type: type() });
-          ws();
-          if (s[i] === ',') {
-            i++;
-            continue;
-          }
-          break;
-        }
-        expect('>');
-        return { kind: 'struct', fields };
-      }
-      default:
-        throw new Error(`unknown type ${w}`);
-    }
-  };
   try {
-    const t = type();
-    ws();
-    return i === s.length ? t : undefined;
+    return parseSparkType(text);
   } catch {
     return undefined;
+  }
+}
+
+class TypeParser {
+  private pos = 0;
+  constructor(private readonly text: string) {}
+
+  type(): SqlType {
+    const word = this.word().toLowerCase();
+    if (word === 'decimal' || word === 'dec' || word === 'numeric') {
+      if (!this.peek('(')) return T.decimal(10, 0);
+      this.expect('(');
+      const precision = Number(this.word());
+      const scale = this.peek(',') ? (this.expect(','), Number(this.word())) : 0;
+      this.expect(')');
+      if (!Number.isInteger(precision) || !Number.isInteger(scale) || precision < 1 || precision > 38 || scale < 0 || scale > precision) {
+        this.fail(`decimal(${precision},${scale}) is not a valid Spark decimal (precision 1..38, 0 <= scale <= precision)`);
+      }
+      return T.decimal(precision, scale);
+    }
+    if (word === 'array') {
+      this.expect('<');
+      const element = this.type();
+      this.expect('>');
+      return T.array(element);
+    }
+    if (word === 'map') {
+      this.expect('<');
+      const key = this.type();
+      this.expect(',');
+      const value = this.type();
+      this.expect('>');
+      return { kind: 'map', key, value };
+    }
+    if (word === 'struct') {
+      this.expect('<');
+      const fields: Array<{ name: string; type: SqlType }> = [];
+      while (!this.peek('>')) {
+        const name = this.word();
+        this.expect(':');
+        fields.push({ name, type: this.type() });
+        if (!this.peek('>')) this.expect(',');
+      }
+      this.expect('>');
+      return { kind: 'struct', fields };
+    }
+    if ((word === 'varchar' || word === 'char' || word === 'string') && this.peek('(')) {
+      this.expect('(');
+      this.word();
+      this.expect(')');
+    }
+    const scalar = SCALARS[word];
+    if (!scalar) this.fail(`unknown Spark type "${word}"`);
+    return scalar;
+  }
+
+  end(): void {
+    this.skipSpace();
+    if (this.pos < this.text.length) this.fail(`unexpected "${this.text.slice(this.pos)}"`);
+  }
+
+  /** A name or number; struct field names keep their case (Spark resolves them case-insensitively). */
+  private word(): string {
+    this.skipSpace();
+    const match = /^[A-Za-z0-9_`]+/.exec(this.text.slice(this.pos));
+    if (!match) this.fail('expected a name');
+    this.pos += match[0].length;
+    return match[0].replace(/`/g, '');
+  }
+
+  private peek(ch: string): boolean {
+    this.skipSpace();
+    return this.text[this.pos] === ch;
+  }
+
+  private expect(ch: string): void {
+    if (!this.peek(ch)) this.fail(`expected "${ch}"`);
+    this.pos++;
+  }
+
+  private skipSpace(): void {
+    while (this.pos < this.text.length && /\s/.test(this.text[this.pos]!)) this.pos++;
+  }
+
+  private fail(message: string): never {
+    throw new Error(`cannot parse Spark type "${this.text}" at offset ${this.pos}: ${message}`);
   }
 }
 

@@ -4,7 +4,7 @@
  * `struct<a:int,b:string>`. Parsing reuses the bronze writer's Spark type parser.
  */
 import type { SqlType } from '../../compiler/api/columns.js';
-import { parseSparkType } from '../bronze/spark-types.js';
+import { parseSparkType } from '../../compiler/analyse/sql-types.js';
 import { AwsTargetError } from './errors.js';
 
 export function hiveTypeOf(sparkType: string, where: string): string {

@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { ByteWriter, ParquetWriter, parquetWrite } from 'hyparquet-writer';
 import type { ManifestColumn } from '../../compiler/manifest/types.js';
 import type { SqlType } from '../../compiler/api/columns.js';
-import { parseSparkType } from './spark-types.js';
+import { parseSparkType } from '../../compiler/analyse/sql-types.js';
 import { schemaElements, type SchemaElement } from './parquet-schema.js';
 import { encodeValue, ValueError } from './value-encoding.js';
 import { IngestError } from './errors.js';

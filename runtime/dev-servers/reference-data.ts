@@ -5,7 +5,7 @@
  */
 import type { JobColumn } from '../../compiler/emit/ingestion-jobs.js';
 import type { SqlType } from '../../compiler/api/columns.js';
-import { parseSparkType } from '../bronze/spark-types.js';
+import { parseSparkType } from '../../compiler/analyse/sql-types.js';
 
 export interface GenerateOptions {
   rows: number;
