@@ -2,6 +2,7 @@
  * Resolves model files into rendered models: merged config, relation names, refs and sources,
  * and the rendered SELECT (full-refresh form, plus the incremental form for incremental models).
  */
+import { typeScriptSqlMapper } from './ts-sql-positions.js';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type Handlebars from 'handlebars';
@@ -297,7 +298,15 @@ function renderTs(model: PreparedModel, state: RenderState): RenderedText {
   } catch (err) {
     state.problems.push({ code: 'ETL154', message: `The model's sql() threw: ${(err as Error).message}`, hint: 'sql() must return the SELECT as a string.', ...pos });
   }
-  return { text, toTemplate: () => pos };
+  // Built on first use: only diagnostics need it.
+  let mapper: ReturnType<typeof typeScriptSqlMapper> | null = null;
+  return {
+    text,
+    toTemplate: (line, column) => {
+      if (mapper === null) mapper = typeScriptSqlMapper(model.file.text, Math.max(0, model.file.text.indexOf('sql')), text);
+      return mapper?.(line, column) ?? pos;
+    },
+  };
 }
 
 export function renderModel(model: PreparedModel, scope: RenderScope, diagnostics: Diagnostic[]): RenderedModel | undefined {

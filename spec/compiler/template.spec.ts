@@ -4,6 +4,7 @@
  * TypeScript models (fixture template-positions).
  */
 import Handlebars from 'handlebars';
+import { typeScriptSqlMapper } from '../../compiler/resolve/ts-sql-positions.js';
 import { describe, expect, it } from 'vitest';
 import { compileTemplate } from '../../compiler/resolve/template.js';
 import { compileFixture, plain } from './helpers.js';
@@ -53,6 +54,24 @@ describe('compileTemplate position map', () => {
   });
 });
 
+describe('typeScriptSqlMapper', () => {
+  const file = ['const a = 1;', 'export default defineModel({', '  sql: () => `SELECT x,', '  ${"y"} AS z, w', 'FROM t`,', '});'].join('\n');
+  const offset = file.indexOf('sql');
+
+  it('maps static text exactly and an interpolation to its ${', () => {
+    const map = typeScriptSqlMapper(file, offset, 'SELECT x,\n  y AS z, w\nFROM t')!;
+    expect(map(1, 8)).toEqual({ line: 3, column: 22 });
+    expect(map(2, 3)).toEqual({ line: 4, column: 3 });
+    expect(map(2, 11)).toEqual({ line: 4, column: 16 });
+    expect(map(3, 6)).toEqual({ line: 5, column: 6 });
+  });
+
+  it('gives up when no literal produced the SQL (the caller then points at sql:)', () => {
+    expect(typeScriptSqlMapper(file, offset, 'SELECT q FROM t')).toBeUndefined();
+    expect(typeScriptSqlMapper("sql: () => 'SELECT ' + 'x'", 0, 'SELECT x')).toBeUndefined();
+  });
+});
+
 describe('positions through the pipeline (fixture template-positions)', () => {
   it('every mistake is reported in the user file, at the construct that produced it', async () => {
     const r = await compileFixture('template-positions');
@@ -61,8 +80,9 @@ describe('positions through the pipeline (fixture template-positions)', () => {
       `${d.file}:${d.line}:${d.column} ${d.code} ${d.code === 'ETL164' && /incremental form/.test(d.message) ? `(incremental form) ${/Expected: [^()]*?(?= \(in model|$)/.exec(d.message)?.[0]}` : d.message}`,
     );
     expect(lines).toEqual([
-      // In TypeScript models, problems in the SQL point at `sql:`.
-      "models/gold/ts_bad.ts:6:3 ETL161 Unknown column 'amout' (in model ts_bad)",
+      // In TypeScript models, problems in the SQL point into the template literal that produced it.
+      "models/gold/ts_bad.ts:8:30 ETL161 Unknown column 'amout' (in model ts_bad)",
+      "models/gold/ts_multiline.ts:12:18 ETL161 Unknown column 'amont' (in model ts_multiline)",
       // In the {{else}} branch of {{#is_incremental}} (the full-refresh form).
       "models/silver/else_branch.sql:7:7 ETL161 Unknown column 'order_dte' (in model else_branch)",
       // Inside a partial's output: the partial call.
