@@ -4,9 +4,7 @@
 WITH landed AS (
   SELECT *
   FROM {{source "snowflake" "financial_transactions"}}
-  {{#is_incremental}}
-  WHERE _extracted_at > (SELECT coalesce(max(_extracted_at), TIMESTAMP '1970-01-01 00:00:00') FROM {{this}})
-  {{/is_incremental}}
+  {{> landed_since_last_run}}
 ),
 
 cleaned AS (

@@ -3,9 +3,7 @@
 WITH landed AS (
   SELECT *
   FROM {{source "salesforce" "leads"}}
-  {{#is_incremental}}
-  WHERE _extracted_at > (SELECT coalesce(max(_extracted_at), TIMESTAMP '1970-01-01 00:00:00') FROM {{this}})
-  {{/is_incremental}}
+  {{> landed_since_last_run}}
 ),
 
 cleaned AS (
