@@ -153,6 +153,19 @@ export async function compileProject(options: CompileOptions): Promise<CompileRe
   const preparedByName = new Map(prepared.map((m) => [m.file.name, m]));
   const sourceRelations = new Map(sources.map((s) => [`${s.manifest.sourceName}.${s.manifest.table}`, s.manifest.bronze.relation]));
   const scope = { models: preparedByName, sources: sourceRelations, vars, modelNames: [...preparedByName.keys()], sourceNames: [...sourceRelations.keys()] };
+  // A table named in SQL that is a model or a source: the exact ref/source call to write instead.
+  const callFor = new Map<string, { sql: string; ts: string }>();
+  for (const m of prepared) callFor.set(`${m.relation.database}.${m.relation.table}`.toLowerCase(), { sql: `{{ref "${m.file.name}"}}`, ts: `ref('${m.file.name}')` });
+  for (const [key, relation] of sourceRelations) {
+    const [system, table] = key.split('.');
+    callFor.set(relation.toLowerCase(), { sql: `{{source "${system}" "${table}"}}`, ts: `source('${system}', '${table}')` });
+  }
+  const referenceHint = (p: { code: string; message: string }, typeScript: boolean): string | undefined => {
+    if (p.code !== 'ETL160' && p.code !== 'ETL171') return undefined;
+    const table = /Table '([^']+)'|Unknown table '([^']+)'/.exec(p.message);
+    const call = callFor.get((table?.[1] ?? table?.[2] ?? '').toLowerCase());
+    return call ? `Write ${typeScript ? call.ts : call.sql} instead: the build order, --select and state:modified only know dependencies declared that way.` : undefined;
+  };
   const rendered = new Map<string, RenderedModel>();
   for (const m of prepared) {
     const r = renderModel(m, scope, diagnostics);
@@ -222,7 +235,18 @@ export async function compileProject(options: CompileOptions): Promise<CompileRe
       const requests = stage.flatMap((id) => {
         const r = rendered.get(id.slice(6));
         if (!r) return [];
-        return [{ id, full: r.full.text, ...(r.incremental && r.incremental.text !== r.full.text ? { incremental: r.incremental.text, self: `${r.relation.database}.${r.relation.table}`.toLowerCase() } : {}) }];
+        const declared = [
+          ...r.refs.map((x) => preparedByName.get(x.name)?.relation.fqn.toLowerCase()),
+          ...r.sources.map((x) => sourceRelations.get(`${x.source}.${x.table}`)?.toLowerCase()),
+        ].filter((x): x is string => x !== undefined);
+        return [
+          {
+            id,
+            full: r.full.text,
+            declared,
+            ...(r.incremental && r.incremental.text !== r.full.text ? { incremental: r.incremental.text, self: `${r.relation.database}.${r.relation.table}`.toLowerCase() } : {}),
+          },
+        ];
       });
       const keys = new Map<string, string>();
       const cached = new Map<string, SqlAnalysisResult>();
@@ -248,7 +272,7 @@ export async function compileProject(options: CompileOptions): Promise<CompileRe
           const key = `${p.code}:${pos.line}:${pos.column}:${p.message}`;
           if (reported.has(key)) continue;
           reported.add(key);
-          diagnostics.push({ code: p.code, severity: p.severity, message: `${p.message} (in model ${r.file.name})`, file: r.file.file, ...pos, frame: codeFrame(r.file.text, pos.line, pos.column), hint: p.hint });
+          diagnostics.push({ code: p.code, severity: p.severity, message: `${p.message} (in model ${r.file.name})`, file: r.file.file, ...pos, frame: codeFrame(r.file.text, pos.line, pos.column), hint: referenceHint(p, r.tsModel !== undefined) ?? p.hint });
         }
         if (!result.columns || !result.rowDeps) {
           newEntries.push({ relation: r.relation.fqn.toLowerCase(), node: r.id, columns: [], opaque: true });

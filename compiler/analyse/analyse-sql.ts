@@ -28,6 +28,8 @@ export interface SqlAnalysisRequest {
   incremental?: string;
   /** The model's own table (`{{this}}`), which the incremental form may read. */
   self?: string;
+  /** Relations (lower-case) the model reached through ref/source; others read by name are errors. */
+  declared?: string[];
 }
 
 export interface SqlAnalysisResult {
@@ -57,7 +59,8 @@ export function analyseSql(request: SqlAnalysisRequest, catalog: Map<string, Cat
     problems.push({ form: 'full', code: 'ETL165', severity: 'error', message: `A model must be exactly one SELECT, found ${parsed.statements.length} statements`, hint: 'Remove the extra statements and trailing semicolons.', line: 1, column: 1 });
     return { id: request.id, problems };
   }
-  const analysis = new QueryAnalyser(catalog).analyse(parsed.statements[0]);
+  const declared = request.declared ? new Set(request.declared) : undefined;
+  const analysis = new QueryAnalyser(catalog, declared).analyse(parsed.statements[0]);
   for (const p of analysis.problems) problems.push({ ...p, form: 'full' });
   if (request.incremental !== undefined) {
     // The incremental form is checked as thoroughly as the full one: it is what runs every day.
@@ -71,7 +74,8 @@ export function analyseSql(request: SqlAnalysisRequest, catalog: Map<string, Cat
       const previous = self ? catalog.get(self) : undefined;
       if (self) catalog.set(self, { node: request.id, columns: analysis.columns.map((c) => ({ ...c, refs: new Set([`${request.id}\u0000${c.name}`]) })) });
       try {
-        for (const p of new QueryAnalyser(catalog).analyse(inc.statements[0]).problems) problems.push({ ...p, form: 'incremental' });
+        const declaredWithSelf = declared && self ? new Set([...declared, self]) : declared;
+        for (const p of new QueryAnalyser(catalog, declaredWithSelf).analyse(inc.statements[0]).problems) problems.push({ ...p, form: 'incremental' });
       } finally {
         if (self) {
           if (previous) catalog.set(self, previous);

@@ -151,7 +151,15 @@ export class QueryAnalyser {
   /** The SELECTs whose columns are the model's columns (not those of CTEs or subqueries). */
   private readonly outputSelects = new WeakSet<object>();
 
-  constructor(private readonly catalog: Map<string, CatalogEntry>) {}
+  /**
+   * `declared`: the relations the model reached through ref/source (and `{{this}}`). When given, a
+   * catalog table read by its plain name is an error: the dependency would be invisible to the plan,
+   * selection and state comparison.
+   */
+  constructor(
+    private readonly catalog: Map<string, CatalogEntry>,
+    private readonly declared?: ReadonlySet<string>,
+  ) {}
 
   analyse(statement: Node): Analysis {
     const query = statement?.Query;
@@ -236,6 +244,15 @@ export class QueryAnalyser {
       const fqn = lc(parts.join('.'));
       if (parts.length === 1 && scope.ctes.has(fqn)) return { alias, columns: scope.ctes.get(fqn)! };
       const entry = this.catalog.get(fqn);
+      if (entry && this.declared && !this.declared.has(fqn)) {
+        this.report(
+          'ETL171',
+          'error',
+          `Table '${parts.join('.')}' is read by its name, not through ref or source`,
+          spanOf(factor.Table.name),
+          'Use {{ref "model"}} or {{source "system" "table"}}: the build order, --select and state:modified only know dependencies declared that way.',
+        );
+      }
       if (entry) return { alias, fqn, columns: entry.columns, ...(entry.opaque ? { opaque: true } : {}) };
       if (/^__(unknown|invalid)_/.test(parts[parts.length - 1]!)) return { alias, columns: [], opaque: true };
       this.report(

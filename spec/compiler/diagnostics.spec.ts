@@ -28,6 +28,14 @@ describe('diagnostics', () => {
     );
   });
 
+  it('ETL171 a model or source read by its table name; ETL160 names the ref to write when it is a model', async () => {
+    const r = await compileFixture('raw-table-names');
+    expect(plain(r.diagnostics).map((d) => `${d.file}:${d.line}:${d.column} ${d.code} ${d.hint}`)).toEqual([
+      'models/gold/by_name.sql:2:6 ETL171 Write {{source "shop" "orders"}} instead: the build order, --select and state:modified only know dependencies declared that way.',
+      'models/silver/early.sql:2:25 ETL160 Write {{ref "by_name"}} instead: the build order, --select and state:modified only know dependencies declared that way.',
+    ]);
+  });
+
   it('ETL141 unknown source table', async () => {
     const r = await compileFixture('unknown-source');
     expect(plain(r.diagnostics)).toEqual([

@@ -82,7 +82,10 @@ describe('positions through the pipeline (fixture template-positions)', () => {
     expect(lines).toEqual([
       // In TypeScript models, problems in the SQL point into the template literal that produced it.
       "models/gold/ts_bad.ts:8:30 ETL161 Unknown column 'amout' (in model ts_bad)",
+      // A table named in the SQL rather than reached through ref/source: at the interpolation that printed it.
+      "models/gold/ts_bad.ts:8:41 ETL171 Table 'bronze.shop_orders' is read by its name, not through ref or source (in model ts_bad)",
       "models/gold/ts_multiline.ts:12:18 ETL161 Unknown column 'amont' (in model ts_multiline)",
+      "models/gold/ts_multiline.ts:13:6 ETL171 Table 'bronze.shop_orders' is read by its name, not through ref or source (in model ts_multiline)",
       // In the {{else}} branch of {{#is_incremental}} (the full-refresh form).
       "models/silver/else_branch.sql:7:7 ETL161 Unknown column 'order_dte' (in model else_branch)",
       // Inside a partial's output: the partial call.
@@ -91,6 +94,7 @@ describe('positions through the pipeline (fixture template-positions)', () => {
       'models/silver/inc_syntax.sql:5:13 ETL164 (incremental form) Expected: end of statement, found: order_date',
       "models/silver/unknown_helper.sql:2:3 ETL130 Unknown helper 'upper_case'",
     ]);
+    expect(r.diagnostics.find((d) => d.code === 'ETL171')?.hint).toMatch(/^Write source\('shop', 'orders'\) instead/);
   });
 
   it('a literal mustache ({{"x"}}, a context lookup in Handlebars) does not crash the compile', async () => {
