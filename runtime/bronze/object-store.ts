@@ -3,14 +3,17 @@
  * relative to the table root (`ingest_date=2024-01-01/x.parquet`, `_etl/state.json`). Every put is
  * atomic: readers see the old object or the whole new one.
  */
-import { readFile, readdir, rm } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { link, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { dirname, join, resolve } from 'node:path';
 import { writeFileAtomic } from './parquet-writer.js';
 
 export interface ObjectStore {
   /** Human-readable root, for messages and run records. */
   readonly url: string;
   put(key: string, body: Uint8Array | string): Promise<void>;
+  /** Creates the object only if no object has the key; false when one does (for locks). */
+  putIfAbsent(key: string, body: string): Promise<boolean>;
   get(key: string): Promise<Buffer | undefined>;
   delete(key: string): Promise<void>;
   /** Keys under `prefix`, recursively. */
@@ -27,6 +30,23 @@ export class LocalObjectStore implements ObjectStore {
   }
   async put(key: string, body: Uint8Array | string): Promise<void> {
     await writeFileAtomic(join(this.root, key), body);
+  }
+  async putIfAbsent(key: string, body: string): Promise<boolean> {
+    // Written whole under a temporary name, then hard-linked: link() fails if the name exists, so
+    // exactly one of two racing writers wins, and readers never see a half-written object.
+    const target = join(this.root, key);
+    await mkdir(dirname(target), { recursive: true });
+    const tmp = `${target}.${randomBytes(6).toString('hex')}.tmp`;
+    await writeFile(tmp, body);
+    try {
+      await link(tmp, target);
+      return true;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw err;
+    } finally {
+      await rm(tmp, { force: true });
+    }
   }
   async get(key: string): Promise<Buffer | undefined> {
     try {

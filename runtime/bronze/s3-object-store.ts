@@ -2,7 +2,7 @@
  * Bronze on S3 through @aws-sdk/client-s3. Large bodies go through lib-storage's multipart Upload;
  * an S3 PUT (single or completed multipart) is atomic, so readers never see half an object.
  */
-import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, NoSuchKey, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, NoSuchKey, PutObjectCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { ObjectStore } from './object-store.js';
 
@@ -41,6 +41,18 @@ export class S3ObjectStore implements ObjectStore {
       leavePartsOnError: false,
     });
     await upload.done();
+  }
+
+  async putIfAbsent(key: string, body: string): Promise<boolean> {
+    // S3 conditional write: If-None-Match: * fails with 412 when the key exists.
+    try {
+      await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: this.prefix + key, Body: body, IfNoneMatch: '*' }));
+      return true;
+    } catch (err) {
+      const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
+      if (e.name === 'PreconditionFailed' || e.$metadata?.httpStatusCode === 412) return false;
+      throw err;
+    }
   }
 
   async get(key: string): Promise<Buffer | undefined> {

@@ -12,6 +12,7 @@ import { IngestError } from '../bronze/errors.js';
 import { LocalObjectStore, type ObjectStore } from '../bronze/object-store.js';
 import type { JobContext, JobResult, ProgressEvent } from './job-context.js';
 import { selectSources } from './select-sources.js';
+import { acquireRunLock } from './run-lock.js';
 
 export interface IngestRunRecord {
   runId: string;
@@ -109,14 +110,23 @@ async function defaultStore(location: string, env: NodeJS.ProcessEnv): Promise<O
 
 /** Connectors load on demand: each pulls in a heavy client (kafkajs, snowflake-sdk, jsforce). */
 export async function runJob(ctx: JobContext): Promise<JobResult> {
-  switch (ctx.job.system) {
-    case 'kafka':
-      return (await import('../connectors/kafka/ingest.js')).runKafkaJob(ctx);
-    case 'snowflake':
-      return (await import('../connectors/snowflake/ingest.js')).runSnowflakeJob(ctx);
-    case 'salesforce':
-      return (await import('../connectors/salesforce/ingest.js')).runSalesforceJob(ctx);
-    default:
-      throw new IngestError(`unknown source system ${String(ctx.job.system)}`, { code: 'INGEST_CONFIG' });
+  const lock = await acquireRunLock(ctx.store, ctx.job, ctx.runId);
+  if (lock.tookOverFrom) {
+    const from = lock.tookOverFrom;
+    ctx.progress({ jobId: ctx.job.id, phase: 'warning', message: `took over the lock of run ${from.runId} (pid ${from.pid} on ${from.host}), which is gone` });
+  }
+  try {
+    switch (ctx.job.system) {
+      case 'kafka':
+        return await (await import('../connectors/kafka/ingest.js')).runKafkaJob(ctx);
+      case 'snowflake':
+        return await (await import('../connectors/snowflake/ingest.js')).runSnowflakeJob(ctx);
+      case 'salesforce':
+        return await (await import('../connectors/salesforce/ingest.js')).runSalesforceJob(ctx);
+      default:
+        throw new IngestError(`unknown source system ${String(ctx.job.system)}`, { code: 'INGEST_CONFIG' });
+    }
+  } finally {
+    await lock.release();
   }
 }

@@ -12,6 +12,7 @@ import { startSnowflakeServer, snowflakeTableFor, type SnowflakeServer } from '.
 import { generateRows } from '../../runtime/dev-servers/reference-data.js';
 import { runSnowflakeJob } from '../../runtime/connectors/snowflake/ingest.js';
 import { referenceJobs } from './helpers/jobs.js';
+import { acquireRunLock } from '../../runtime/ingest/run-lock.js';
 
 let moto: MotoServer;
 let s3: S3Client;
@@ -50,6 +51,19 @@ describe('S3 bronze store (moto)', () => {
     expect(head.ETag).toMatch(/-3"$/); // a multipart upload of 3 parts
     await store.delete('a/x.json');
     expect(await store.get('a/x.json')).toBeUndefined();
+  }, 60_000);
+
+  it('creates an object only if absent (S3 conditional write), which the run lock relies on', async () => {
+    const store = new S3ObjectStore(`s3://${BUCKET}/bronze/lock-test`, { client: s3 });
+    expect(await store.putIfAbsent('_etl/lock.json', '{"runId":"a"}')).toBe(true);
+    expect(await store.putIfAbsent('_etl/lock.json', '{"runId":"b"}')).toBe(false);
+    expect((await store.get('_etl/lock.json'))!.toString()).toBe('{"runId":"a"}');
+    const job = (await referenceJobs(`s3://${BUCKET}/bronze`))['source.snowflake.customer_orders']!;
+    const tableStore = new S3ObjectStore(job.bronze.location, { client: s3 });
+    const lock = await acquireRunLock(tableStore, job, 'run-a');
+    await expect(acquireRunLock(tableStore, job, 'run-b')).rejects.toThrow(/run run-a/);
+    await lock.release();
+    expect(await tableStore.get('_etl/lock.json')).toBeUndefined();
   }, 60_000);
 
   it('lands a Snowflake table in S3 with manifests and state, and rolls back a crashed batch', async () => {
