@@ -11,7 +11,7 @@ import path from 'node:path';
 import type { Classification, SqlType } from './api/columns.js';
 import { formatType } from './api/columns.js';
 import { refKey, type AnalysedColumn } from './analyse/analyser.js';
-import { fromSerialColumn, toSerialColumn, type SerialCatalogEntry, type SqlAnalysisResult } from './analyse/analyse-sql.js';
+import { fromSerialColumn, toSerialColumn, type SerialCatalogEntry, type SqlAnalysisRequest, type SqlAnalysisResult } from './analyse/analyse-sql.js';
 import { initParser } from './analyse/parse.js';
 import { localAnalyser, workerAnalyser } from './analyse/pool.js';
 import { AnalysisCache } from './analyse/cache.js';
@@ -229,65 +229,113 @@ export async function compileProject(options: CompileOptions): Promise<CompileRe
   const sign = (e: SerialCatalogEntry) => signatures.set(e.node, sha(JSON.stringify([e.columns, e.opaque ?? false])));
   sourceEntries.forEach(sign);
   let cacheHits = 0;
+  const requestFor = (id: string): SqlAnalysisRequest | undefined => {
+    const r = rendered.get(id.slice(6));
+    if (!r) return undefined;
+    const declared = [
+      ...r.refs.map((x) => preparedByName.get(x.name)?.relation.fqn.toLowerCase()),
+      ...r.sources.map((x) => sourceRelations.get(`${x.source}.${x.table}`)?.toLowerCase()),
+    ].filter((x): x is string => x !== undefined);
+    return {
+      id,
+      full: r.full.text,
+      declared,
+      ...(r.incremental && r.incremental.text !== r.full.text ? { incremental: r.incremental.text, self: `${r.relation.database}.${r.relation.table}`.toLowerCase() } : {}),
+    };
+  };
+  const results = new Map<string, SqlAnalysisResult>();
   try {
     analyser.addToCatalog(sourceEntries);
-    for (const stage of stages(graph)) {
-      const requests = stage.flatMap((id) => {
-        const r = rendered.get(id.slice(6));
-        if (!r) return [];
-        const declared = [
-          ...r.refs.map((x) => preparedByName.get(x.name)?.relation.fqn.toLowerCase()),
-          ...r.sources.map((x) => sourceRelations.get(`${x.source}.${x.table}`)?.toLowerCase()),
-        ].filter((x): x is string => x !== undefined);
-        return [
-          {
-            id,
-            full: r.full.text,
-            declared,
-            ...(r.incremental && r.incremental.text !== r.full.text ? { incremental: r.incremental.text, self: `${r.relation.database}.${r.relation.table}`.toLowerCase() } : {}),
-          },
-        ];
-      });
-      const keys = new Map<string, string>();
-      const cached = new Map<string, SqlAnalysisResult>();
-      for (const request of requests) {
-        const r = rendered.get(request.id.slice(6))!;
-        const upstream = [...r.refs.map((x) => `model.${x.name}`), ...r.sources.map((x) => `source.${x.source}.${x.table}`)].sort().map((id) => `${id}=${signatures.get(id) ?? '?'}`);
-        const key = cache.key(request, upstream);
-        keys.set(request.id, key);
-        const hit = cache.get(request.id, key);
-        if (hit) cached.set(request.id, hit);
-      }
-      cacheHits += cached.size;
-      const fresh = await analyser.analyse(requests.filter((q) => !cached.has(q.id)));
-      for (const result of fresh) cache.set(result.id, keys.get(result.id)!, result);
-      const freshById = new Map(fresh.map((x) => [x.id, x]));
-      const results = requests.map((q) => cached.get(q.id) ?? freshById.get(q.id)!);
-      const newEntries: SerialCatalogEntry[] = [];
-      for (const result of results) {
-        const r = rendered.get(result.id.slice(6))!;
-        const reported = new Set<string>();
-        for (const p of result.problems) {
-          const pos = (p.form === 'incremental' ? r.incremental! : r.full).toTemplate(p.line, p.column);
-          const key = `${p.code}:${pos.line}:${pos.column}:${p.message}`;
-          if (reported.has(key)) continue;
-          reported.add(key);
-          diagnostics.push({ code: p.code, severity: p.severity, message: `${p.message} (in model ${r.file.name})`, file: r.file.file, ...pos, frame: codeFrame(r.file.text, pos.line, pos.column), hint: referenceHint(p, r.tsModel !== undefined) ?? p.hint });
-        }
-        if (!result.columns || !result.rowDeps) {
-          newEntries.push({ relation: r.relation.fqn.toLowerCase(), node: r.id, columns: [], opaque: true });
-          continue;
-        }
-        const columns = result.columns.map(fromSerialColumn);
-        const rowDeps = new Map(result.rowDeps.map(([k, roles]) => [k, new Set(roles as Array<Exclude<LineageRole, 'value'>>)]));
-        newEntries.push({ relation: r.relation.fqn.toLowerCase(), node: r.id, columns: result.columns.map((c) => ({ ...c, refs: [refKey(r.id, c.name)] })) });
-        models.set(r.id, toManifestModel(modelContext, r, columns, rowDeps));
-      }
-      newEntries.forEach(sign);
-      analyser.addToCatalog(newEntries);
+    // Dependency order without stage barriers: a model is sent for analysis as soon as every model it
+    // reads is analysed (its columns are then in the workers' catalogs), so the threads never wait for
+    // the slowest model of a stage. Results are turned into manifest entries afterwards, in stage order.
+    const children = new Map<string, string[]>();
+    const waitingOn = new Map<string, number>();
+    for (const [id, parents] of graph.parents) {
+      const inGraph = parents.filter((p) => graph.parents.has(p));
+      waitingOn.set(id, inGraph.length);
+      for (const p of inGraph) (children.get(p) ?? children.set(p, []).get(p)!).push(id);
     }
+    const ready = [...waitingOn].filter(([, n]) => n === 0).map(([id]) => id).sort();
+    const complete = (id: string, result: SqlAnalysisResult | undefined) => {
+      if (result) {
+        results.set(id, result);
+        const r = rendered.get(id.slice(6))!;
+        const entry: SerialCatalogEntry =
+          result.columns && result.rowDeps
+            ? { relation: r.relation.fqn.toLowerCase(), node: r.id, columns: result.columns.map((c) => ({ ...c, refs: [refKey(r.id, c.name)] })) }
+            : { relation: r.relation.fqn.toLowerCase(), node: r.id, columns: [], opaque: true };
+        sign(entry);
+        analyser.addToCatalog([entry]);
+      }
+      for (const child of children.get(id) ?? []) {
+        const left = waitingOn.get(child)! - 1;
+        waitingOn.set(child, left);
+        if (left === 0) ready.push(child);
+      }
+    };
+    const maxInFlight = pool ? threads * 2 : 1;
+    await new Promise<void>((resolve, reject) => {
+      let inFlight = 0;
+      const pump = () => {
+        while (ready.length > 0 && inFlight < maxInFlight) {
+          // Chunks small enough to spread the ready models over every thread, large enough to keep
+          // the per-message cost low.
+          const chunk = ready.splice(0, Math.max(4, Math.min(64, Math.ceil(ready.length / maxInFlight))));
+          const requests: SqlAnalysisRequest[] = [];
+          const keys = new Map<string, string>();
+          for (const id of chunk) {
+            const request = requestFor(id);
+            if (!request) {
+              complete(id, undefined);
+              continue;
+            }
+            const r = rendered.get(id.slice(6))!;
+            const upstream = [...r.refs.map((x) => `model.${x.name}`), ...r.sources.map((x) => `source.${x.source}.${x.table}`)].sort().map((u) => `${u}=${signatures.get(u) ?? '?'}`);
+            const key = cache.key(request, upstream);
+            const hit = cache.get(id, key);
+            if (hit) {
+              cacheHits++;
+              complete(id, hit);
+            } else {
+              keys.set(id, key);
+              requests.push(request);
+            }
+          }
+          if (requests.length === 0) continue;
+          inFlight++;
+          analyser.analyse(requests).then((fresh) => {
+            inFlight--;
+            for (const result of fresh) {
+              cache.set(result.id, keys.get(result.id)!, result);
+              complete(result.id, result);
+            }
+            pump();
+          }, reject);
+        }
+        if (inFlight === 0 && ready.length === 0) resolve();
+      };
+      pump();
+    });
   } finally {
     await analyser.close();
+  }
+  for (const id of order) {
+    const result = results.get(id);
+    if (!result) continue;
+    const r = rendered.get(id.slice(6))!;
+    const reported = new Set<string>();
+    for (const p of result.problems) {
+      const pos = (p.form === 'incremental' ? r.incremental! : r.full).toTemplate(p.line, p.column);
+      const key = `${p.code}:${pos.line}:${pos.column}:${p.message}`;
+      if (reported.has(key)) continue;
+      reported.add(key);
+      diagnostics.push({ code: p.code, severity: p.severity, message: `${p.message} (in model ${r.file.name})`, file: r.file.file, ...pos, frame: codeFrame(r.file.text, pos.line, pos.column), hint: referenceHint(p, r.tsModel !== undefined) ?? p.hint });
+    }
+    if (!result.columns || !result.rowDeps) continue;
+    const columns = result.columns.map(fromSerialColumn);
+    const rowDeps = new Map(result.rowDeps.map(([k, roles]) => [k, new Set(roles as Array<Exclude<LineageRole, 'value'>>)]));
+    models.set(r.id, toManifestModel(modelContext, r, columns, rowDeps));
   }
   await cache.save(new Set([...rendered.values()].map((r) => r.id)));
 

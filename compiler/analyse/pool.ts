@@ -50,6 +50,15 @@ export async function workerAnalyser(threads: number): Promise<Analyser> {
     }),
   );
   let batch = 0;
+  // A worker is held open only while it has batches in flight (several may be, from concurrent
+  // analyse calls), so an idle pool never stops the process exiting.
+  const inFlight = workers.map(() => 0);
+  const hold = (w: number) => {
+    if (inFlight[w]!++ === 0) workers[w]!.ref();
+  };
+  const release = (w: number) => {
+    if (--inFlight[w]! === 0) workers[w]!.unref();
+  };
   return {
     addToCatalog(entries) {
       if (entries.length) for (const w of workers) w.postMessage({ kind: 'catalog', entries });
@@ -74,15 +83,14 @@ export async function workerAnalyser(threads: number): Promise<Analyser> {
           return new Promise<SqlAnalysisResult[]>((resolve, reject) => {
             const onMessage = (m: { batch: number; results: SqlAnalysisResult[] }) => {
               if (m.batch !== id) return;
-              worker.unref();
+              release(w);
               worker.off('message', onMessage);
               worker.off('error', reject);
               resolve(m.results);
             };
             worker.on('message', onMessage);
             worker.once('error', reject);
-            // Held open only while it has work, so an idle pool never stops the process exiting.
-            worker.ref();
+            hold(w);
             worker.postMessage({ kind: 'analyse', batch: id, requests: chunks[w] });
           });
         }),
