@@ -257,6 +257,8 @@ export async function compileProject(options: CompileOptions): Promise<CompileRe
       for (const p of inGraph) (children.get(p) ?? children.set(p, []).get(p)!).push(id);
     }
     const ready = [...waitingOn].filter(([, n]) => n === 0).map(([id]) => id).sort();
+    // Catalog entries not yet sent to the workers; sent in one message before the next requests.
+    const unsent: SerialCatalogEntry[] = [];
     const complete = (id: string, result: SqlAnalysisResult | undefined) => {
       if (result) {
         results.set(id, result);
@@ -266,7 +268,7 @@ export async function compileProject(options: CompileOptions): Promise<CompileRe
             ? { relation: r.relation.fqn.toLowerCase(), node: r.id, columns: result.columns.map((c) => ({ ...c, refs: [refKey(r.id, c.name)] })) }
             : { relation: r.relation.fqn.toLowerCase(), node: r.id, columns: [], opaque: true };
         sign(entry);
-        analyser.addToCatalog([entry]);
+        unsent.push(entry);
       }
       for (const child of children.get(id) ?? []) {
         const left = waitingOn.get(child)! - 1;
@@ -303,6 +305,7 @@ export async function compileProject(options: CompileOptions): Promise<CompileRe
             }
           }
           if (requests.length === 0) continue;
+          analyser.addToCatalog(unsent.splice(0));
           inFlight++;
           analyser.analyse(requests).then((fresh) => {
             inFlight--;
