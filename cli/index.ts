@@ -12,6 +12,7 @@ import SparkStart from './commands/spark/start.js';
 import SparkStop from './commands/spark/stop.js';
 import SparkStatus from './commands/spark/status.js';
 import Ingest from './commands/ingest.js';
+import Init from './commands/init.js';
 
 export const COMMANDS = {
   clean: Clean,
@@ -27,4 +28,5 @@ export const COMMANDS = {
   'spark:stop': SparkStop,
   'spark:status': SparkStatus,
   ingest: Ingest,
+  init: Init,
 };

@@ -28,6 +28,22 @@ describe('housekeeping commands', () => {
     expect(bad.stdout).toContain('MISSING project');
   }, 120_000);
 
+  it('init writes a project that compiles clean, and refuses a directory that holds one', async () => {
+    const target = path.join(dir, 'new-project');
+    const created = await runEtl(['init', target, '--json']);
+    expect(created.code).toBe(0);
+    expect((JSON.parse(created.stdout) as { files: string[] }).files).toContain('sources/shop.ts');
+    const compiled = await runEtl(['compile', '--project', target, '--json']);
+    expect(compiled.code).toBe(0);
+    const summary = JSON.parse(compiled.stdout) as { models: number; diagnostics: unknown[] };
+    expect(summary.models).toBe(2);
+    expect(summary.diagnostics).toEqual([]);
+    const again = await runEtl(['init', target]);
+    expect(again.code).toBe(2);
+    // oclif wraps long errors behind ' ›' margins.
+    expect(again.stderr.replace(/\s*›\s*/g, ' ')).toMatch(/already exists: nothing was written/);
+  }, 120_000);
+
   it('clean removes target/ and the cache, and keeps the project', async () => {
     expect((await runEtl(['compile', '--project', dir])).code).toBe(0);
     expect(await exists(path.join(dir, 'target/manifest.json'))).toBe(true);
