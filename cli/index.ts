@@ -13,6 +13,7 @@ import SparkStop from './commands/spark/stop.js';
 import SparkStatus from './commands/spark/status.js';
 import Ingest from './commands/ingest.js';
 import Init from './commands/init.js';
+import Show from './commands/show.js';
 
 export const COMMANDS = {
   clean: Clean,
@@ -29,4 +30,5 @@ export const COMMANDS = {
   'spark:status': SparkStatus,
   ingest: Ingest,
   init: Init,
+  show: Show,
 };

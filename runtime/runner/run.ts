@@ -273,7 +273,7 @@ function testsForModel(manifest: Manifest, plan: Plan, modelId: string): Manifes
   return ids.map((id) => manifest.tests[id]).filter((t): t is ManifestTest => !!t);
 }
 
-function localWarehouse(manifest: Manifest, projectDir: string): string | undefined {
+export function localWarehouse(manifest: Manifest, projectDir: string): string | undefined {
   const root = manifest.target.settings?.warehouse_dir;
   return typeof root === 'string' ? join(projectDir, root) : undefined;
 }

@@ -204,6 +204,28 @@ describe('etl build on Spark', () => {
     expect(await rows(`SHOW VIEWS IN ${s} LIKE 'etl_ut_*'`)).toEqual([]);
   });
 
+  it('etl show previews a model from the tables as they are, writing nothing', async () => {
+    const show = (args: string[]) =>
+      spawnSync('node', [join(REPO, 'bin', 'etl.js'), 'show', ...args, '--project', shop.dir], {
+        encoding: 'utf8',
+        env: { ...process.env, ETL_SPARK_THRIFT: `${server!.host}:${server!.port}` },
+        timeout: 300_000,
+      });
+    const expected = await rows(`SELECT customer_id, sum(amount) AS total FROM ${shop.db.silver}.orders_table GROUP BY customer_id`);
+    const res = show(['customer_totals', '--json', '--limit', '100']);
+    expect(res.status, res.stderr).toBe(0);
+    const out = JSON.parse(res.stdout) as { columns: Array<{ name: string }>; rows: Array<Record<string, unknown>> };
+    expect(out.columns.map((c) => c.name)).toEqual(['customer_id', 'total']);
+    const key = (r: Record<string, unknown>) => `${String(r.customer_id)}=${Number(r.total)}`;
+    expect(out.rows.map(key).sort()).toEqual(expected.map(key).sort());
+    const limited = show(['customer_totals', '--limit', '1']);
+    expect(limited.stdout).toMatch(/^customer_id \| total/);
+    expect(limited.stdout).toContain('(1 row, limit 1)');
+    const unknown = show(['customer_total']);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toContain("Did you mean 'customer_totals'?");
+  });
+
   it('the CLI prints one JSON event per line and exits 1 when a test fails', () => {
     const res = spawnSync('node', [join(REPO, 'bin', 'etl.js'), 'build', '--project', shop.dir, '--json', '--select', 'checked_orders+', '--threads', '2'], {
       encoding: 'utf8',

@@ -1,0 +1,49 @@
+/**
+ * `etl show`: a model's SELECT run on Spark against the tables as they are, first rows only, so an
+ * analyst sees what the model returns without building it.
+ */
+import type { Manifest } from '../../compiler/index.js';
+import { acquireSpark, sparkSettingsFromTarget } from '../engines/spark/engine.js';
+import type { QueryResult } from '../engines/spark/client.js';
+import { localWarehouse } from './run.js';
+
+export interface ShowOptions {
+  projectDir: string;
+  manifest: Manifest;
+  modelId: string;
+  limit: number;
+}
+
+export async function showModel(opts: ShowOptions): Promise<QueryResult> {
+  const model = opts.manifest.models[opts.modelId]!;
+  const engine = await acquireSpark({
+    projectDir: opts.projectDir,
+    warehouseDir: localWarehouse(opts.manifest, opts.projectDir),
+    settings: sparkSettingsFromTarget(opts.manifest.target.settings),
+  });
+  try {
+    const session = await engine.openSession();
+    try {
+      // Bronze tables the model reads are registered (idempotent) so a fresh warehouse can be read too.
+      for (const id of model.dependsOn.sources) for (const sql of opts.manifest.sources[id]!.bronze.statements) await session.execute(sql);
+      return await session.query(`SELECT * FROM (\n${model.compiledSql}\n) AS etl_show\nLIMIT ${opts.limit}`);
+    } finally {
+      await session.close();
+    }
+  } finally {
+    await engine.release();
+  }
+}
+
+/** Rows as an aligned text table; long values are cut so a row fits a terminal line. */
+export function formatRows(result: QueryResult, maxWidth = 40): string {
+  const text = (v: unknown) => {
+    const s = v === null || v === undefined ? 'NULL' : typeof v === 'object' ? JSON.stringify(v) : String(v);
+    return s.length > maxWidth ? `${s.slice(0, maxWidth - 1)}…` : s;
+  };
+  const names = result.columns.map((c) => c.name);
+  const cells = result.rows.map((r) => names.map((n) => text(r[n])));
+  const widths = names.map((n, i) => Math.max(n.length, ...cells.map((row) => row[i]!.length)));
+  const line = (values: string[]) => values.map((v, i) => v.padEnd(widths[i]!)).join(' | ').trimEnd();
+  return [line(names), widths.map((w) => '-'.repeat(w)).join('-|-'), ...cells.map(line)].join('\n');
+}
