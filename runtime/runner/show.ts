@@ -26,7 +26,15 @@ export async function showModel(opts: ShowOptions): Promise<QueryResult> {
     try {
       // Bronze tables the model reads are registered (idempotent) so a fresh warehouse can be read too.
       for (const id of model.dependsOn.sources) for (const sql of opts.manifest.sources[id]!.bronze.statements) await session.execute(sql);
-      return await session.query(`SELECT * FROM (\n${model.compiledSql}\n) AS etl_show\nLIMIT ${opts.limit}`);
+      // hive-driver turns DECIMAL and BIGINT into JS numbers; as strings they stay exact.
+      const exact = (type: string) => /^(decimal|bigint)/i.test(type);
+      const list = model.columns.length
+        ? model.columns.map((c) => (exact(c.type) ? `CAST(\`${c.name}\` AS STRING) AS \`${c.name}\`` : `\`${c.name}\``)).join(', ')
+        : '*';
+      const result = await session.query(`SELECT ${list} FROM (\n${model.compiledSql}\n) AS etl_show\nLIMIT ${opts.limit}`);
+      // Report the model's declared types, not the strings the exact values travelled as.
+      const declared = new Map(model.columns.map((c) => [c.name.toLowerCase(), c.type]));
+      return { ...result, columns: result.columns.map((c) => ({ name: c.name, type: declared.get(c.name.toLowerCase()) ?? c.type })) };
     } finally {
       await session.close();
     }

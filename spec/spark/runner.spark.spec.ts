@@ -214,8 +214,11 @@ describe('etl build on Spark', () => {
     const expected = await rows(`SELECT customer_id, sum(amount) AS total FROM ${shop.db.silver}.orders_table GROUP BY customer_id`);
     const res = show(['customer_totals', '--json', '--limit', '100']);
     expect(res.status, res.stderr).toBe(0);
-    const out = JSON.parse(res.stdout) as { columns: Array<{ name: string }>; rows: Array<Record<string, unknown>> };
+    const out = JSON.parse(res.stdout) as { columns: Array<{ name: string; type: string }>; rows: Array<Record<string, unknown>> };
     expect(out.columns.map((c) => c.name)).toEqual(['customer_id', 'total']);
+    // Decimals arrive as exact strings, typed as the model declares them (hive-driver would make them floats).
+    expect(out.columns[1]).toMatchObject({ type: expect.stringMatching(/^decimal\(/) });
+    expect(out.rows.every((r) => typeof r.total === 'string' || r.total === null)).toBe(true);
     const key = (r: Record<string, unknown>) => `${String(r.customer_id)}=${Number(r.total)}`;
     expect(out.rows.map(key).sort()).toEqual(expected.map(key).sort());
     const limited = show(['customer_totals', '--limit', '1']);
