@@ -11,6 +11,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import type { Manifest } from '../../compiler/manifest/types.js';
 import { ingestionJobFor, type IngestionJobSpec } from '../../compiler/emit/ingestion-jobs.js';
 import { generateRows } from './reference-data.js';
+import { generateSampleData, SAMPLE_TABLES } from '../sample-data/generate.js';
 import { snowflakeTableFor, startSnowflakeServer, type SnowflakeTable } from './snowflake-server.js';
 import { salesforceObjectFor, startSalesforceServer, type SalesforceObject } from './salesforce-server.js';
 import { ensureKafkaInstalled, startKafkaBroker } from './kafka-broker.js';
@@ -39,7 +40,9 @@ export async function startDevSources(projectDir: string, manifest: Manifest, op
   const keyPath = join(keysDir, 'dev_rsa_key.p8');
   await writeFile(keyPath, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
   const publicKeyPem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
+  const reference = referenceRows(jobs, rows);
   const data = (job: IngestionJobSpec, seed: number) =>
+    reference?.get(`${job.sourceName}.${job.table}`) ??
     generateRows(job.columns, { rows, seed, days, end, ...(job.cursor ? { timeColumn: job.cursor.column } : job.extract.kind === 'kafka' && job.extract.eventTimeColumn ? { timeColumn: job.extract.eventTimeColumn } : {}) });
 
   try {
@@ -133,4 +136,27 @@ export async function startDevSources(projectDir: string, manifest: Manifest, op
       for (const stop of stops.reverse()) await stop().catch(() => {});
     },
   };
+}
+
+/**
+ * For the reference project's tables, the sample-data generator's rows (realistic values, planted
+ * dirt the tests expect, cursors up to now so freshness holds) without their bronze metadata: the
+ * ingestion adds its own. Other projects get rows generated from their declarations.
+ */
+function referenceRows(jobs: IngestionJobSpec[], rows: number): Map<string, Record<string, unknown>[]> | undefined {
+  const keys = jobs.map((j) => `${j.sourceName}.${j.table}`);
+  if (!keys.some((k) => SAMPLE_TABLES.includes(k))) return undefined;
+  const now = new Date();
+  const sample = generateSampleData({
+    scale: Math.max(0.1, rows / 2000),
+    seed: 'dev-sources',
+    day: now.toISOString().slice(0, 10),
+    increment: false,
+    extractionMinute: now.getUTCHours() * 60 + now.getUTCMinutes(),
+  });
+  const out = new Map<string, Record<string, unknown>[]>();
+  for (const [table, landed] of sample.batches[0]!.rows) {
+    out.set(table, landed.map(({ values }) => Object.fromEntries(Object.entries(values).filter(([k]) => !k.startsWith('_')))));
+  }
+  return out;
 }
