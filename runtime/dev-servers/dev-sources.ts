@@ -19,6 +19,8 @@ import { ensureKafkaInstalled, startKafkaBroker } from './kafka-broker.js';
 export interface DevSources {
   env: Record<string, string>;
   summary: string[];
+  /** Rows (records, events) each stand-in serves, by ingestion job id. */
+  served: Record<string, number>;
   stop(): Promise<void>;
 }
 
@@ -41,9 +43,15 @@ export async function startDevSources(projectDir: string, manifest: Manifest, op
   await writeFile(keyPath, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
   const publicKeyPem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
   const reference = referenceRows(jobs, rows);
-  const data = (job: IngestionJobSpec, seed: number) =>
-    reference?.get(`${job.sourceName}.${job.table}`) ??
-    generateRows(job.columns, { rows, seed, days, end, ...(job.cursor ? { timeColumn: job.cursor.column } : job.extract.kind === 'kafka' && job.extract.eventTimeColumn ? { timeColumn: job.extract.eventTimeColumn } : {}) });
+  const served: Record<string, number> = {};
+  const data = (job: IngestionJobSpec, seed: number) => {
+    const out =
+      reference?.get(`${job.sourceName}.${job.table}`) ??
+      generateRows(job.columns, { rows, seed, days, end, ...(job.cursor ? { timeColumn: job.cursor.column } : job.extract.kind === 'kafka' && job.extract.eventTimeColumn ? { timeColumn: job.extract.eventTimeColumn } : {}) });
+    served[job.id] = out.length;
+    return out;
+  };
+  const total = (some: IngestionJobSpec[]) => some.reduce((n, j) => n + (served[j.id] ?? 0), 0);
 
   try {
     const snowflakeJobs = jobs.filter((j) => j.system === 'snowflake');
@@ -68,7 +76,7 @@ export async function startDevSources(projectDir: string, manifest: Manifest, op
       const server = await startSnowflakeServer({ tables, users, oauthTokens: ['dev-oauth-token'], rowsPerChunk: 1000 });
       stops.push(server.stop);
       env.ETL_SNOWFLAKE_ACCESS_URL = server.url;
-      summary.push(`Snowflake (loopback) ${server.url}: ${Object.keys(tables).length} tables x ${rows} rows`);
+      summary.push(`Snowflake (loopback) ${server.url}: ${Object.keys(tables).length} tables, ${total(snowflakeJobs)} rows`);
     }
 
     const salesforceJobs = jobs.filter((j) => j.system === 'salesforce');
@@ -89,7 +97,7 @@ export async function startDevSources(projectDir: string, manifest: Manifest, op
       const server = await startSalesforceServer({ objects, clientId: 'dev-client', clientSecret: 'dev-secret', refreshTokens: ['dev-refresh'], jwtUsers });
       stops.push(server.stop);
       env.ETL_SALESFORCE_LOGIN_URL = server.url;
-      summary.push(`Salesforce (loopback) ${server.url}: ${Object.keys(objects).length} objects x ${rows} records`);
+      summary.push(`Salesforce (loopback) ${server.url}: ${Object.keys(objects).length} objects, ${total(salesforceJobs)} records`);
     }
 
     const kafkaJobs = jobs.filter((j) => j.system === 'kafka');
@@ -123,7 +131,7 @@ export async function startDevSources(projectDir: string, manifest: Manifest, op
       env.ETL_KAFKA_BROKERS = broker.brokers.join(',');
       env.ETL_KAFKA_SECURITY_PROTOCOL = 'PLAINTEXT';
       env.ETL_KAFKA_SESSION_TIMEOUT_MS = '6000';
-      summary.push(`Kafka 4 (KRaft) ${broker.brokers.join(',')}: ${kafkaJobs.length} topics x ${rows} events`);
+      summary.push(`Kafka 4 (KRaft) ${broker.brokers.join(',')}: ${kafkaJobs.length} topics, ${total(kafkaJobs)} events`);
     }
   } catch (err) {
     for (const stop of stops.reverse()) await stop().catch(() => {});
@@ -132,6 +140,7 @@ export async function startDevSources(projectDir: string, manifest: Manifest, op
   return {
     env,
     summary,
+    served,
     stop: async () => {
       for (const stop of stops.reverse()) await stop().catch(() => {});
     },
