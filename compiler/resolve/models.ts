@@ -2,7 +2,6 @@
  * Resolves model files into rendered models: merged config, relation names, refs and sources,
  * and the rendered SELECT (full-refresh form, plus the incremental form for incremental models).
  */
-import { typeScriptSqlMapper } from './ts-sql-positions.js';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type Handlebars from 'handlebars';
@@ -15,6 +14,7 @@ import { findPosition, positionFromStack } from '../load/sources.js';
 import type { LayerName, LayerSettings } from '../manifest/types.js';
 import { didYouMean, type RenderState } from './environment.js';
 import { compileTemplate, templateSyntaxDiagnostic, TemplateRenderError, TemplateSyntaxError, type CompiledTemplate, type RenderedText } from './template.js';
+import { typeScriptSqlMapper } from './ts-sql-positions.js';
 
 export interface ModelRelation {
   database: string;

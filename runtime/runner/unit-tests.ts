@@ -52,7 +52,7 @@ export function typedRowsSql(columns: Array<{ name: string; type: string }>, row
       if (!known.has(key)) throw new UnitTestSetupError(`${where}, row ${i + 1}: column "${key}" is not in the declared schema (${[...known].join(', ')})`);
     }
   }
-  const names = columns.map((c, i) => `c${i}`);
+  const names = columns.map((_, i) => `c${i}`);
   const typed = columns.map((c, i) => {
     const expr = COMPLEX.test(c.type) ? `from_json(c${i}, '${c.type.replace(/'/g, "\\'")}')` : `CAST(c${i} AS ${c.type})`;
     return `${expr} AS \`${c.name}\``;

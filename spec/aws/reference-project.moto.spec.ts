@@ -2,7 +2,7 @@
  * The reference project, compiled by the real compiler for the emr target, built against moto:
  * every table registered in Glue, every artifact uploaded, every step pointing at them.
  */
-import { cpSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ListStepsCommand } from '@aws-sdk/client-emr';
