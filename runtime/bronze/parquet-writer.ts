@@ -7,7 +7,7 @@
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { ByteWriter, ParquetWriter, parquetWrite } from 'hyparquet-writer';
+import { ByteWriter, ParquetWriter } from 'hyparquet-writer';
 import type { ManifestColumn } from '../../compiler/manifest/types.js';
 import type { SqlType } from '../../compiler/api/columns.js';
 import { parseSparkType } from '../../compiler/analyse/sql-types.js';
@@ -27,28 +27,14 @@ export interface ParquetWriteSettings {
   statisticsColumns?: string[];
 }
 
-export type ParquetWriteOptions = Omit<Parameters<typeof parquetWrite>[0], 'writer'>;
+type ColumnData = NonNullable<Parameters<ParquetWriter['write']>[0]['columnData']>;
 
 /** Encodes rows into Parquet bytes (no I/O), validating every value against its declared type. */
 export function encodeParquet(columns: ManifestColumn[], rows: Record<string, unknown>[], settings: ParquetWriteSettings = {}): Uint8Array {
-  const writer = new ByteWriter();
-  parquetWrite({ writer, ...prepareParquet(columns, rows, settings) });
-  return writer.getBytes();
-}
-
-/**
- * Validates and converts the rows into hyparquet-writer's input (schema + column arrays). Plain data,
- * the input of the actual encoding.
- */
-export function prepareParquet(columns: ManifestColumn[], rows: Record<string, unknown>[], settings: ParquetWriteSettings = {}): ParquetWriteOptions {
   if (columns.length === 0) throw new IngestError('cannot write a Parquet file without columns', { code: 'PARQUET_NO_COLUMNS' });
-  const types = columns.map((c) => typeOf(c));
-  const schema: SchemaElement[] = [{ name: 'spark_schema', num_children: columns.length }];
-  columns.forEach((c, i) => schema.push(...schemaElements(c.name, types[i]!, c.nullable)));
-
-  const columnData = columns.map((c, i) => {
-    const type = types[i]!;
-    const data = new Array<unknown>(rows.length);
+  const data = columns.map((c) => {
+    const type = typeOf(c);
+    const values = new Array<unknown>(rows.length);
     for (let r = 0; r < rows.length; r++) {
       const raw = rows[r]![c.name];
       let value: unknown;
@@ -69,30 +55,14 @@ export function prepareParquet(columns: ManifestColumn[], rows: Record<string, u
           hint: 'drop .notNull() from the declaration, or fix the rows at the source',
         });
       }
-      data[r] = value;
+      values[r] = value;
     }
-    const statistics = settings.statisticsColumns ? settings.statisticsColumns.includes(c.name) : true;
-    return { name: c.name, data, statistics };
+    return values;
   });
-
-  return {
-    columnData: columnData as ParquetWriteOptions['columnData'],
-    schema,
-    codec: 'SNAPPY',
-    rowGroupSize: settings.rowGroupSize ?? 100_000,
-    // Larger pages: fewer page headers and compressor calls; Spark reads them without trouble.
-    pageSize: 4 * 1024 * 1024,
-    createdBy: 'lakehouse-etl (hyparquet-writer)',
-  };
-}
-
-/**
- * Encodes already-converted column arrays (one per column, in `columns` order). Writers that buffer
- * many records keep columns rather than row objects: far fewer live objects, far less GC.
- */
-export function encodeParquetColumns(columns: ManifestColumn[], data: unknown[][], settings: Omit<ParquetWriteSettings, 'preEncoded'> = {}): Uint8Array {
   const file = new ParquetFileBuilder(columns, settings);
-  file.writeRowGroup(data);
+  const size = settings.rowGroupSize ?? 100_000;
+  if (rows.length <= size) file.writeRowGroup(data);
+  else for (let at = 0; at < rows.length; at += size) file.writeRowGroup(data.map((values) => values.slice(at, at + size)));
   return file.finish();
 }
 
@@ -130,7 +100,7 @@ export class ParquetFileBuilder {
       return { name: c.name, data: values, statistics: this.statistics[i]! };
     });
     // Larger pages: fewer page headers and compressor calls; Spark reads them without trouble.
-    void this.writer.write({ columnData: columnData as ParquetWriteOptions['columnData'], rowGroupSize: rows, pageSize: 4 * 1024 * 1024 });
+    void this.writer.write({ columnData: columnData as ColumnData, rowGroupSize: rows, pageSize: 4 * 1024 * 1024 });
     this.rows += rows;
   }
 
