@@ -4,7 +4,7 @@
  * bronze: every job succeeds, every served row lands once, nothing is quarantined.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compileProject, type Manifest } from '../../compiler/index.js';
@@ -18,8 +18,12 @@ let manifest: Manifest;
 let dev: DevSources | undefined;
 
 beforeAll(async () => {
+  // A copy of the reference project: bronze locations are absolute in a compiled manifest, and the
+  // repository's own data/ must not be written (nor leftovers of an earlier run counted).
   dir = await mkdtemp(join(tmpdir(), 'dev-sources-'));
-  const compiled = await compileProject({ projectDir: projectRoot });
+  for (const entry of ['project.yaml', 'sources', 'models', 'macros', 'tests']) await cp(join(projectRoot, entry), join(dir, entry), { recursive: true });
+  const compiled = await compileProject({ projectDir: dir });
+  expect(compiled.manifest.sources['source.kafka.order_events']!.bronze.location.startsWith(dir)).toBe(true);
   manifest = compiled.manifest;
 }, 120_000);
 
