@@ -213,6 +213,7 @@ export async function runKafkaJob(ctx: JobContext): Promise<JobResult> {
           const state = partitions.get(batch.partition);
           if (!state || state.done) return;
           const forward: KafkaMessage[] = [];
+          const forwardOffsets: bigint[] = [];
           const landing = landingFor(batch.partition);
           // Resolved once per batch, at the last offset handled: per message, kafkajs's Long arithmetic
           // costs more than the hand-over itself.
@@ -241,15 +242,16 @@ export async function runKafkaJob(ctx: JobContext): Promise<JobResult> {
               break;
             }
             forward.push(message);
+            forwardOffsets.push(offset);
             state.forwarded = offset + 1n;
             handled = message.offset;
             if (offset + 1n >= state.target) {
-              landing.records(batch.partition, state.epoch, forward.splice(0));
+              landing.records(batch.partition, state.epoch, forward.splice(0), forwardOffsets.splice(0));
               endPartition(batch.partition, state);
               break;
             }
           }
-          landing.records(batch.partition, state.epoch, forward);
+          landing.records(batch.partition, state.epoch, forward, forwardOffsets);
           if (handled !== undefined) resolveOffset(handled);
           // Back-pressure: fetch more only when the worker has room; keep the membership alive meanwhile.
           while (!(await landing.roomOrTimeout(heartbeatInterval))) await heartbeat();

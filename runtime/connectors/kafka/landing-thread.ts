@@ -67,10 +67,10 @@ export class LandingThread {
     return thread;
   }
 
-  /** Sends consecutive messages of one partition. */
-  records(partition: number, epoch: number, messages: KafkaMessage[]): void {
+  /** Sends consecutive messages of one partition, with their offsets as the caller parsed them. */
+  records(partition: number, epoch: number, messages: KafkaMessage[], offsets: bigint[]): void {
     if (messages.length === 0) return;
-    const batch = packBatch(partition, messages);
+    const batch = packBatch(partition, messages, offsets);
     this.inFlight += batch.values.byteLength + batch.keys.byteLength;
     this.post({ kind: 'records', epoch, batch }, [batch.offsets.buffer, batch.timestamps.buffer, batch.valueLengths.buffer, batch.values.buffer, batch.keyLengths.buffer, batch.keys.buffer] as ArrayBuffer[]);
   }
@@ -105,7 +105,7 @@ export class LandingThread {
 }
 
 /** Copies the messages' values and keys into two contiguous buffers the worker receives without a copy. */
-function packBatch(partition: number, messages: KafkaMessage[]): RecordBatch {
+function packBatch(partition: number, messages: KafkaMessage[], parsedOffsets: bigint[]): RecordBatch {
   const n = messages.length;
   const offsets = new BigInt64Array(n);
   const timestamps = new Float64Array(n);
@@ -124,7 +124,7 @@ function packBatch(partition: number, messages: KafkaMessage[]): RecordBatch {
   let keyAt = 0;
   for (let i = 0; i < n; i++) {
     const m = messages[i]!;
-    offsets[i] = BigInt(m.offset);
+    offsets[i] = parsedOffsets[i]!;
     timestamps[i] = Number(m.timestamp);
     if (m.value) {
       values.set(m.value, valueAt);
