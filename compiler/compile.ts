@@ -160,10 +160,8 @@ export async function compileProject(options: CompileOptions): Promise<CompileRe
     const [system, table] = key.split('.');
     callFor.set(relation.toLowerCase(), { sql: `{{source "${system}" "${table}"}}`, ts: `source('${system}', '${table}')` });
   }
-  const referenceHint = (p: { code: string; message: string }, typeScript: boolean): string | undefined => {
-    if (p.code !== 'ETL160' && p.code !== 'ETL171') return undefined;
-    const table = /Table '([^']+)'|Unknown table '([^']+)'/.exec(p.message);
-    const call = callFor.get((table?.[1] ?? table?.[2] ?? '').toLowerCase());
+  const referenceHint = (p: { table?: string }, typeScript: boolean): string | undefined => {
+    const call = p.table === undefined ? undefined : callFor.get(p.table);
     return call ? `Write ${typeScript ? call.ts : call.sql} instead: the build order, --select and state:modified only know dependencies declared that way.` : undefined;
   };
   const rendered = new Map<string, RenderedModel>();

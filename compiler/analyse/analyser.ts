@@ -35,6 +35,8 @@ export interface Problem {
   hint: string;
   line: number;
   column: number;
+  /** The table named in the SQL, for problems about a table (ETL160, ETL171). */
+  table?: string;
 }
 
 export interface Analysis {
@@ -180,8 +182,8 @@ export class QueryAnalyser {
     return { columns, rowDeps: this.rowDeps, problems: this.problems };
   }
 
-  private report(code: string, severity: Problem['severity'], message: string, pos: { line: number; column: number } | undefined, hint = ''): void {
-    this.problems.push({ code, severity, message, hint, line: pos?.line ?? 1, column: pos?.column ?? 1 });
+  private report(code: string, severity: Problem['severity'], message: string, pos: { line: number; column: number } | undefined, hint = '', table?: string): void {
+    this.problems.push({ code, severity, message, hint, line: pos?.line ?? 1, column: pos?.column ?? 1, ...(table ? { table } : {}) });
   }
 
   private addRowDeps(refs: Set<string>, role: Exclude<LineageRole, 'value'>): void {
@@ -251,6 +253,7 @@ export class QueryAnalyser {
           `Table '${parts.join('.')}' is read by its name, not through ref or source`,
           spanOf(factor.Table.name),
           'Use {{ref "model"}} or {{source "system" "table"}}: the build order, --select and state:modified only know dependencies declared that way.',
+          fqn,
         );
       }
       if (entry) return { alias, fqn, columns: entry.columns, ...(entry.opaque ? { opaque: true } : {}) };
@@ -261,6 +264,7 @@ export class QueryAnalyser {
         `Unknown table '${parts.join('.')}'`,
         spanOf(factor.Table.name),
         'Reference models with {{ref "name"}} and sources with {{source "system" "table"}} so the compiler knows them.',
+        fqn,
       );
       return { alias, columns: [], opaque: true };
     }
