@@ -51,9 +51,9 @@ export class AnalysisCache {
     return new AnalysisCache(file, { compiler, entries: {} });
   }
 
-  /** The key of a request: its SQL and the signatures of the relations it may read. */
+  /** The key of a request: everything the analysis reads (SQL, declared relations) and the signatures of its inputs. */
   key(request: SqlAnalysisRequest, upstream: string[]): string {
-    return sha(JSON.stringify([request.full, request.incremental ?? null, request.self ?? null, upstream]));
+    return sha(JSON.stringify([request.full, request.incremental ?? null, request.self ?? null, request.declared ?? null, upstream]));
   }
 
   get(id: string, key: string): SqlAnalysisResult | undefined {
