@@ -18,9 +18,10 @@ import { AnalysisCache } from './analyse/cache.js';
 import { parseTypeName } from './analyse/sql-types.js';
 import type { Diagnostic } from './diagnostics/diagnostic.js';
 import { codeFrame } from './diagnostics/frame.js';
-import { inlineEphemerals, materializeStatements } from './emit/spark-sql.js';
+import { inlineEphemerals } from './emit/ephemerals.js';
 import { loadMacroFiles, loadModelFiles, loadSingularTests } from './load/model-files.js';
-import { layerRoots, loadProjectConfig } from './load/project-config.js';
+import { loadProjectConfig } from './load/project-config.js';
+import { declaredLayerRoots } from './plan/layer-roots.js';
 import { loadSources, type LoadedSource } from './load/sources.js';
 import {
   MANIFEST_VERSION,
@@ -29,15 +30,19 @@ import {
   type Manifest,
   type ManifestModel,
   type LineageRole,
-  type Plan,
   type RowDependency,
 } from './manifest/types.js';
+import { buildPlan, type ModelQueries } from './plan/build-plan.js';
+import { PLAN_VERSION } from './plan/plan-schema.js';
+import { queryFromRendered, trimQuery } from './plan/query-map.js';
+import type { Query } from './plan/operations.js';
+import { compileUnitTestOperations } from './plan/unit-test-operations.js';
 import { findCycles, stages, type Graph } from './plan/graph.js';
 import { createEnvironment } from './resolve/environment.js';
 import { checkConfigColumns, checkContract } from './analyse/model-checks.js';
 import { compileTests, compileUnitTests } from './plan/tests.js';
 import { prepareModels, renderModel, type RenderedModel } from './resolve/models.js';
-import type { CompileOptions, CompileResult } from './index.js';
+import type { CompileOptions, CompileResult } from './compile-types.js';
 
 export const TOOL_VERSION = '0.1.0';
 /** Projects at least this large are analysed on worker threads. */
@@ -51,7 +56,7 @@ function emptyResult(diagnostics: Diagnostic[]): CompileResult {
     manifestVersion: MANIFEST_VERSION,
     generator: { name: 'lakehouse-etl', version: TOOL_VERSION },
     project: { name: '', root: '', vars: {} },
-    target: { name: '', kind: 'local', layers: {} as Manifest['target']['layers'], settings: {} },
+    target: { name: '', kind: 'local', layers: { bronze: { root: '', database: '' }, silver: { root: '', database: '' }, gold: { root: '', database: '' } }, settings: {} },
     sources: {},
     models: {},
     tests: {},
@@ -59,7 +64,7 @@ function emptyResult(diagnostics: Diagnostic[]): CompileResult {
     childMap: {},
     parentMap: {},
   };
-  return { manifest, plan: { manifestVersion: MANIFEST_VERSION, target: '', stages: [], testsByModel: {} }, diagnostics, ok: false };
+  return { manifest, plan: { planVersion: PLAN_VERSION, manifestVersion: MANIFEST_VERSION, target: '', nodes: {}, stages: [] }, diagnostics, ok: false };
 }
 
 let hookRegistered = false;
@@ -111,7 +116,8 @@ export async function compileProject(options: CompileOptions): Promise<CompileRe
     });
     return emptyResult(diagnostics);
   }
-  const roots = layerRoots(projectDir, config, target);
+  // As the target declares them: relative roots are resolved where the plan runs.
+  const roots = declaredLayerRoots(config, target);
   const layers = Object.fromEntries(
     (['bronze', 'silver', 'gold'] as const).map((l) => [l, { root: roots[l], database: config.layers[l].database }]),
   ) as Record<LayerName, LayerSettings>;
@@ -219,7 +225,8 @@ export async function compileProject(options: CompileOptions): Promise<CompileRe
     });
   }
   const models = new Map<string, ManifestModel>();
-  const modelContext: ModelContext = { rendered, models, graph, preparedByName, sourceById, diagnostics };
+  const queries = new Map<string, ModelQueries>();
+  const modelContext: ModelContext = { rendered, models, queries, graph, preparedByName, sourceById, diagnostics };
   // Threads pay for their start-up (about 0.3 s) only on large projects.
   const analyser = pool ? await pool : localAnalyser();
   // Signature of each analysed node's columns, for the cache keys of what reads it.
@@ -359,10 +366,11 @@ export async function compileProject(options: CompileOptions): Promise<CompileRe
 
   mark('analyse');
   // ---- tests
-  const tests = compileTests(models, sources, rendered, singular, env, scope, preparedByName, diagnostics);
+  const { tests, operations: testOperations } = compileTests(models, sources, rendered, singular, env, scope, preparedByName, diagnostics);
   const unitTests = compileUnitTests(models, rendered, sourceById, diagnostics);
+  const unitTestOperations = compileUnitTestOperations({ unitTests, models, rendered, scope, sourceById, diagnostics });
 
-  // ---- plan
+  // ---- manifest and plan
   const parentMap: Record<string, string[]> = {};
   const childMap: Record<string, string[]> = {};
   for (const s of sources) childMap[s.manifest.id] = [];
@@ -372,16 +380,6 @@ export async function compileProject(options: CompileOptions): Promise<CompileRe
   }
   for (const m of models.values()) for (const p of parentMap[m.id]!) (childMap[p] ??= []).push(m.id);
   for (const k of Object.keys(childMap)) childMap[k]!.sort();
-
-  const runnable: Graph = { parents: new Map() };
-  for (const m of models.values()) if (m.materialized !== 'ephemeral' && !onCycle.has(m.id)) runnable.parents.set(m.id, nonEphemeralParents(m.id, models));
-  const testsByModel: Record<string, string[]> = {};
-  for (const t of Object.values(tests)) {
-    const owner = t.attachedTo.node;
-    if (owner.startsWith('model.') && models.get(owner)?.materialized === 'ephemeral') continue;
-    (testsByModel[owner] ??= []).push(t.id);
-  }
-  for (const k of Object.keys(testsByModel)) testsByModel[k]!.sort();
 
   const manifest: Manifest = {
     manifestVersion: MANIFEST_VERSION,
@@ -395,12 +393,16 @@ export async function compileProject(options: CompileOptions): Promise<CompileRe
     childMap: sortedRecord(Object.entries(childMap)),
     parentMap: sortedRecord(Object.entries(parentMap)),
   };
-  const plan: Plan = {
-    manifestVersion: MANIFEST_VERSION,
+  const plan = buildPlan({
     target: targetName,
-    stages: stages(runnable).map((ids) => ({ models: ids })),
-    testsByModel: sortedRecord(Object.entries(testsByModel)),
-  };
+    layerRoots: roots,
+    sources: sources.map((s) => s.manifest),
+    models,
+    queries,
+    tests: Object.values(tests).flatMap((t) => (testOperations.has(t.id) ? [{ test: t, query: testOperations.get(t.id)! }] : [])),
+    unitTests: unitTestOperations,
+    onCycle,
+  });
   mark('tests+plan');
   return { manifest, plan, diagnostics, ok: !diagnostics.some((d) => d.severity === 'error'), timings, cacheHits };
 }
@@ -408,6 +410,7 @@ export async function compileProject(options: CompileOptions): Promise<CompileRe
 interface ModelContext {
   rendered: Map<string, RenderedModel>;
   models: Map<string, ManifestModel>;
+  queries: Map<string, ModelQueries>;
   graph: Graph;
   preparedByName: Map<string, { relation: { fqn: string } }>;
   sourceById: Map<string, LoadedSource>;
@@ -416,7 +419,7 @@ interface ModelContext {
 
 /** The manifest entry of one analysed model: metadata, config, columns, lineage, compiled SQL and statements. */
 function toManifestModel(ctx: ModelContext, r: RenderedModel, columns: AnalysedColumn[], rowDeps: Map<string, Set<Exclude<LineageRole, 'value'>>>): ManifestModel {
-  const { rendered, models, graph, preparedByName, sourceById, diagnostics } = ctx;
+  const { rendered, models, queries, graph, preparedByName, sourceById, diagnostics } = ctx;
   const meta = r.file.meta?.data;
   const metaCols = meta?.columns ?? {};
   for (const [name] of Object.entries(metaCols)) {
@@ -478,12 +481,11 @@ function toManifestModel(ctx: ModelContext, r: RenderedModel, columns: AnalysedC
       .flatMap(([key, roles]) => [...roles].map((role) => ({ ...splitKey(key), role }) as RowDependency))
       .sort((a, b) => (a.node + a.column + a.role).localeCompare(b.node + b.column + b.role)),
     compiledSql: '',
-    statements: { full: [], post: [] },
     artifacts: { compiled: `target/compiled/${r.file.layer}/${r.file.name}.sql`, run: `target/run/${r.file.layer}/${r.file.name}.sql` },
     checksum: sha(r.file.text + (r.file.meta && r.file.meta.file !== r.file.file ? r.file.meta.text : '')),
   };
   // Ephemeral parents are inlined as CTEs, in dependency order.
-  const ephemerals: Array<{ name: string; sql: string }> = [];
+  const ephemerals: Array<{ name: string; query: Query }> = [];
   const seenEph = new Set<string>();
   const collect = (mid: string) => {
     for (const p of graph.parents.get(mid) ?? []) {
@@ -491,17 +493,15 @@ function toManifestModel(ctx: ModelContext, r: RenderedModel, columns: AnalysedC
       if (pm?.materialized === 'ephemeral' && !seenEph.has(p)) {
         seenEph.add(p);
         collect(p);
-        ephemerals.push({ name: preparedByName.get(pm.name)!.relation.fqn, sql: rendered.get(pm.name)!.full.text });
+        const pr = rendered.get(pm.name)!;
+        ephemerals.push({ name: preparedByName.get(pm.name)!.relation.fqn, query: queryFromRendered(pr.full, pr.file.file) });
       }
     }
   };
   collect(r.id);
-  model.compiledSql = inlineEphemerals(r.full.text.trim(), ephemerals);
-  model.statements = materializeStatements({
-    model,
-    select: model.compiledSql,
-    ...(r.incremental ? { incrementalSelect: inlineEphemerals(r.incremental.text.trim(), ephemerals) } : {}),
-  });
+  const full = inlineEphemerals(trimQuery(queryFromRendered(r.full, r.file.file)), ephemerals);
+  model.compiledSql = full.sql;
+  queries.set(r.id, { full, ...(r.incremental ? { incremental: inlineEphemerals(trimQuery(queryFromRendered(r.incremental, r.file.file)), ephemerals) } : {}) });
   return model;
 }
 
@@ -512,19 +512,4 @@ function baseColumn(node: string, name: string, type: SqlType, nullable: boolean
 function splitKey(key: string): { node: string; column: string } {
   const i = key.indexOf('\u0000');
   return { node: key.slice(0, i), column: key.slice(i + 1) };
-}
-
-/** The nearest non-ephemeral ancestors: ephemeral models run inside their children. */
-function nonEphemeralParents(id: string, models: Map<string, ManifestModel>): string[] {
-  const out = new Set<string>();
-  const visit = (mid: string) => {
-    for (const p of models.get(mid)?.dependsOn.models ?? []) {
-      const pm = models.get(p);
-      if (!pm) continue;
-      if (pm.materialized === 'ephemeral') visit(p);
-      else out.add(p);
-    }
-  };
-  visit(id);
-  return [...out].sort();
 }

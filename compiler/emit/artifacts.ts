@@ -4,13 +4,14 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { CompileResult } from '../index.js';
+import type { CompileResult } from '../compile-types.js';
 import type { Manifest, ManifestSource } from '../manifest/types.js';
+import type { Location } from '../plan/operations.js';
+import { script } from './spark-dialect.js';
 
 /** Stable JSON: same input, same bytes. Objects are built in sorted order upstream. */
 export const stableJson = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 
-const runSql = (statements: string[]) => (statements.length ? `${statements.join(';\n\n')};\n` : '');
 
 type IngestionJobFor = (source: ManifestSource, manifest: Manifest) => unknown;
 
@@ -35,16 +36,22 @@ export async function writeArtifacts(result: CompileResult, projectDir: string):
   const target = path.join(projectDir, 'target');
   const files = new Map<string, string>();
   const { manifest, plan } = result;
-  for (const m of Object.values(manifest.models)) {
-    files.set(path.relative('target', m.artifacts.compiled), `${m.compiledSql}\n`);
-    if (m.materialized === 'ephemeral') continue;
-    const parts = [`-- full refresh\n${runSql(m.statements.full)}`];
-    if (m.statements.incremental) parts.push(`-- incremental\n${runSql(m.statements.incremental)}`);
-    if (m.statements.post.length) parts.push(`-- after either\n${runSql(m.statements.post)}`);
-    files.set(path.relative('target', m.artifacts.run), parts.join('\n'));
+  // For people: locations as the target declares them (relative roots resolve where the plan runs).
+  const locate = (l: Location) => (/^([a-z][a-z0-9+.-]*:|\/)/i.test(l.path) ? l.path : `${manifest.target.layers[l.layer].root}/${l.path}`);
+  for (const m of Object.values(manifest.models)) files.set(path.relative('target', m.artifacts.compiled), `${m.compiledSql}\n`);
+  for (const node of Object.values(plan.nodes)) {
+    if (node.kind === 'model') {
+      const m = manifest.models[node.id]!;
+      const parts = [`-- full refresh\n${script(node.full, locate)}`];
+      if (node.incremental) parts.push(`-- incremental\n${script(node.incremental, locate)}`);
+      if (node.post.length) parts.push(`-- after either\n${script(node.post, locate)}`);
+      files.set(path.relative('target', m.artifacts.run), parts.join('\n'));
+    } else if (node.kind === 'source') {
+      const s = manifest.sources[node.id]!;
+      files.set(`run/bronze/${s.sourceName}_${s.table}.sql`, script(node.operations, locate));
+    }
   }
   for (const t of Object.values(manifest.tests)) files.set(path.relative('target', t.artifact), `${t.sql}\n`);
-  for (const s of Object.values(manifest.sources)) files.set(`run/bronze/${s.sourceName}_${s.table}.sql`, runSql(s.bronze.statements));
   const ingestionJobFor = await loadIngestionEmitter();
   if (ingestionJobFor) {
     for (const s of Object.values(manifest.sources)) files.set(path.relative('target', s.ingestionJob), stableJson(ingestionJobFor(s, manifest)));
@@ -83,7 +90,8 @@ export async function writeArtifacts(result: CompileResult, projectDir: string):
     await rename(tmp, path.join(target, file));
   };
   await atomic(INDEX, JSON.stringify(index));
-  await atomic('plan.json', stableJson(plan));
+  // Compact like the manifest: target/run/ holds the same operations as SQL for people.
+  await atomic('plan.json', `${JSON.stringify(plan)}\n`);
   // Compact: at 10,000 models the indented form is 45% larger for no reader's benefit (use jq).
   await atomic('manifest.json', `${JSON.stringify(manifest)}\n`);
   return target;

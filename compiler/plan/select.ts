@@ -69,13 +69,13 @@ export interface SelectionContext {
 
 /**
  * What a model's build depends on, as compiled: its SQL (so changed vars, macros or upstream
- * ephemeral models count), its statements and config, and its column types. File checksums alone
- * would miss a changed var; this cannot.
+ * ephemeral models count), its relation, config and materialization (which decide its operations),
+ * and its column types. File checksums alone would miss a changed var; this cannot. Locations are
+ * relative to the layer roots, so the same project compiled in another directory is not modified.
  */
 function fingerprint(m: Manifest['models'][string], projectRoot: string): string {
-  const text = JSON.stringify([m.compiledSql, m.statements, m.config, m.materialized, m.columns.map((c) => [c.name, c.type, c.nullable])]);
-  // Local table locations live under the checkout: the same project compiled in another directory
-  // (a CI runner, a colleague's clone) must not count as modified.
+  const text = JSON.stringify([m.compiledSql, m.relation ?? null, m.config, m.materialized, m.columns.map((c) => [c.name, c.type, c.nullable])]);
+  // Manifests from before relative locations held the checkout's absolute path.
   return projectRoot ? text.split(JSON.stringify(projectRoot).slice(1, -1)).join('<project>') : text;
 }
 

@@ -1,7 +1,10 @@
 /** Data tests (generic, freshness, singular) and unit tests, compiled from model metadata and tests/. */
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { codeFrame } from '../diagnostics/frame.js';
-import { freshnessSql, genericTestSql, normaliseSeverity, readTestSpec, validThreshold } from '../emit/data-tests.js';
+import { freshnessSql, genericTestSql, normaliseSeverity, readTestSpec } from '../emit/data-tests.js';
+import type { DataTest, Query } from './operations.js';
+import { queryFromRendered, sliceQuery, trimQuery } from './query-map.js';
+import { parseThreshold } from './thresholds.js';
 import type { LoadedSource } from '../load/sources.js';
 import type { ManifestModel, ManifestTest, ManifestUnitTest } from '../manifest/types.js';
 import { parseSpark } from '../analyse/parse.js';
@@ -17,14 +20,18 @@ export function compileTests(
   scope: RenderScope,
   preparedByName: Map<string, { relation: { fqn: string } }>,
   diagnostics: Diagnostic[],
-): Record<string, ManifestTest> {
+): { tests: Record<string, ManifestTest>; operations: Map<string, DataTest> } {
   const tests: Record<string, ManifestTest> = {};
+  const operations = new Map<string, DataTest>();
   const resolve = (name: string) => preparedByName.get(name)?.relation.fqn ?? scope.sources.get(name);
-  const add = (t: ManifestTest) => {
+  // Thresholds were checked where the test is read; generated SQL maps to the test's own entry.
+  const add = (t: ManifestTest, query: Query) => {
     let id = t.id;
     for (let i = 2; tests[id]; i++) id = `${t.id}_${i}`;
     tests[id] = { ...t, id, artifact: `target/tests/${id}.sql` };
+    operations.set(id, { kind: 'DataTest', query, severity: t.severity, warnIf: parseThreshold(t.warnIf)!, errorIf: parseThreshold(t.errorIf)! });
   };
+  const at = (sql: string, file: string, line: number, column: number): Query => ({ sql, files: [file], segments: [[0, 0, line, column, 0]] });
   for (const m of models.values()) {
     const r = rendered.get(m.name)!;
     const meta = r.file.meta;
@@ -49,8 +56,9 @@ export function compileTests(
         continue;
       }
       const sev = normaliseSeverity(read.args);
-      if (!validThreshold(sev.warnIf) || !validThreshold(sev.errorIf)) {
-        fail(`Invalid threshold '${!validThreshold(sev.warnIf) ? sev.warnIf : sev.errorIf}'`, "Thresholds look like '>0', '>=10' or '!=0'.");
+      const bad = [sev.warnIf, sev.errorIf].find((t) => !parseThreshold(t));
+      if (bad !== undefined) {
+        fail(`Invalid threshold '${bad}'`, "Thresholds look like '>0', '>=10' or '!=0'.");
         continue;
       }
       const extra = sql.extraDeps.map((d) => (models.has(`model.${d}`) ? `model.${d}` : `source.${d}`));
@@ -73,7 +81,7 @@ export function compileTests(
         sql: sql.sql,
         file: meta.file,
         artifact: '',
-      });
+      }, at(sql.sql, meta.file, meta.position(p).line, meta.position(p).column));
     }
   }
   for (const s of sources) {
@@ -98,7 +106,7 @@ export function compileTests(
         sql: freshnessSql(s.manifest.bronze.relation, f.loadedAtColumn, after),
         file: s.manifest.file,
         artifact: '',
-      });
+      }, at(freshnessSql(s.manifest.bronze.relation, f.loadedAtColumn, after), s.manifest.file, 1, 1));
     }
   }
   for (const t of singular) {
@@ -131,6 +139,13 @@ export function compileTests(
     const modelDeps = [...new Set(state.refs.map((x) => `model.${x.name}`))].sort();
     const sourceDeps = [...new Set(state.sources.map((x) => `source.${x.source}.${x.table}`))].sort();
     const sev = normaliseSeverity(state.config as Record<string, unknown>);
+    const badThreshold = [sev.warnIf, sev.errorIf].find((x) => !parseThreshold(x));
+    if (badThreshold !== undefined) {
+      diagnostics.push({ code: 'ETL180', severity: 'error', message: `Invalid threshold '${badThreshold}' in test ${t.name}`, file: t.file, line: 1, column: 1, frame: codeFrame(t.text, 1, 1), hint: "Thresholds look like '>0', '>=10' or '!=0'." });
+      continue;
+    }
+    let query = trimQuery(queryFromRendered(out, t.file));
+    if (query.sql.endsWith(';')) query = trimQuery(sliceQuery(query, 0, query.sql.length - 1));
     // Attached to the last model it reads (in id order), so it runs once that model is built.
     const attached = modelDeps[modelDeps.length - 1] ?? sourceDeps[0] ?? '';
     add({
@@ -141,12 +156,12 @@ export function compileTests(
       attachedTo: { node: attached },
       dependsOn: { models: modelDeps, sources: sourceDeps },
       ...sev,
-      sql: out.text.trim().replace(/;\s*$/, ''),
+      sql: query.sql,
       file: t.file,
       artifact: '',
-    });
+    }, query);
   }
-  return tests;
+  return { tests, operations };
 }
 
 export function compileUnitTests(

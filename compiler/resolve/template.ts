@@ -38,6 +38,11 @@ export interface RenderedText {
   text: string;
   /** Maps a 1-based line/column of `text` to the 1-based line/column in the template file. */
   toTemplate(line: number, column: number): { line: number; column: number };
+  /**
+   * Where each piece of `text` starts in the template (1-based), in output order; a verbatim piece
+   * is the template's own text from there on. Absent when only `toTemplate` is known.
+   */
+  segments?(): Array<{ at: number; line: number; column: number; verbatim: boolean }>;
 }
 
 export class TemplateSyntaxError extends Error {
@@ -523,6 +528,13 @@ export function compileTemplate(env: Env, source: string): CompiledTemplate {
           if (segment.kind === 'expr') return { line: segment.line, column: segment.column + 1 };
           const pos = advance(segment.line, segment.column, segment.original.slice(0, segment.skip + offset - segment.at));
           return { line: pos.line, column: pos.column + 1 };
+        },
+        segments() {
+          return starts.map((segment) => {
+            if (segment.kind === 'expr') return { at: segment.at, line: segment.line, column: segment.column + 1, verbatim: false };
+            const pos = advance(segment.line, segment.column, segment.original.slice(0, segment.skip));
+            return { at: segment.at, line: pos.line, column: pos.column + 1, verbatim: true };
+          });
         },
       };
     },

@@ -1,0 +1,109 @@
+/**
+ * The Spark 3.5 / Delta 3.3 dialect: the one place that turns plan operations into Spark SQL. The
+ * runner renders each operation just before running it; `target/run/` holds the same text for people.
+ * CREATE OR REPLACE TABLE ... AS is atomic on Delta: readers see the old table or the new one, never half.
+ */
+import type { ColumnType, DataTest, Location, Operation, OperationKind, OperationOf, Query, Relation } from '../plan/operations.js';
+
+/** A statement, and where the user's query sits inside it (for errors Spark reports by line). */
+export interface Statement {
+  sql: string;
+  query?: { query: Query; line: number; column: number };
+}
+
+/** Resolves a location to the path or URI of the target the plan runs on. */
+export type Locate = (location: Location) => string;
+
+export const quoteIdent = (id: string) => `\`${id.replace(/`/g, '``')}\``;
+export const relationSql = (r: Relation) => `${quoteIdent(r.database)}.${quoteIdent(r.table)}`;
+export const stringLiteral = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+const identList = (ids: string[]) => ids.map(quoteIdent).join(', ');
+
+/** `head`, then the query, then `tail`, remembering where the query starts. */
+export function withQuery(head: string, query: Query, tail = ''): Statement {
+  const lastNewline = head.lastIndexOf('\n');
+  const line = head.split('\n').length;
+  return { sql: `${head}${query.sql}${tail}`, query: { query, line, column: head.length - lastNewline } };
+}
+
+const plain = (sql: string): Statement => ({ sql });
+
+/** The clauses after the table name of a Delta table: format, partitioning, location, properties. */
+export function deltaTableClauses(op: OperationOf<'CreateOrReplaceTableAs'>, locate: Locate): string[] {
+  const parts = ['USING DELTA'];
+  if (op.partitionBy.length) parts.push(`PARTITIONED BY (${identList(op.partitionBy)})`);
+  parts.push(`LOCATION ${stringLiteral(locate(op.location))}`);
+  const props = Object.entries(op.properties).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  if (props.length) parts.push(`TBLPROPERTIES (\n${props.map(([k, v]) => `  ${stringLiteral(k)} = ${stringLiteral(v)}`).join(',\n')}\n)`);
+  return parts;
+}
+
+/** MERGE from the operation's query, or from a table holding its rows (an engine work-around). */
+export function mergeStatement(op: OperationOf<'Merge'>, from?: Relation): Statement {
+  const on = op.uniqueKey.map((k) => `target.${quoteIdent(k)} = source.${quoteIdent(k)}`).join('\n  AND ');
+  const update = op.updateColumns?.length ? `UPDATE SET ${op.updateColumns.map((c) => `target.${quoteIdent(c)} = source.${quoteIdent(c)}`).join(', ')}` : 'UPDATE SET *';
+  const tail = `\nON ${on}\nWHEN MATCHED THEN ${update}\nWHEN NOT MATCHED THEN INSERT *`;
+  const head = `MERGE INTO ${relationSql(op.relation)} AS target\nUSING `;
+  if (from) return plain(`${head}${relationSql(from)} AS source${tail}`);
+  return withQuery(`${head}(\n`, op.query, `\n) AS source${tail}`);
+}
+
+type Renderers = { [K in OperationKind]: (op: OperationOf<K>, locate: Locate) => Statement[] };
+
+const render: Renderers = {
+  CreateDatabase: (op) => [plain(`CREATE DATABASE IF NOT EXISTS ${quoteIdent(op.database)}`)],
+  CreateOrReplaceTableAs: (op, locate) => [withQuery(`CREATE OR REPLACE TABLE ${relationSql(op.relation)}\n${deltaTableClauses(op, locate).join('\n')}\nAS\n`, op.query)],
+  CreateOrReplaceView: (op) => [withQuery(`CREATE OR REPLACE VIEW ${relationSql(op.relation)} AS\n`, op.query)],
+  InsertOverwrite: (op) => [
+    plain('SET spark.sql.sources.partitionOverwriteMode = dynamic'),
+    withQuery(`INSERT OVERWRITE TABLE ${relationSql(op.relation)}\n`, op.query),
+    plain('SET spark.sql.sources.partitionOverwriteMode = static'),
+  ],
+  Append: (op) => [withQuery(`INSERT INTO ${relationSql(op.relation)}\n`, op.query)],
+  Merge: (op) => [mergeStatement(op)],
+  Optimize: (op) => [plain(`OPTIMIZE ${relationSql(op.relation)} ZORDER BY (${identList(op.zorderBy)})`)],
+  RegisterBronze: (op, locate) => {
+    const columns = [...op.columns, ...op.partitionBy].map((c) => `  ${quoteIdent(c.name)} ${c.type}`).join(',\n');
+    const partitioned = op.partitionBy.length ? `\nPARTITIONED BY (${identList(op.partitionBy.map((c) => c.name))})` : '';
+    const table = relationSql(op.relation);
+    return [
+      plain(`CREATE TABLE IF NOT EXISTS ${table} (\n${columns}\n)\nUSING PARQUET${partitioned}\nLOCATION ${stringLiteral(locate(op.location))}`),
+      ...(op.partitionBy.length ? [plain(`ALTER TABLE ${table} RECOVER PARTITIONS`)] : []),
+    ];
+  },
+};
+
+export function renderOperation(op: Operation, locate: Locate): Statement[] {
+  return (render[op.kind] as (o: Operation, l: Locate) => Statement[])(op, locate);
+}
+
+/** Failing rows of a data test: the total in a window count, and at most `limit` of them. */
+export function dataTestSample(test: DataTest, limit: number): Statement {
+  return withQuery('SELECT *, count(*) OVER () AS etl_failures FROM (\n', test.query, `\n) AS etl_test LIMIT ${limit}`);
+}
+
+/** A literal of any JSON value, cast by the caller; objects and arrays as JSON text. */
+export function valueLiteral(value: unknown): string {
+  if (value === null || value === undefined) return 'NULL';
+  return stringLiteral(typeof value === 'object' ? JSON.stringify(value) : String(value));
+}
+
+const COMPLEX_TYPE = /^(array|map|struct)\s*</i;
+
+/** A SELECT producing `rows` typed as `columns`; columns a row leaves out are NULL. */
+export function typedRowsSql(columns: ColumnType[], rows: Array<Record<string, unknown>>): string {
+  if (rows.length === 0) return `SELECT ${columns.map((c) => `CAST(NULL AS ${c.type}) AS ${quoteIdent(c.name)}`).join(', ')} WHERE false`;
+  const typed = columns.map((c, i) => {
+    // A declared type, not user SQL: complex values arrive as JSON text.
+    const expr = COMPLEX_TYPE.test(c.type) ? `from_json(c${i}, ${stringLiteral(c.type)})` : `CAST(c${i} AS ${c.type})`;
+    return `${expr} AS ${quoteIdent(c.name)}`;
+  });
+  const values = rows.map((r) => `(${columns.map((c) => valueLiteral(r[c.name])).join(', ')})`).join(',\n  ');
+  return `SELECT ${typed.join(', ')} FROM VALUES\n  ${values}\n  AS t(${columns.map((_, i) => `c${i}`).join(', ')})`;
+}
+
+/** Every statement of a list of operations, as one reviewable script (target/run/). */
+export function script(ops: readonly Operation[], locate: Locate): string {
+  const statements = ops.flatMap((o) => renderOperation(o, locate)).map((s) => s.sql);
+  return statements.length ? `${statements.join(';\n\n')};\n` : '';
+}

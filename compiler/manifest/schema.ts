@@ -1,0 +1,169 @@
+/**
+ * manifest.json: what the project is (sources, models, columns, lineage, tests), as one zod schema
+ * from which the TypeScript types are derived (types.ts). The plan (plan.json) says what to run.
+ * Bump MANIFEST_VERSION on any breaking change of shape.
+ */
+import { z } from 'zod';
+
+export const MANIFEST_VERSION = 2 as const;
+
+const Classification = z.enum(['pii', 'sensitive', 'restricted']);
+export const LayerNameSchema = z.enum(['bronze', 'silver', 'gold']);
+
+export const LayerSettingsSchema = z.object({
+  /**
+   * Root of the layer as the target declares it: relative to the project directory
+   * (`data/warehouse/silver`, resolved where the plan runs) or a URI (`s3://bucket/silver`).
+   */
+  root: z.string(),
+  /** Catalog database (Glue / Spark catalog). */
+  database: z.string(),
+});
+
+export const TargetSettingsSchema = z.object({
+  name: z.string(),
+  kind: z.enum(['local', 'emr']),
+  layers: z.object({ bronze: LayerSettingsSchema, silver: LayerSettingsSchema, gold: LayerSettingsSchema }),
+  /** Everything else the target declared in project.yaml (EMR cluster, S3 bucket, Spark confs...). */
+  settings: z.record(z.string(), z.unknown()),
+});
+
+/** A column of a source table, bronze table or model. `type` is Spark SQL syntax. */
+export const ManifestColumnSchema = z.object({
+  name: z.string(),
+  type: z.string(),
+  nullable: z.boolean(),
+  classification: z.array(Classification),
+  description: z.string().optional(),
+});
+
+/** `node` is a source id (`source.snowflake.customer_orders`) or model id (`model.stg_orders`). */
+export const ColumnRefSchema = z.object({ node: z.string(), column: z.string() });
+export const LineageRoleSchema = z.enum(['value', 'filter', 'join', 'group', 'window', 'order']);
+
+export const ModelColumnSchema = ManifestColumnSchema.extend({
+  /** Upstream columns whose values flow into this column. */
+  upstream: z.array(ColumnRefSchema),
+  /** Source columns this column derives from, through every model in between. */
+  sources: z.array(ColumnRefSchema),
+});
+
+export const RowDependencySchema = ColumnRefSchema.extend({ role: LineageRoleSchema.exclude(['value']) });
+
+export const ManifestSourceSchema = z.object({
+  id: z.string(),
+  /** Source name as used in `{{source "name" "table"}}`. */
+  sourceName: z.string(),
+  table: z.string(),
+  /** A registered source system (connectors/). */
+  system: z.string(),
+  file: z.string(),
+  description: z.string().optional(),
+  owner: z.string().optional(),
+  tags: z.array(z.string()),
+  /** System settings (account, warehouse, object, topic...) with secrets as `{ env: NAME }`. */
+  connection: z.record(z.string(), z.unknown()),
+  /** Table-level settings: Snowflake table, Salesforce object, Kafka topic and partitions... */
+  settings: z.record(z.string(), z.unknown()),
+  columns: z.array(ManifestColumnSchema.extend({ primaryKey: z.boolean(), sourceName: z.string().optional() })),
+  primaryKey: z.array(z.string()),
+  cursor: z.string().optional(),
+  freshness: z.object({ loadedAtColumn: z.string(), warnAfterSeconds: z.number().optional(), errorAfterSeconds: z.number().optional() }).optional(),
+  drift: z.enum(['evolve', 'fail', 'quarantine']),
+  bronze: z.object({
+    database: z.string(),
+    table: z.string(),
+    /** `database.table` */
+    relation: z.string(),
+    /** Under the bronze layer's root (see TargetSettings.layers), or absolute. */
+    location: z.string(),
+    format: z.literal('parquet'),
+    partitionBy: z.array(z.string()),
+    /** Metadata columns appended by ingestion (`_run_id`, `_extracted_at`, ...). */
+    metadataColumns: z.array(ManifestColumnSchema),
+    /** @deprecated read the source's RegisterBronze operation in plan.json. */
+    statements: z.array(z.string()).optional(),
+  }),
+  /** Path of the generated ingestion job spec under target/. */
+  ingestionJob: z.string(),
+  checksum: z.string(),
+});
+
+const ListOf = z.array(z.string());
+
+export const ManifestModelSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  layer: z.enum(['silver', 'gold']),
+  language: z.enum(['sql', 'typescript']),
+  file: z.string(),
+  /** Sidecar YAML file, if any. */
+  metaFile: z.string().optional(),
+  description: z.string().optional(),
+  owner: z.string().optional(),
+  tags: z.array(z.string()),
+  materialized: z.enum(['view', 'table', 'incremental', 'ephemeral']),
+  config: z.object({
+    incremental_strategy: z.enum(['append', 'merge', 'insert_overwrite']).optional(),
+    unique_key: ListOf.optional(),
+    partition_by: ListOf.optional(),
+    zorder_by: ListOf.optional(),
+    tblproperties: z.record(z.string(), z.string()).optional(),
+    merge_update_columns: ListOf.optional(),
+    contract: z.boolean().optional(),
+  }),
+  /** Where the model lives; ephemeral models have none. `location` is under the layer's root, or absolute. */
+  relation: z.object({ database: z.string(), table: z.string(), fqn: z.string(), location: z.string() }).optional(),
+  dependsOn: z.object({ models: ListOf, sources: ListOf }),
+  columns: z.array(ModelColumnSchema),
+  rowDependencies: z.array(RowDependencySchema),
+  /** The model's SELECT as rendered (full-refresh form, ephemeral parents inlined as CTEs). */
+  compiledSql: z.string(),
+  /** Files under target/ holding the SELECT and the statements that run it, for people. */
+  artifacts: z.object({ compiled: z.string(), run: z.string() }),
+  checksum: z.string(),
+});
+
+export const ManifestTestSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  kind: z.enum(['generic', 'singular']),
+  /** Generic test name: not_null, unique, accepted_values, relationships, expression, ... */
+  test: z.string().optional(),
+  args: z.record(z.string(), z.unknown()),
+  attachedTo: z.object({ node: z.string(), column: z.string().optional() }),
+  dependsOn: z.object({ models: ListOf, sources: ListOf }),
+  severity: z.enum(['error', 'warn']),
+  /** Failing-row count thresholds as written, e.g. `>0` (default) or `>10`. */
+  warnIf: z.string(),
+  errorIf: z.string(),
+  /** Spark SQL returning the failing rows. */
+  sql: z.string(),
+  file: z.string(),
+  artifact: z.string(),
+});
+
+export const ManifestUnitTestSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  model: z.string(),
+  file: z.string(),
+  /** Input rows per `ref`/`source` id, typed by the declared schema. */
+  given: z.array(z.object({ input: z.string(), rows: z.array(z.record(z.string(), z.unknown())) })),
+  expect: z.object({ rows: z.array(z.record(z.string(), z.unknown())) }),
+});
+
+export const ManifestSchema = z.object({
+  manifestVersion: z.literal(MANIFEST_VERSION),
+  generator: z.object({ name: z.literal('lakehouse-etl'), version: z.string() }),
+  /** `root` is where it was compiled, for people: runners resolve locations where they run. */
+  project: z.object({ name: z.string(), root: z.string(), vars: z.record(z.string(), z.unknown()) }),
+  target: TargetSettingsSchema,
+  sources: z.record(z.string(), ManifestSourceSchema),
+  models: z.record(z.string(), ManifestModelSchema),
+  tests: z.record(z.string(), ManifestTestSchema),
+  unitTests: z.record(z.string(), ManifestUnitTestSchema),
+  /** Downstream adjacency (node id -> model ids) for fast traversal by readers. */
+  childMap: z.record(z.string(), ListOf),
+  parentMap: z.record(z.string(), ListOf),
+});
