@@ -7,6 +7,7 @@ import { formatType, isColumnBuilder, type SqlType } from '../api/columns.js';
 import { SOURCE_BRAND, type SourceDefinition } from '../api/sources.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { codeFrame } from '../diagnostics/frame.js';
+import { importProjectModule } from './import-project-module.js';
 import type { LayerSettings, ManifestColumn, ManifestSource } from '../manifest/types.js';
 
 export interface LoadedSource {
@@ -73,7 +74,7 @@ export async function loadSources(
     const text = await readFile(abs, 'utf8');
     let mod: Record<string, unknown>;
     try {
-      mod = (await import(pathToFileURL(abs).href)) as Record<string, unknown>;
+      mod = await importProjectModule(abs);
     } catch (err) {
       const pos = positionFromStack(err, abs);
       diagnostics.push({
