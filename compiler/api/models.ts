@@ -2,61 +2,20 @@
  * The authoring API for models and their configuration. Config keys are snake_case
  * everywhere (SQL `{{config}}`, YAML sidecars, TypeScript models) so there is one shape.
  */
-import type { Classification } from './columns.js';
+import type { ModelMeta } from '../config/model-config.js';
 
-export type Materialization = 'view' | 'table' | 'incremental' | 'ephemeral';
-export type IncrementalStrategy = 'append' | 'merge' | 'insert_overwrite';
-export type Severity = 'error' | 'warn';
-
-export interface ModelConfig {
-  materialized?: Materialization;
-  incremental_strategy?: IncrementalStrategy;
-  unique_key?: string | string[];
-  partition_by?: string | string[];
-  zorder_by?: string | string[];
-  /** Absolute location; defaults to `<layer root>/<model name>`. */
-  location?: string;
-  tblproperties?: Record<string, string>;
-  /** Catalog database override (defaults to the layer's database). */
-  database?: string;
-  /** Table name override (defaults to the model name). */
-  alias?: string;
-  tags?: string[];
-  owner?: string;
-  enabled?: boolean;
-  /** For `merge`: columns updated when matched (default: all). */
-  merge_update_columns?: string[];
-  /** Fails the build if the inferred columns differ from the declared `columns`. */
-  contract?: boolean;
-}
-
-/** A generic data test applied to a column or a model. */
-export type TestSpec = string | Record<string, TestArgs | null>;
-export interface TestArgs {
-  severity?: Severity;
-  /** Threshold such as `>10`: a failing-row count that triggers a warning. */
-  warn_if?: string;
-  error_if?: string;
-  where?: string;
-  [arg: string]: unknown;
-}
-
-export interface ColumnMeta {
-  description?: string;
-  /** Declared type for contracts, e.g. `decimal(18,2)`. */
-  data_type?: string;
-  classification?: Classification[];
-  tests?: TestSpec[];
-}
-
-export interface ModelMeta {
-  description?: string;
-  owner?: string;
-  tags?: string[];
-  config?: ModelConfig;
-  columns?: Record<string, ColumnMeta>;
-  tests?: TestSpec[];
-}
+// The config and metadata types are derived from the zod schemas the compiler validates with
+// (compiler/config/model-config.ts): one shape, whether written in YAML, `{{config}}` or here.
+export type {
+  ColumnMeta,
+  IncrementalStrategy,
+  Materialization,
+  ModelConfig,
+  ModelMeta,
+  Severity,
+  TestArgs,
+  TestSpec,
+} from '../config/model-config.js';
 
 /**
  * Registries filled by the typings that `etl compile` generates into `.etl/types/`
@@ -96,7 +55,8 @@ export interface ModelContext {
   readonly this: string;
 }
 
-export interface TypeScriptModel extends ModelMeta {
+/** What a TypeScript model declares: its metadata (unit tests live in a sidecar YAML) and its SQL. */
+export interface TypeScriptModel extends Omit<ModelMeta, 'unit_tests'> {
   /** Defaults to the file name. */
   name?: string;
   sql: (ctx: ModelContext) => string;

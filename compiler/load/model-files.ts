@@ -2,49 +2,16 @@
 import { readFileSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { z } from 'zod';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { codeFrame } from '../diagnostics/frame.js';
-import { modelConfigSchema } from './project-config.js';
+import { modelMetaSchema, type ModelMetaData } from '../config/model-config.js';
 import { parseYamlFile, positionOf, schemaDiagnostics, type YamlFile } from './yaml-file.js';
 
-const testSpec = z.union([z.string(), z.record(z.string(), z.record(z.string(), z.unknown()).nullable())]);
+export { modelMetaSchema };
+export type ModelMetaInput = ModelMetaData;
 
-export const modelMetaSchema = z
-  .object({
-    description: z.string(),
-    owner: z.string(),
-    tags: z.array(z.string()),
-    config: modelConfigSchema,
-    columns: z.record(
-      z.string(),
-      z
-        .object({
-          description: z.string(),
-          data_type: z.string(),
-          classification: z.array(z.enum(['pii', 'sensitive', 'restricted'])),
-          tests: z.array(testSpec),
-        })
-        .partial()
-        .strict()
-        .nullable(),
-    ),
-    tests: z.array(testSpec),
-    unit_tests: z.array(
-      z
-        .object({
-          name: z.string(),
-          description: z.string().optional(),
-          given: z.array(z.object({ input: z.string(), rows: z.array(z.record(z.string(), z.unknown())) }).strict()),
-          expect: z.object({ rows: z.array(z.record(z.string(), z.unknown())) }).strict(),
-        })
-        .strict(),
-    ),
-  })
-  .partial()
-  .strict();
-
-export type ModelMetaInput = z.infer<typeof modelMetaSchema>;
+/** Problems under a sidecar's `config:` are config errors (as in `{{config}}`); the rest are metadata errors. */
+const sidecarCode = (p: ReadonlyArray<string | number>) => (p[0] === 'config' ? 'ETL153' : 'ETL121');
 
 export interface ModelFile {
   name: string;
@@ -132,7 +99,7 @@ export async function loadModelFiles(projectDir: string, diagnostics: Diagnostic
       if (yaml) {
         const parsed = modelMetaSchema.safeParse(yaml.data ?? {});
         if (parsed.success) meta = yamlMeta(yaml, parsed.data);
-        else diagnostics.push(...schemaDiagnostics(yaml, parsed.error, 'ETL121', `model metadata of ${name}`));
+        else diagnostics.push(...schemaDiagnostics(yaml, modelMetaSchema, parsed.error, sidecarCode, `model metadata of ${name}`));
       }
     }
     out.push({ name, file, language: file.endsWith('.sql') ? 'sql' : 'typescript', text, layer, ...(meta ? { meta } : {}) });

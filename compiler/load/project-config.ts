@@ -1,103 +1,59 @@
 /** `project.yaml`: schema, loading and validation. The JSON Schema for editors is generated from the same zod schema. */
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { identifierSchema, modelConfigSchema, type ModelConfig } from '../config/model-config.js';
+import { targetSchema, type TargetConfig } from '../config/targets.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { LayerName } from '../manifest/types.js';
 import { parseYamlFile, schemaDiagnostics } from './yaml-file.js';
 
-const identifier = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a SQL identifier (letters, digits, _)');
-const stringList = z.union([z.string(), z.array(z.string())]);
+export { modelConfigSchema };
+export type { TargetConfig };
 
-export const modelConfigSchema = z
-  .object({
-    materialized: z.enum(['view', 'table', 'incremental', 'ephemeral']),
-    incremental_strategy: z.enum(['append', 'merge', 'insert_overwrite']),
-    unique_key: stringList,
-    partition_by: stringList,
-    zorder_by: stringList,
-    location: z.string(),
-    tblproperties: z.record(z.string(), z.string()),
-    database: identifier,
-    alias: identifier,
-    tags: z.array(z.string()),
-    owner: z.string(),
-    enabled: z.boolean(),
-    merge_update_columns: z.array(z.string()),
-    contract: z.boolean(),
-  })
-  .partial()
-  .strict();
-
-const layerSchema = z.object({ database: identifier, root: z.string().optional() }).strict();
-
-const localTargetSchema = z
-  .object({
-    kind: z.literal('local'),
-    warehouse_dir: z.string().default('data/warehouse'),
-    spark: z
-      .object({
-        master: z.string().default('local[2]'),
-        driver_memory: z.string().default('4g'),
-        conf: z.record(z.string(), z.string()).default({}),
-      })
-      .strict()
-      .optional(),
-  })
-  .strict();
-
-const emrTargetSchema = z
-  .object({
-    kind: z.literal('emr'),
-    region: z.string(),
-    bucket: z.string(),
-    artifacts_prefix: z.string().default('etl/builds'),
-    cluster: z
-      .object({
-        existing_cluster_id: z.string().nullable().optional(),
-        release: z.string().regex(/^emr-7\.\d+\.\d+$/, 'must be an emr-7.x release such as emr-7.13.0'),
-        log_uri: z.string().optional(),
-        primary_instance_type: z.string(),
-        core_instance_type: z.string(),
-        core_instance_count: z.number().int().min(1),
-        task_spot_instance_count: z.number().int().min(0).default(0),
-        managed_scaling: z.object({ min_units: z.number().int(), max_units: z.number().int() }).strict().optional(),
-        service_role: z.string().default('EMR_DefaultRole'),
-        instance_profile: z.string().default('EMR_EC2_DefaultRole'),
-        terminate_after_build: z.boolean().default(false),
-        tags: z.record(z.string(), z.string()).default({}),
-      })
-      .strict(),
-    cloudwatch_namespace: z.string().optional(),
-  })
-  .strict();
+const layerSchema = z.object({ database: identifierSchema, root: z.string().optional() }).strict();
 
 export const projectConfigSchema = z
   .object({
-    name: identifier,
+    name: identifierSchema,
     version: z.literal(1).default(1),
+    /** Catalog database per layer; roots default per target. */
     layers: z.object({ bronze: layerSchema, silver: layerSchema, gold: layerSchema }).strict(),
+    /** `{{var "name"}}` in SQL, `ctx.var("name")` in TypeScript; `--vars` overrides. */
     vars: z.record(z.string(), z.unknown()).default({}),
+    /** Config by folder: the longest matching path wins, tags add up. */
     defaults: z.record(z.string(), modelConfigSchema).default({}),
     default_target: z.string().default('local'),
-    targets: z.record(z.string(), z.discriminatedUnion('kind', [localTargetSchema, emrTargetSchema])),
+    targets: z.record(z.string(), targetSchema),
   })
   .strict();
 
 export type ProjectConfig = z.infer<typeof projectConfigSchema>;
-export type TargetConfig = ProjectConfig['targets'][string];
-export type ModelConfigInput = z.infer<typeof modelConfigSchema>;
+export type ModelConfigInput = ModelConfig;
 
 export interface LoadedProjectConfig {
   config: ProjectConfig;
   file: string;
 }
 
-export async function loadProjectConfig(projectDir: string, diagnostics: Diagnostic[]): Promise<LoadedProjectConfig | undefined> {
+/** Validates project.yaml's text; every problem becomes a diagnostic at its line and column. */
+export function parseProjectConfig(text: string, diagnostics: Diagnostic[], file = 'project.yaml'): ProjectConfig | undefined {
+  const yaml = parseYamlFile(file, text, diagnostics);
+  if (!yaml) return undefined;
+  const parsed = projectConfigSchema.safeParse(yaml.data);
+  if (!parsed.success) {
+    diagnostics.push(...schemaDiagnostics(yaml, projectConfigSchema, parsed.error, 'ETL102', 'project.yaml'));
+    return undefined;
+  }
+  return parsed.data;
+}
+
+/** Reads and validates `<projectDir>/project.yaml` (synchronously: also used outside compiles). */
+export function readProjectConfig(projectDir: string, diagnostics: Diagnostic[]): ProjectConfig | undefined {
   const file = 'project.yaml';
   let text: string;
   try {
-    text = await readFile(path.join(projectDir, file), 'utf8');
+    text = readFileSync(path.join(projectDir, file), 'utf8');
   } catch {
     diagnostics.push({
       code: 'ETL100',
@@ -107,14 +63,19 @@ export async function loadProjectConfig(projectDir: string, diagnostics: Diagnos
     });
     return undefined;
   }
-  const yaml = parseYamlFile(file, text, diagnostics);
-  if (!yaml) return undefined;
-  const parsed = projectConfigSchema.safeParse(yaml.data);
-  if (!parsed.success) {
-    diagnostics.push(...schemaDiagnostics(yaml, parsed.error, 'ETL102', 'project.yaml'));
-    return undefined;
-  }
-  return { config: parsed.data, file };
+  return parseProjectConfig(text, diagnostics, file);
+}
+
+export async function loadProjectConfig(projectDir: string, diagnostics: Diagnostic[]): Promise<LoadedProjectConfig | undefined> {
+  const config = readProjectConfig(projectDir, diagnostics);
+  return config ? { config, file: 'project.yaml' } : undefined;
+}
+
+/** The target's settings as the manifest carries them: the target without its `kind`. */
+export function targetSettings(target: TargetConfig): Record<string, unknown> {
+  const { kind: _kind, ...settings } = target;
+  void _kind;
+  return settings;
 }
 
 /** Root URI of each layer for a target: local paths are absolute so Spark resolves them anywhere. */

@@ -3,6 +3,7 @@ import { isMap, isScalar, LineCounter, parse, parseDocument, type Document } fro
 import type { z } from 'zod';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { codeFrame } from '../diagnostics/frame.js';
+import { issueFacts } from '../config/issues.js';
 
 export interface YamlFile {
   file: string;
@@ -77,31 +78,37 @@ export function positionOf(y: YamlFile, path: ReadonlyArray<PropertyKey>, key?: 
   return { line: lp.line, column: lp.col };
 }
 
-/** Turns zod issues into diagnostics positioned in the YAML file. */
-export function schemaDiagnostics(y: YamlFile, error: z.ZodError, code: string, what: string): Diagnostic[] {
-  const out: Diagnostic[] = [];
-  for (const issue of error.issues) {
-    const keys = issue.code === 'unrecognized_keys' ? issue.keys : [undefined];
-    for (const key of keys) {
-      const pos = positionOf(y, issue.path, key);
-      const where = [...issue.path, ...(key ? [key] : [])].join('.');
-      out.push({
-        code,
-        severity: 'error',
-        message:
-          issue.code === 'unrecognized_keys'
-            ? `Unknown key '${key}' in ${what}${issue.path.length ? ` at ${issue.path.join('.')}` : ''}`
-            : `Invalid ${what} at '${where || '(root)'}': ${issue.message}`,
-        file: y.file,
-        line: pos.line,
-        column: pos.column,
-        frame: codeFrame(y.text, pos.line, pos.column),
-        hint:
-          issue.code === 'unrecognized_keys'
-            ? `Remove '${key}' or check its spelling; schemas/project.schema.json lists every allowed key.`
-            : 'See the configuration reference in README.md.',
-      });
-    }
-  }
-  return out;
+/**
+ * Turns zod issues into diagnostics positioned in the YAML file, with a "did you mean" from the
+ * schema. `code` may depend on the path (a sidecar's `config:` problems are config errors).
+ */
+export function schemaDiagnostics(
+  y: YamlFile,
+  schema: z.ZodType,
+  error: z.ZodError,
+  code: string | ((path: ReadonlyArray<string | number>) => string),
+  what: string,
+): Diagnostic[] {
+  return issueFacts(schema, y.data, error).map((fact) => {
+    const key = fact.unknownKey;
+    const pos = positionOf(y, fact.path, key);
+    const where = [...fact.path, ...(key !== undefined ? [key] : [])].join('.');
+    return {
+      code: typeof code === 'string' ? code : code(fact.path),
+      severity: 'error' as const,
+      message:
+        key !== undefined
+          ? `Unknown key '${key}' in ${what}${fact.path.length ? ` at ${fact.path.join('.')}` : ''}`
+          : `Invalid ${what} at '${where || '(root)'}': ${fact.message}`,
+      file: y.file,
+      line: pos.line,
+      column: pos.column,
+      frame: codeFrame(y.text, pos.line, pos.column),
+      hint:
+        fact.suggestion ||
+        (key !== undefined
+          ? `Remove '${key}' or check its spelling${y.file.endsWith('project.yaml') ? '; schemas/project.schema.json lists every allowed key' : ''}.`
+          : 'See the configuration reference in README.md.'),
+    };
+  });
 }

@@ -5,8 +5,9 @@
  * one run reports every mistake in the project.
  */
 import Handlebars from 'handlebars';
-import { pathToFileURL } from 'node:url';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { didYouMean, suggest } from '../config/suggest.js';
+import { importProjectModule } from '../load/import-project-module.js';
 import type { MacroFiles } from '../load/model-files.js';
 import { positionFromStack } from '../load/sources.js';
 
@@ -42,34 +43,8 @@ const posOf = (options: HelperOptions) => ({
   column: (options.loc?.start.column ?? 0) + 1,
 });
 
-/** Closest names by edit distance, for "did you mean" hints. */
-export function suggest(name: string, candidates: Iterable<string>, max = 3): string[] {
-  const dist = (a: string, b: string) => {
-    const dp = Array.from({ length: b.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= a.length; i++) {
-      let prev = dp[0]!;
-      dp[0] = i;
-      for (let j = 1; j <= b.length; j++) {
-        const tmp = dp[j]!;
-        dp[j] = Math.min(dp[j]! + 1, dp[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-        prev = tmp;
-      }
-    }
-    return dp[b.length]!;
-  };
-  const limit = Math.max(2, Math.floor(name.length / 3));
-  return [...candidates]
-    .map((c) => ({ c, d: dist(name.toLowerCase(), c.toLowerCase()) }))
-    .filter((x) => x.d <= limit)
-    .sort((a, b) => a.d - b.d || a.c.localeCompare(b.c))
-    .slice(0, max)
-    .map((x) => x.c);
-}
-
-export function didYouMean(name: string, candidates: Iterable<string>): string {
-  const s = suggest(name, candidates);
-  return s.length ? `Did you mean ${s.map((x) => `'${x}'`).join(' or ')}?` : '';
-}
+// Re-exported for the stages that import them from here; they live in one neutral place.
+export { didYouMean, suggest };
 
 export function sqlLiteral(value: unknown): string {
   if (value === null || value === undefined) return 'NULL';
@@ -169,7 +144,7 @@ export async function createEnvironment(macros: MacroFiles, diagnostics: Diagnos
 
   for (const m of macros.helperModules) {
     try {
-      const mod = (await import(pathToFileURL(m.abs).href)) as Record<string, unknown>;
+      const mod = await importProjectModule(m.abs);
       for (const [name, fn] of Object.entries(mod)) {
         if (typeof fn !== 'function') continue;
         env.registerHelper(name, function (this: unknown, ...args: unknown[]) {

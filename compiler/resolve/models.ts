@@ -3,13 +3,15 @@
  * and the rendered SELECT (full-refresh form, plus the incremental form for incremental models).
  */
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type Handlebars from 'handlebars';
 import { MODEL_BRAND, type DefinedModel, type ModelContext, type Relation } from '../api/models.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { codeFrame } from '../diagnostics/frame.js';
-import { modelConfigSchema, type ModelConfigInput, type ProjectConfig } from '../load/project-config.js';
-import { modelMetaSchema, type ModelFile, type ModelMetaSource } from '../load/model-files.js';
+import { checkModelConfig, folderDefaults, keyPosition, normaliseInlineConfig } from '../config/model-config-check.js';
+import { modelMetaSchema } from '../config/model-config.js';
+import { importProjectModule } from '../load/import-project-module.js';
+import type { ModelConfigInput, ProjectConfig } from '../load/project-config.js';
+import type { ModelFile, ModelMetaSource } from '../load/model-files.js';
 import { findPosition, positionFromStack } from '../load/sources.js';
 import type { LayerName, LayerSettings } from '../manifest/types.js';
 import { didYouMean, type RenderState } from './environment.js';
@@ -44,17 +46,94 @@ export interface RenderedModel extends PreparedModel {
 const EPHEMERAL_PREFIX = '__ephemeral_';
 export const ephemeralCteName = (name: string) => `${EPHEMERAL_PREFIX}${name}`;
 
-/** Folder defaults: every `defaults:` key that is a prefix of the file path applies, longest last. */
-function folderDefaults(config: ProjectConfig, file: string): ModelConfigInput {
-  const merged: ModelConfigInput = {};
-  const keys = Object.keys(config.defaults)
-    .filter((k) => file === k || file.startsWith(k.endsWith('/') ? k : `${k}/`))
-    .sort((a, b) => a.length - b.length);
-  for (const k of keys) {
-    const d = config.defaults[k]!;
-    Object.assign(merged, d, { tags: [...(merged.tags ?? []), ...(d.tags ?? [])] });
+/** A model file read far enough to know its own config: a compiled template or an evaluated TS module. */
+interface ModelSource {
+  file: ModelFile;
+  inline: ModelConfigInput;
+  template?: CompiledTemplate;
+  tsModel?: DefinedModel;
+  sqlPosition?: { line: number; column: number };
+}
+
+function readSqlModel(file: ModelFile, env: typeof Handlebars, diagnostics: Diagnostic[]): ModelSource | undefined {
+  let template: CompiledTemplate;
+  try {
+    template = compileTemplate(env, file.text);
+  } catch (err) {
+    if (!(err instanceof TemplateSyntaxError)) throw err;
+    diagnostics.push(templateSyntaxDiagnostic(err, file.file, file.text));
+    return undefined;
   }
-  return merged;
+  let inline: ModelConfigInput = {};
+  let ok = true;
+  for (const call of template.configCalls) {
+    const site = { model: file.name, file: file.file, text: file.text, at: (key: string) => keyPosition(file.text, call, key, '=') };
+    const checked = checkModelConfig(normaliseInlineConfig(call.hash), site, diagnostics);
+    if (checked) inline = { ...inline, ...checked };
+    else ok = false;
+  }
+  return ok ? { file, inline, template } : undefined;
+}
+
+async function readTsModel(file: ModelFile, projectDir: string, diagnostics: Diagnostic[]): Promise<ModelSource | undefined> {
+  const abs = path.join(projectDir, file.file);
+  let tsModel: DefinedModel | undefined;
+  try {
+    const mod = await importProjectModule(abs);
+    tsModel = Object.values(mod).find((v): v is DefinedModel => typeof v === 'object' && v !== null && MODEL_BRAND in v);
+  } catch (err) {
+    const pos = positionFromStack(err, abs);
+    diagnostics.push({
+      code: 'ETL150',
+      severity: 'error',
+      message: `Cannot load TypeScript model: ${(err as Error).message.split('\n')[0]}`,
+      file: file.file,
+      ...pos,
+      frame: codeFrame(file.text, pos.line, pos.column),
+      hint: 'Fix the error; `npx tsc --noEmit` reports type errors with positions.',
+    });
+    return undefined;
+  }
+  if (!tsModel) {
+    diagnostics.push({
+      code: 'ETL151',
+      severity: 'error',
+      message: `${file.file} does not export a model made with defineModel()`,
+      file: file.file,
+      line: 1,
+      column: 1,
+      hint: 'export default defineModel({ sql: ({ ref }) => `select ...` })',
+    });
+    return undefined;
+  }
+  const configPos = findPosition(file.text, 'config');
+  const site = { model: file.name, file: file.file, text: file.text, at: (key: string) => keyPosition(file.text, configPos, key, ':') };
+  const inline = checkModelConfig(tsModel.config ?? {}, site, diagnostics);
+  const tsMeta = typeScriptMeta(file, tsModel, diagnostics);
+  if (tsMeta && !file.meta) file = { ...file, meta: tsMeta };
+  if (tsModel.name && tsModel.name !== file.name) {
+    const pos = findPosition(file.text, 'name');
+    diagnostics.push({
+      code: 'ETL152',
+      severity: 'error',
+      message: `Model name '${tsModel.name}' differs from its file name '${file.name}'`,
+      file: file.file,
+      ...pos,
+      frame: codeFrame(file.text, pos.line, pos.column),
+      hint: 'Model names come from file names; rename the file or drop `name`.',
+    });
+  }
+  return inline ? { file, inline, tsModel, sqlPosition: findPosition(file.text, 'sql') } : undefined;
+}
+
+/** Config in precedence order: folder defaults, sidecar YAML, the model's own; tags add up. */
+function mergedConfig(project: ProjectConfig, source: ModelSource): PreparedModel['config'] {
+  const { file, inline } = source;
+  const yamlConfig = file.meta?.data.config ?? {};
+  const defaults = folderDefaults(project.defaults, file.file);
+  const tags = [...new Set([...(defaults.tags ?? []), ...(file.meta?.data.tags ?? []), ...(yamlConfig.tags ?? []), ...(inline.tags ?? [])])].sort();
+  // Each part was validated where it is written, so the merge is valid by construction.
+  return { materialized: 'view', ...defaults, ...yamlConfig, ...inline, tags };
 }
 
 export async function prepareModels(
@@ -66,102 +145,11 @@ export async function prepareModels(
   projectDir: string,
 ): Promise<PreparedModel[]> {
   const out: PreparedModel[] = [];
-  for (let file of files) {
-    let template: CompiledTemplate | undefined;
-    let tsModel: DefinedModel | undefined;
-    let inline: ModelConfigInput = {};
-    let inlinePos = { line: 1, column: 1 };
-    let sqlPosition: PreparedModel['sqlPosition'];
-    if (file.language === 'sql') {
-      try {
-        template = compileTemplate(env, file.text);
-      } catch (err) {
-        if (err instanceof TemplateSyntaxError) {
-          diagnostics.push(templateSyntaxDiagnostic(err, file.file, file.text));
-          continue;
-        }
-        throw err;
-      }
-      for (const call of template.configCalls) {
-        inline = { ...inline, ...normaliseInlineConfig(call.hash) };
-        inlinePos = { line: call.line, column: call.column };
-      }
-    } else {
-      const abs = path.join(projectDir, file.file);
-      try {
-        const mod = (await import(pathToFileURL(abs).href)) as Record<string, unknown>;
-        tsModel = Object.values(mod).find((v): v is DefinedModel => typeof v === 'object' && v !== null && MODEL_BRAND in v);
-      } catch (err) {
-        const pos = positionFromStack(err, abs);
-        diagnostics.push({
-          code: 'ETL150',
-          severity: 'error',
-          message: `Cannot load TypeScript model: ${(err as Error).message.split('\n')[0]}`,
-          file: file.file,
-          ...pos,
-          frame: codeFrame(file.text, pos.line, pos.column),
-          hint: 'Fix the error; `npx tsc --noEmit` reports type errors with positions.',
-        });
-        continue;
-      }
-      if (!tsModel) {
-        diagnostics.push({
-          code: 'ETL151',
-          severity: 'error',
-          message: `${file.file} does not export a model made with defineModel()`,
-          file: file.file,
-          line: 1,
-          column: 1,
-          hint: 'export default defineModel({ sql: ({ ref }) => `select ...` })',
-        });
-        continue;
-      }
-      inline = tsModel.config ?? {};
-      const tsMeta = typeScriptMeta(file, tsModel, diagnostics);
-      if (tsMeta && !file.meta) file = { ...file, meta: tsMeta };
-      inlinePos = findPosition(file.text, 'config');
-      sqlPosition = findPosition(file.text, 'sql');
-      if (tsModel.name && tsModel.name !== file.name) {
-        const pos = findPosition(file.text, 'name');
-        diagnostics.push({
-          code: 'ETL152',
-          severity: 'error',
-          message: `Model name '${tsModel.name}' differs from its file name '${file.name}'`,
-          file: file.file,
-          ...pos,
-          frame: codeFrame(file.text, pos.line, pos.column),
-          hint: 'Model names come from file names; rename the file or drop `name`.',
-        });
-      }
-    }
-    const yamlConfig = file.meta?.data.config ?? {};
-    const defaults = folderDefaults(project, file.file);
-    const merged = {
-      ...defaults,
-      ...yamlConfig,
-      ...inline,
-      tags: [...new Set([...(defaults.tags ?? []), ...(file.meta?.data.tags ?? []), ...(yamlConfig.tags ?? []), ...(inline.tags ?? [])])].sort(),
-    };
-    const checked = modelConfigSchema.safeParse(merged);
-    if (!checked.success) {
-      for (const issue of checked.error.issues) {
-        const what = issue.code === 'unrecognized_keys' ? `Unknown config key '${issue.keys.join("', '")}'` : `Invalid config '${issue.path.join('.')}': ${issue.message}`;
-        diagnostics.push({
-          code: 'ETL153',
-          severity: 'error',
-          message: `${what} in model ${file.name}`,
-          file: file.file,
-          ...inlinePos,
-          frame: codeFrame(file.text, inlinePos.line, inlinePos.column),
-          hint:
-            issue.code === 'unrecognized_keys'
-              ? didYouMean(issue.keys[0] ?? '', Object.keys(modelConfigSchema.shape)) || 'See the config reference in README.md.'
-              : 'See the config reference in README.md.',
-        });
-      }
-      continue;
-    }
-    const config = { materialized: 'view' as const, ...checked.data };
+  for (const modelFile of files) {
+    const source = modelFile.language === 'sql' ? readSqlModel(modelFile, env, diagnostics) : await readTsModel(modelFile, projectDir, diagnostics);
+    if (!source) continue;
+    const { file, template, tsModel, sqlPosition } = source;
+    const config = mergedConfig(project, source);
     if (config.enabled === false) continue;
     const layer = layers[file.layer];
     const table = config.alias ?? file.name;
@@ -214,18 +202,6 @@ function typeScriptMeta(file: ModelFile, model: DefinedModel, diagnostics: Diagn
     return undefined;
   }
   return { file: file.file, text: file.text, data: parsed.data, position };
-}
-
-/** Inline `{{config}}` hash values are scalars: lists come comma-separated. */
-function normaliseInlineConfig(hash: Record<string, unknown>): ModelConfigInput {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(hash)) {
-    if (['unique_key', 'partition_by', 'zorder_by', 'tags', 'merge_update_columns'].includes(k) && typeof v === 'string') {
-      const list = v.split(',').map((x) => x.trim()).filter(Boolean);
-      out[k] = k === 'unique_key' && list.length === 1 ? list[0] : list;
-    } else out[k] = v;
-  }
-  return out as ModelConfigInput;
 }
 
 export interface RenderScope {

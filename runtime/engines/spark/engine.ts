@@ -2,6 +2,7 @@
  * One Spark per run: reuse the warm server of `etl spark start` if it is up, otherwise start one
  * and stop it when the run releases it. Hands out sessions for parallel workers.
  */
+import { localSparkSchema } from '../../../compiler/config/targets.js';
 import { SparkSession } from './client.js';
 import { startThriftServer, stopProcess, type RunningServer, type SparkSettings } from './launcher.js';
 import { sparkPaths, type SparkPaths } from './paths.js';
@@ -23,14 +24,16 @@ export interface AcquireOptions {
   server?: { host: string; port: number };
 }
 
-/** Settings for the launcher from a manifest target's `settings.spark` (project.yaml). */
+/**
+ * Settings for the launcher from a manifest target's `settings.spark` (project.yaml), read through
+ * the compiler's schema of a local target's `spark:` (compiler/config/targets.ts).
+ */
 export function sparkSettingsFromTarget(settings: Record<string, unknown> | undefined): SparkSettings {
-  const spark = (settings?.spark ?? {}) as { master?: string; driver_memory?: string; conf?: Record<string, unknown> };
-  return {
-    ...(spark.master ? { master: spark.master } : {}),
-    ...(spark.driver_memory ? { driverMemory: spark.driver_memory } : {}),
-    conf: Object.fromEntries(Object.entries(spark.conf ?? {}).map(([k, v]) => [k, String(v)])),
-  };
+  if (settings?.spark === undefined) return { conf: {} };
+  const parsed = localSparkSchema.safeParse(settings.spark);
+  if (!parsed.success) throw new Error(`Invalid spark settings of the target: ${parsed.error.issues.map((i) => `spark.${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  const { master, driver_memory: driverMemory, conf } = parsed.data;
+  return { master, driverMemory, conf };
 }
 
 export async function acquireSpark(opts: AcquireOptions): Promise<SparkEngine> {

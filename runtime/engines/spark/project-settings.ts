@@ -1,17 +1,18 @@
 /** Spark settings of a project's target, read from project.yaml without compiling (for `etl spark start`). */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parse } from 'yaml';
+import { formatDiagnostic } from '../../../compiler/diagnostics/format.js';
+import type { Diagnostic } from '../../../compiler/diagnostics/diagnostic.js';
+import { readProjectConfig, targetSettings } from '../../../compiler/load/project-config.js';
 import { sparkSettingsFromTarget } from './engine.js';
 import type { SparkSettings } from './launcher.js';
 
+/** project.yaml validated with the compiler's schema: a mistake is reported at its line and column. */
 export function readTargetSparkSettings(projectDir: string, target?: string): { settings: SparkSettings; warehouseDir?: string } {
-  const file = join(projectDir, 'project.yaml');
-  if (!existsSync(file)) throw new Error(`No project.yaml in ${projectDir}: pass --project <dir>.`);
-  const doc = (parse(readFileSync(file, 'utf8')) ?? {}) as { default_target?: string; targets?: Record<string, Record<string, unknown>> };
-  const name = target ?? doc.default_target ?? 'local';
-  const t = doc.targets?.[name];
-  if (!t) throw new Error(`project.yaml has no target "${name}" (targets: ${Object.keys(doc.targets ?? {}).join(', ') || 'none'}).`);
-  const warehouse = typeof t.warehouse_dir === 'string' ? t.warehouse_dir : undefined;
-  return { settings: sparkSettingsFromTarget(t), ...(warehouse ? { warehouseDir: warehouse } : {}) };
+  const diagnostics: Diagnostic[] = [];
+  const config = readProjectConfig(projectDir, diagnostics);
+  if (!config) throw new Error(diagnostics.map((d) => formatDiagnostic(d)).join('\n'));
+  const name = target ?? config.default_target;
+  const t = config.targets[name];
+  if (!t) throw new Error(`project.yaml has no target "${name}" (targets: ${Object.keys(config.targets).join(', ') || 'none'}).`);
+  if (t.kind !== 'local') throw new Error(`Target "${name}" is of kind "${t.kind}": local Spark runs a target of kind "local".`);
+  return { settings: sparkSettingsFromTarget(targetSettings(t)), warehouseDir: t.warehouse_dir };
 }

@@ -1,0 +1,101 @@
+/**
+ * Model configuration and model metadata: one zod schema each, whatever the file they come from
+ * (a SQL model's `{{config ...}}`, its sidecar YAML, a TypeScript `defineModel({...})`, or
+ * project.yaml `defaults:`). The authoring API's types (`ModelConfig`, `ModelMeta`, ...) are
+ * derived from these schemas, so the type users write against and the validator cannot drift.
+ */
+import { z } from 'zod';
+
+export const identifierSchema = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a SQL identifier (letters, digits, _)');
+const stringList = z.union([z.string(), z.array(z.string())]);
+
+export const materializationSchema = z.enum(['view', 'table', 'incremental', 'ephemeral']);
+export const incrementalStrategySchema = z.enum(['append', 'merge', 'insert_overwrite']);
+export const severitySchema = z.enum(['error', 'warn']);
+
+export const modelConfigSchema = z
+  .object({
+    materialized: materializationSchema,
+    incremental_strategy: incrementalStrategySchema,
+    unique_key: stringList,
+    partition_by: stringList,
+    /** `OPTIMIZE ... ZORDER BY` after each build. */
+    zorder_by: stringList,
+    /** Absolute location; defaults to `<layer root>/<model name>`. */
+    location: z.string(),
+    tblproperties: z.record(z.string(), z.string()),
+    /** Catalog database override (defaults to the layer's database). */
+    database: identifierSchema,
+    /** Table name override (defaults to the model name). */
+    alias: identifierSchema,
+    tags: z.array(z.string()),
+    owner: z.string(),
+    enabled: z.boolean(),
+    /** For `merge`: columns updated when matched (default: all). */
+    merge_update_columns: z.array(z.string()),
+    /** Fails the build if the inferred columns differ from the declared `columns`. */
+    contract: z.boolean(),
+  })
+  .partial()
+  .strict();
+
+/** `{{config}}` keys whose value is a list, written comma-separated in a template. */
+export const LIST_CONFIG_KEYS: ReadonlySet<string> = new Set(['unique_key', 'partition_by', 'zorder_by', 'tags', 'merge_update_columns']);
+
+/** Arguments every generic test accepts; a test's own arguments (values, to, field, ...) pass through. */
+export const testArgsSchema = z.looseObject({
+  severity: severitySchema.optional(),
+  /** Threshold such as `>10`: a failing-row count that triggers a warning. */
+  warn_if: z.string().optional(),
+  error_if: z.string().optional(),
+  where: z.string().optional(),
+});
+
+/** A generic data test applied to a column or a model: `not_null` or `{ accepted_values: { values: [...] } }`. */
+export const testSpecSchema = z.union([z.string(), z.record(z.string(), testArgsSchema.nullable())]);
+
+export const columnMetaSchema = z
+  .object({
+    description: z.string(),
+    /** Declared type for contracts, e.g. `decimal(18,2)`. */
+    data_type: z.string(),
+    classification: z.array(z.enum(['pii', 'sensitive', 'restricted'])),
+    tests: z.array(testSpecSchema),
+  })
+  .partial()
+  .strict();
+
+const unitTestSchema = z
+  .object({
+    name: z.string(),
+    description: z.string().optional(),
+    given: z.array(z.object({ input: z.string(), rows: z.array(z.record(z.string(), z.unknown())) }).strict()),
+    expect: z.object({ rows: z.array(z.record(z.string(), z.unknown())) }).strict(),
+  })
+  .strict();
+
+/** A model's metadata: its sidecar YAML file, or the same keys in a TypeScript model. */
+export const modelMetaSchema = z
+  .object({
+    description: z.string(),
+    owner: z.string(),
+    tags: z.array(z.string()),
+    config: modelConfigSchema,
+    columns: z.record(z.string(), columnMetaSchema.nullable()),
+    tests: z.array(testSpecSchema),
+    unit_tests: z.array(unitTestSchema),
+  })
+  .partial()
+  .strict();
+
+export type Materialization = z.infer<typeof materializationSchema>;
+export type IncrementalStrategy = z.infer<typeof incrementalStrategySchema>;
+export type Severity = z.infer<typeof severitySchema>;
+/** Model config as written (every key optional). */
+export type ModelConfig = z.input<typeof modelConfigSchema>;
+export type TestArgs = z.infer<typeof testArgsSchema>;
+export type TestSpec = z.input<typeof testSpecSchema>;
+export type ColumnMeta = z.input<typeof columnMetaSchema>;
+export type ModelMeta = z.input<typeof modelMetaSchema>;
+/** Metadata as validated (what the compiler reads). */
+export type ModelMetaData = z.infer<typeof modelMetaSchema>;
