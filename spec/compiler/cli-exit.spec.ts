@@ -17,7 +17,7 @@ describe.concurrent('etl compile exit codes', () => {
       'models/silver/a_unknown_ref.sql:1:22 error ETL140',
       'models/silver/b_unknown_column.sql:1:18 error ETL161',
       'models/silver/c_unknown_var.sql:1:58 error ETL142',
-      'models/silver/d_bad_config.sql:1:1 error ETL153',
+      'models/silver/d_bad_config.sql:1:10 error ETL153',
       'models/silver/e_template.sql:1:40 error ETL130',
       'models/silver/f_type.sql:1:25 error ETL170',
     ]) {

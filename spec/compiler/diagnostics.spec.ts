@@ -227,7 +227,7 @@ describe('diagnostics', () => {
     ]);
   });
 
-  it('ETL153 bad model config: unknown key (with hint) and invalid value', async () => {
+  it('ETL153 bad model config: unknown key and invalid value, each at its key, with did-you-mean', async () => {
     const r = await compileFixture('bad-config');
     expect(plain(r.diagnostics)).toEqual([
       {
@@ -236,8 +236,8 @@ describe('diagnostics', () => {
         message: 'Invalid config \'materialized\': Invalid option: expected one of "view"|"table"|"incremental"|"ephemeral" in model orders_mat',
         file: 'models/silver/orders_mat.sql',
         line: 1,
-        column: 1,
-        hint: 'See the config reference in README.md.',
+        column: 10,
+        hint: "Did you mean 'table'?",
       },
       {
         code: 'ETL153',
@@ -245,7 +245,7 @@ describe('diagnostics', () => {
         message: "Unknown config key 'partiton_by' in model orders_table",
         file: 'models/silver/orders_table.sql',
         line: 2,
-        column: 1,
+        column: 31,
         hint: "Did you mean 'partition_by'?",
       },
     ]);
@@ -261,7 +261,7 @@ describe('diagnostics', () => {
         file: 'project.yaml',
         line: 6,
         column: 1,
-        hint: "Remove 'default_targett' or check its spelling; schemas/project.schema.json lists every allowed key.",
+        hint: "Did you mean 'default_target'?",
       },
       {
         code: 'ETL102',
@@ -306,7 +306,7 @@ describe('diagnostics', () => {
       'models/silver/a_unknown_ref.sql:1:22 ETL140',
       'models/silver/b_unknown_column.sql:1:18 ETL161',
       'models/silver/c_unknown_var.sql:1:58 ETL142',
-      'models/silver/d_bad_config.sql:1:1 ETL153',
+      'models/silver/d_bad_config.sql:1:10 ETL153',
       'models/silver/e_template.sql:1:40 ETL130',
       'models/silver/f_type.sql:1:25 ETL170',
     ]);
