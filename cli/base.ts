@@ -1,8 +1,8 @@
 /** Shared flags and the compile-then-report step every command starts with. */
 import { Command, Flags } from '@oclif/core';
 import path from 'node:path';
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { compileProject, formatDiagnostic, MANIFEST_VERSION, type CompileResult, type Manifest } from '../compiler/index.js';
+import { existsSync, statSync } from 'node:fs';
+import { compileProject, formatDiagnostic, type CompileResult, type Manifest } from '../compiler/index.js';
 
 export const projectFlags = {
   project: Flags.string({ description: 'Project directory (holds project.yaml)', default: '.', helpGroup: 'PROJECT' }),
@@ -35,20 +35,22 @@ export abstract class EtlCommand extends Command {
     this.error(`--vars must be a JSON or YAML mapping, got: ${raw}`, { exit: EXIT.usage, code: 'ETL002' });
   }
 
-  /** Reads the `--state` reference manifest for slim CI selection. */
-  protected loadStateManifest(ref: string | undefined): Manifest | undefined {
+  /** Reads the `--state` reference manifest for slim CI selection (validated by the manifest schema). */
+  protected async loadStateManifest(ref: string | undefined): Promise<Manifest | undefined> {
     if (!ref) return undefined;
     const file = existsSync(ref) && statSync(ref).isDirectory() ? path.join(ref, 'manifest.json') : ref;
-    let manifest: Manifest;
+    const { readManifest, CompiledTargetError } = await import('../runtime/plan/read-compiled.js');
     try {
-      manifest = JSON.parse(readFileSync(file, 'utf8')) as Manifest;
+      return readManifest(file);
     } catch (err) {
-      this.error(`Cannot read the --state manifest ${file}: ${(err as Error).message}`, { exit: EXIT.usage, code: 'ETL005' });
+      if (err instanceof CompiledTargetError) this.error(`--state: ${err.message}`, { exit: EXIT.usage, code: 'ETL005' });
+      throw err;
     }
-    if (manifest.manifestVersion !== MANIFEST_VERSION) {
-      this.error(`--state manifest ${file} has version ${manifest.manifestVersion}; this tool reads version ${MANIFEST_VERSION}. Recompile it with this version.`, { exit: EXIT.usage, code: 'ETL005' });
-    }
-    return manifest;
+  }
+
+  /** Compiles for a run: only errors are printed. */
+  compileForRun(flags: { project: string; target?: string; vars?: string; 'no-cache'?: boolean }): Promise<CompileResult & { projectDir: string }> {
+    return this.compileAndReport(flags, true);
   }
 
   /** Compiles and prints diagnostics (to stderr, so --json stdout stays clean). */

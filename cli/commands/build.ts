@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { EtlCommand, EXIT, projectFlags, selectionFlags } from '../base.js';
-import { runFromCli, runFlags } from '../../runtime/runner/cli-run.js';
+import { compiledForRun, runFlags, runLocally } from '../run-command.js';
 import { buildOnEmrIfTargeted, emrFlags } from '../../runtime/aws/emr-cli.js';
 
 export default class Build extends EtlCommand {
@@ -13,6 +13,7 @@ export default class Build extends EtlCommand {
     '<%= config.bin %> build --full-refresh --select tag:silver',
     '<%= config.bin %> build --failed   # only what failed or was skipped last time',
     '<%= config.bin %> build --json | jq -c \'select(.event == "node_end")\'',
+    '<%= config.bin %> build --plan ci-artifacts/target   # run a target/ compiled elsewhere, as it is',
   ];
   // One JSON event per line, not oclif's single JSON document at the end.
   static override enableJsonFlag = false;
@@ -26,9 +27,9 @@ export default class Build extends EtlCommand {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Build);
-    const compiled = await this.compileAndReport(flags, true);
-    const withState = { ...flags, stateManifest: this.loadStateManifest(flags.state) };
-    const ok = (await buildOnEmrIfTargeted(this, withState, compiled)) ?? (await runFromCli(this, 'build', withState, compiled));
+    const withState = { ...flags, stateManifest: await this.loadStateManifest(flags.state) };
+    const compiled = await compiledForRun(this, withState);
+    const ok = (await buildOnEmrIfTargeted(this, withState, compiled)) ?? (await runLocally(this, 'build', withState, compiled));
     if (!ok) this.exit(EXIT.project);
   }
 }

@@ -36,7 +36,7 @@ export default class Compile extends EtlCommand {
     let selected: string[] = [];
     if (flags.select || flags.exclude) {
       try {
-        const state = this.loadStateManifest(flags.state);
+        const state = await this.loadStateManifest(flags.state);
         selected = selectModels(result.manifest, { ...(flags.select ? { select: flags.select } : {}), ...(flags.exclude ? { exclude: flags.exclude } : {}), ...(state ? { state } : {}) });
       } catch (err) {
         if (err instanceof SelectorError) this.error(err.message, { exit: EXIT.usage, code: 'ETL003' });

@@ -23,7 +23,7 @@ export default class Ls extends EtlCommand {
     if (!result.ok) this.exit(EXIT.project);
     let ids: string[];
     try {
-      const state = this.loadStateManifest(flags.state);
+      const state = await this.loadStateManifest(flags.state);
       ids = selectModels(result.manifest, { ...(flags.select ? { select: flags.select } : {}), ...(flags.exclude ? { exclude: flags.exclude } : {}), ...(state ? { state } : {}) });
     } catch (err) {
       if (err instanceof SelectorError) this.error(err.message, { exit: EXIT.usage, code: 'ETL003' });

@@ -25,7 +25,7 @@ export default class Show extends EtlCommand {
     const { showModel, formatRows } = await import('../../runtime/runner/show.js');
     let result;
     try {
-      result = await showModel({ projectDir: compiled.projectDir, manifest: compiled.manifest, modelId: id, limit: flags.limit });
+      result = await showModel({ projectDir: compiled.projectDir, manifest: compiled.manifest, plan: compiled.plan, modelId: id, limit: flags.limit });
     } catch (e) {
       this.error(`${args.model}: ${(e as Error).message.split('\n')[0]}`, {
         exit: EXIT.project,

@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { EtlCommand, EXIT, projectFlags, selectionFlags } from '../base.js';
-import { runFromCli, runFlags } from '../../runtime/runner/cli-run.js';
+import { compiledForRun, runFlags, runLocally } from '../run-command.js';
 
 export default class Test extends EtlCommand {
   static override summary = 'Run data tests, source freshness and model unit tests, without building.';
@@ -10,6 +10,7 @@ export default class Test extends EtlCommand {
     '<%= config.bin %> test',
     '<%= config.bin %> test --select stg_customer_orders',
     '<%= config.bin %> test --unit',
+    '<%= config.bin %> test --plan ci-artifacts/target',
   ];
   static override enableJsonFlag = false;
   static override flags = {
@@ -22,7 +23,8 @@ export default class Test extends EtlCommand {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Test);
-    const ok = await runFromCli(this, 'test', { ...flags, dataTests: !flags.unit, unitTests: !flags.data, stateManifest: this.loadStateManifest(flags.state) }, await this.compileAndReport(flags, true));
+    const withState = { ...flags, dataTests: !flags.unit, unitTests: !flags.data, stateManifest: await this.loadStateManifest(flags.state) };
+    const ok = await runLocally(this, 'test', withState, await compiledForRun(this, withState));
     if (!ok) this.exit(EXIT.project);
   }
 }

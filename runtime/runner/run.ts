@@ -1,27 +1,30 @@
 /**
- * `etl build` and `etl test` over one Spark: register the bronze sources the selection needs, then
- * models (materialization + their tests) or tests only, in dependency order on N sessions.
+ * `etl build` and `etl test`: executes plan.json as compiled on one engine. The selection picks
+ * nodes; their edges, operations and thresholds are the plan's own. A node whose parent failed or
+ * was skipped is skipped (dbt's semantics); independent branches go on.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import type { Manifest, ManifestModel, ManifestTest, Plan } from '../../compiler/manifest/types.js';
-import { selectModels } from '../../compiler/plan/select.js';
-import type { SparkSession } from '../engines/spark/client.js';
-import { acquireSpark, sparkSettingsFromTarget, type SparkEngine } from '../engines/spark/engine.js';
-import { errorResult } from './node-error.js';
+import { relative } from 'node:path';
+import type { Manifest, Plan, PlanNode } from '../../compiler/manifest/types.js';
+import type { Engine, EngineSession } from '../engines/engine.js';
+import type { SparkEngine } from '../engines/spark/engine.js';
+import { sparkSettingsFromTarget } from '../engines/spark/engine.js';
+import { SparkThriftEngine } from '../engines/spark/spark-engine.js';
+import { locationResolver } from '../plan/locations.js';
 import type { Reporter, RunEvent } from './events.js';
-import { loadProject, type LoadedProject } from './load-project.js';
-import { materializeModel, StatementError } from './model-step.js';
-import { runDag } from './scheduler.js';
+import { materializeModel } from './model-step.js';
+import { errorResult } from './node-error.js';
 import { FAILED_STATUSES, runSucceeded, writeRunResults, type NodeResult, type RunResults } from './results.js';
-import { runDataTest } from './test-step.js';
+import { nodesToRun, previousFailures, selectedModels, type RunNode } from './run-set.js';
+import { runDag } from './scheduler.js';
+import { describeFailures, runDataTest } from './test-step.js';
 import { runUnitTest } from './unit-tests.js';
 
 export interface RunOptions {
   command: 'build' | 'test';
+  /** Where relative layer roots resolve and target/run_results.json is written. */
   projectDir: string;
-  target?: string;
-  vars?: Record<string, unknown>;
+  manifest: Manifest;
+  plan: Plan;
   select?: string[];
   exclude?: string[];
   threads?: number;
@@ -34,17 +37,18 @@ export interface RunOptions {
   dataTests?: boolean;
   unitTests?: boolean;
   reporter: Reporter;
-  /** Already loaded project (tests pass hand-written manifests). */
-  project?: LoadedProject;
-  /** Use this Spark instead of acquiring one (shared across spec files). */
-  engine?: SparkEngine;
+  /** A Spark a caller keeps running (shared across spec files). */
+  spark?: SparkEngine;
 }
 
 export async function run(opts: RunOptions): Promise<RunResults> {
   const started = Date.now();
-  const project = opts.project ?? (await loadProject({ projectDir: opts.projectDir, ...(opts.target ? { target: opts.target } : {}), ...(opts.vars ? { vars: opts.vars } : {}) }));
-  const { manifest, plan } = project;
-  const models = chooseModels(manifest, opts);
+  const { manifest, plan } = opts;
+  const models = selectedModels(manifest, plan, {
+    ...opts,
+    ...(opts.failedOnly ? { onlyThese: previousFailures(manifest, plan, opts.projectDir) } : {}),
+  });
+  const nodes = nodesToRun(plan, models, opts);
   const threads = Math.max(1, opts.threads ?? 1);
   const results: NodeResult[] = [];
   const emit = (e: RunEvent) => opts.reporter.emit(e);
@@ -52,135 +56,29 @@ export async function run(opts: RunOptions): Promise<RunResults> {
     results.push(r);
     emit({ event: 'node_end', ...r });
   };
+  emit({ event: 'run_start', command: opts.command, nodes: nodes.length, threads });
 
-  const testsOf = (modelId: string) => testsForModel(manifest, plan, modelId);
-  // Unit tests read only their given rows: `etl test --unit` needs no bronze tables.
-  const needsBronze = opts.command === 'build' || opts.dataTests !== false;
-  const sources = needsBronze ? neededSources(manifest, models) : [];
-  const sourceTests = Object.values(manifest.tests).filter((t) => sources.includes(t.attachedTo.node));
-  const wantData = opts.command === 'build' || opts.dataTests !== false;
-  const wantUnit = opts.command === 'test' && opts.unitTests !== false;
-  const unitTests = wantUnit ? Object.values(manifest.unitTests).filter((u) => models.includes(u.model)) : [];
-  const nodeCount =
-    sources.length +
-    (wantData ? sourceTests.length : 0) +
-    (opts.command === 'build' ? models.length : 0) +
-    (wantData ? models.reduce((n, m) => n + testsOf(m).length, 0) : 0) +
-    unitTests.length;
-  emit({ event: 'run_start', command: opts.command, nodes: nodeCount, threads });
-
-  const sparkStart = Date.now();
-  if (!opts.engine) emit({ event: 'spark_starting' });
-  const acquired =
-    opts.engine ??
-    (await acquireSpark({
-      projectDir: opts.projectDir,
-      warehouseDir: localWarehouse(manifest, opts.projectDir),
-      settings: sparkSettingsFromTarget(manifest.target.settings),
-    }));
-  // The run closes the sessions it opens; it stops Spark only if it acquired it (a caller's engine stays up).
-  const opened: SparkSession[] = [];
-  const engine = {
-    server: acquired.server,
-    owned: acquired.owned,
-    openSession: async () => {
-      const s = await acquired.openSession();
-      opened.push(s);
-      return s;
-    },
-  };
-  emit({ event: 'spark_ready', host: engine.server.host, port: engine.server.port, reused: !engine.owned || !!opts.engine, ms: Date.now() - sparkStart });
-
+  const engine = await openEngine(opts, emit);
   try {
-    const main = await engine.openSession();
-    await ensureDatabases(main, manifest, models);
-
-    // Bronze: register the sources the selection reads; their tests run right after.
-    const settled = new Map<string, boolean>();
-    for (const id of sources) {
-      const src = manifest.sources[id]!;
-      const t0 = Date.now();
-      emit({ event: 'node_start', id, kind: 'source', name: src.bronze.relation });
-      try {
-        for (const sql of src.bronze.statements) await main.execute(sql);
-        record({ id, kind: 'source', name: src.bronze.relation, status: 'success', durationMs: Date.now() - t0, startedAt: new Date(t0).toISOString() });
-        settled.set(id, true);
-      } catch (e) {
-        record({ ...errorResult(e, id, 'source', src.bronze.relation, t0, opts.projectDir, src.file) });
-        settled.set(id, false);
-      }
-    }
-    if (wantData) {
-      for (const test of sourceTests) {
-        if (settled.get(test.attachedTo.node) === false) {
-          record(skipped(test.id, 'test', testLabel(test), `source ${test.attachedTo.node} was not registered`));
-          continue;
-        }
-        const r = await runTest(main, test, opts.projectDir);
+    await runDag<RunNode & { id: string }, EngineSession>({
+      nodes: nodes.map((n) => ({ ...n, id: n.node.id })),
+      threads,
+      openSession: () => engine.openSession(),
+      skip: (n, because) => record(skippedResult(n.node, because, results)),
+      run: async (n, session) => {
+        emit({ event: 'node_start', id: n.node.id, kind: n.node.kind, name: n.node.name });
+        const r = await runNode(session, n.node, opts);
         record(r);
-        // Freshness says how late the load is, not whether the data is right: it warns/fails but does not block models.
-        if (FAILED_STATUSES.has(r.status) && test.test !== 'freshness') settled.set(test.attachedTo.node, false);
-      }
-    }
-
-    if (opts.command === 'build') {
-      const nodes = buildGraph(manifest, models, testsOf);
-      const whyBlocked = (id: string) => {
-        const own = results.find((r) => r.id === id);
-        return own?.status === 'skipped' ? 'was skipped' : 'failed';
-      };
-      await runDag({
-        nodes,
-        threads,
-        settled: new Map([...settled]),
-        openSession: () => engine.openSession(),
-        skip: (node, because) => {
-          if (node.test) {
-            record(skipped(node.id, 'test', testLabel(node.test), `skipped: ${because} ${whyBlocked(because)}`));
-            return;
-          }
-          const m = manifest.models[node.id]!;
-          record(skipped(node.id, 'model', m.relation?.fqn ?? m.name, `skipped: upstream ${because} ${whyBlocked(because)}`));
-        },
-        run: async (node, session) => {
-          if (node.test) {
-            emit({ event: 'node_start', id: node.id, kind: 'test', name: testLabel(node.test) });
-            const tr = await runTest(session, node.test, opts.projectDir);
-            record(tr);
-            return { ok: !FAILED_STATUSES.has(tr.status) };
-          }
-          const r = await buildModel(session, manifest.models[node.id]!, opts);
-          record(r);
-          return { ok: r.status !== 'error' };
-        },
-      });
-    } else {
-      const jobs: Array<{ id: string; parents: string[]; run: (s: SparkSession) => Promise<NodeResult> }> = [];
-      if (wantData) {
-        for (const m of models) for (const t of testsOf(m)) jobs.push({ id: t.id, parents: [], run: (s) => runTest(s, t, opts.projectDir) });
-      }
-      for (const u of unitTests) {
-        jobs.push({ id: u.id, parents: [], run: (s) => runUnitTest(s, u, manifest, opts.projectDir) });
-      }
-      const byId = new Map(jobs.map((j) => [j.id, j]));
-      await runDag({
-        nodes: jobs.map((j) => ({ id: j.id, parents: j.parents })),
-        threads,
-        openSession: () => engine.openSession(),
-        skip: () => {},
-        run: async (node, session) => {
-          const r = await byId.get(node.id)!.run(session);
-          record(r);
-          return { ok: true };
-        },
-      });
-    }
+        // In `etl test` nothing waits on a test; in a build a failing blocking test stops what reads its model.
+        const blocking = n.node.kind !== 'test' || n.node.blocksDownstream;
+        return { ok: !(FAILED_STATUSES.has(r.status) && blocking) };
+      },
+    });
   } finally {
-    await Promise.all(opened.map((s) => s.close()));
-    if (!opts.engine) await acquired.release();
+    await engine.close();
   }
 
-  const run: RunResults = {
+  const runResults: RunResults = {
     command: opts.command,
     generatedAt: new Date().toISOString(),
     elapsedMs: Date.now() - started,
@@ -188,158 +86,66 @@ export async function run(opts: RunOptions): Promise<RunResults> {
     success: runSucceeded(results),
     results,
   };
-  const file = writeRunResults(opts.projectDir, run);
+  const file = writeRunResults(opts.projectDir, runResults);
   const counts: Record<string, number> = {};
   for (const r of results) counts[r.status] = (counts[r.status] ?? 0) + 1;
-  emit({ event: 'run_end', success: run.success, elapsedMs: run.elapsedMs, counts, runResults: relative(process.cwd(), file) || file });
-  return run;
+  emit({ event: 'run_end', success: runResults.success, elapsedMs: runResults.elapsedMs, counts, runResults: relative(process.cwd(), file) || file });
+  return runResults;
 }
 
-interface BuildNode {
-  id: string;
-  parents: string[];
-  test?: ManifestTest;
+async function openEngine(opts: RunOptions, emit: (e: RunEvent) => void): Promise<Engine> {
+  const t0 = Date.now();
+  if (!opts.spark) emit({ event: 'spark_starting' });
+  const engine = await SparkThriftEngine.acquire({
+    projectDir: opts.projectDir,
+    ...(localWarehouse(opts.manifest, opts.projectDir) ? { warehouseDir: localWarehouse(opts.manifest, opts.projectDir)! } : {}),
+    settings: sparkSettingsFromTarget(opts.manifest.target.settings),
+    locate: locationResolver(opts.manifest.target, opts.projectDir),
+    ...(opts.spark ? { shared: opts.spark } : {}),
+  });
+  emit({ event: 'spark_ready', host: engine.spark.server.host, port: engine.spark.server.port, reused: engine.reused, ms: Date.now() - t0 });
+  return engine;
 }
 
-/**
- * Models and their tests as one graph. A test waits for every model it reads (a relationships test
- * also needs the model it points to); a model waits for its parents and for their tests, so a
- * failing error-severity test stops what is downstream. A parent's test that reads this model (or
- * something built from it) cannot gate it: that would be a cycle, so it is left out of the gate.
- */
-export function buildGraph(manifest: Manifest, models: string[], testsOf: (id: string) => ManifestTest[]): BuildNode[] {
-  const inRun = new Set(models);
-  const descendants = (id: string): Set<string> => {
-    const out = new Set<string>([id]);
-    const stack = [id];
-    while (stack.length) for (const c of manifest.childMap[stack.pop()!] ?? []) if (!out.has(c)) (out.add(c), stack.push(c));
-    return out;
-  };
-  const nodes: BuildNode[] = [];
-  for (const id of models) {
-    const m = manifest.models[id]!;
-    const parents = manifest.parentMap[id] ?? [...m.dependsOn.models, ...m.dependsOn.sources];
-    const below = descendants(id);
-    const gates = parents
-      .filter((p) => inRun.has(p))
-      .flatMap((p) => testsOf(p))
-      .filter((t) => !t.dependsOn.models.some((dep) => below.has(dep)))
-      .map((t) => t.id);
-    nodes.push({ id, parents: [...parents, ...gates] });
-    for (const t of testsOf(id)) nodes.push({ id: t.id, parents: [...new Set([id, ...t.dependsOn.models, ...t.dependsOn.sources])], test: t });
-  }
-  return nodes;
-}
-
-function chooseModels(manifest: Manifest, opts: RunOptions): string[] {
-  const hasSelection = (opts.select?.length ?? 0) > 0 || (opts.exclude?.length ?? 0) > 0;
-  let ids = hasSelection
-    ? selectModels(manifest, { ...(opts.select ? { select: opts.select } : {}), ...(opts.exclude ? { exclude: opts.exclude } : {}), ...(opts.state ? { state: opts.state } : {}) })
-    : Object.keys(manifest.models);
-  ids = ids.filter((id) => manifest.models[id]);
-  if (opts.failedOnly) {
-    const previous = previousFailures(manifest, opts.projectDir);
-    ids = ids.filter((id) => previous.has(id));
-  }
-  return ids;
-}
-
-/** Models that errored, were skipped, or whose tests failed/were skipped, in the last run. */
-export function previousFailures(manifest: Manifest, projectDir: string): Set<string> {
-  const file = join(projectDir, 'target', 'run_results.json');
-  if (!existsSync(file)) throw new Error(`No previous run to retry: ${file} does not exist. Run \`etl build\` first.`);
-  const last = JSON.parse(readFileSync(file, 'utf8')) as RunResults;
-  const out = new Set<string>();
-  for (const r of last.results) {
-    if (!FAILED_STATUSES.has(r.status) && r.status !== 'skipped') continue;
-    if (manifest.models[r.id]) out.add(r.id);
-    const test = manifest.tests[r.id] ?? manifest.unitTests[r.id];
-    if (test) {
-      const model = 'model' in test ? test.model : test.attachedTo.node;
-      if (manifest.models[model]) out.add(model);
+async function runNode(session: EngineSession, node: PlanNode, opts: RunOptions): Promise<NodeResult> {
+  const t0 = Date.now();
+  const base = { id: node.id, kind: node.kind, name: node.name, startedAt: new Date(t0).toISOString() };
+  try {
+    switch (node.kind) {
+      case 'source':
+        for (const op of node.operations) await session.execute(op);
+        return { ...base, status: 'success', durationMs: Date.now() - t0 };
+      case 'model': {
+        const outcome = await materializeModel(session, node, { fullRefresh: !!opts.fullRefresh });
+        return { ...base, status: 'success', durationMs: Date.now() - t0, mode: outcome.mode, ...(outcome.rows !== undefined ? { rows: outcome.rows } : {}) };
+      }
+      case 'test': {
+        const r = await runDataTest(session, node, opts.projectDir);
+        return {
+          ...base,
+          status: r.outcome,
+          durationMs: Date.now() - t0,
+          failures: r.failures,
+          ...(r.artifact ? { artifact: r.artifact } : {}),
+          ...(r.outcome !== 'pass' ? { message: describeFailures(node, r) } : {}),
+        };
+      }
+      case 'unit_test':
+        return await runUnitTest(session, node, opts.projectDir);
     }
+  } catch (e) {
+    return errorResult(e, node.id, node.kind, node.name, t0, node.file, opts.projectDir);
   }
-  return out;
 }
 
-function neededSources(manifest: Manifest, models: string[]): string[] {
-  const out = new Set<string>();
-  for (const id of models) for (const s of manifest.models[id]!.dependsOn.sources) out.add(s);
-  return [...out].filter((s) => manifest.sources[s]).sort();
-}
-
-function testsForModel(manifest: Manifest, plan: Plan, modelId: string): ManifestTest[] {
-  const ids = plan.testsByModel?.[modelId] ?? Object.values(manifest.tests).filter((t) => t.attachedTo.node === modelId).map((t) => t.id);
-  return ids.map((id) => manifest.tests[id]).filter((t): t is ManifestTest => !!t);
+function skippedResult(node: PlanNode, because: string, results: NodeResult[]): NodeResult {
+  const cause = results.find((r) => r.id === because);
+  const why = cause?.status === 'skipped' ? 'was skipped' : 'failed';
+  const message = node.kind === 'model' ? `skipped: upstream ${because} ${why}` : `skipped: ${because} ${why}`;
+  return { id: node.id, kind: node.kind, name: node.name, status: 'skipped', durationMs: 0, message };
 }
 
 export function localWarehouse(manifest: Manifest, projectDir: string): string | undefined {
   const root = manifest.target.settings?.warehouse_dir;
-  return typeof root === 'string' ? join(projectDir, root) : undefined;
-}
-
-async function ensureDatabases(session: SparkSession, manifest: Manifest, models: string[]): Promise<void> {
-  const dbs = new Set<string>();
-  for (const id of models) {
-    const rel = manifest.models[id]!.relation;
-    if (rel) dbs.add(rel.database);
-  }
-  for (const db of dbs) await session.execute(`CREATE DATABASE IF NOT EXISTS \`${db}\``);
-}
-
-async function buildModel(session: SparkSession, model: ManifestModel, opts: RunOptions): Promise<NodeResult> {
-  const t0 = Date.now();
-  const name = model.relation?.fqn ?? model.name;
-  opts.reporter.emit({ event: 'node_start', id: model.id, kind: 'model', name });
-  try {
-    const outcome = await materializeModel(session, model, { fullRefresh: !!opts.fullRefresh });
-    return {
-      id: model.id,
-      kind: 'model',
-      name,
-      status: 'success',
-      startedAt: new Date(t0).toISOString(),
-      durationMs: Date.now() - t0,
-      mode: outcome.mode,
-      ...(outcome.rows !== undefined ? { rows: outcome.rows } : {}),
-    };
-  } catch (e) {
-    const cause = e instanceof StatementError ? e.original : e;
-    const r = errorResult(cause, model.id, 'model', name, t0, opts.projectDir, model.file);
-    if (e instanceof StatementError && e.phase === 'post') r.message = `post statement failed (the table was written): ${r.message}`;
-    return r;
-  }
-}
-
-async function runTest(session: SparkSession, test: ManifestTest, projectDir: string): Promise<NodeResult> {
-  const t0 = Date.now();
-  try {
-    const r = await runDataTest(session, test, projectDir);
-    const base: NodeResult = {
-      id: test.id,
-      kind: 'test',
-      name: testLabel(test),
-      status: r.outcome,
-      startedAt: new Date(t0).toISOString(),
-      durationMs: Date.now() - t0,
-      failures: r.failures,
-      ...(r.artifact ? { artifact: r.artifact } : {}),
-    };
-    if (r.outcome !== 'pass') {
-      base.message = `${r.failures} failing row${r.failures === 1 ? '' : 's'} (severity ${test.severity}, warn_if ${test.warnIf || '>0'}, error_if ${test.errorIf || '>0'})${r.artifact ? `; sample in ${r.artifact}` : ''}`;
-    }
-    return base;
-  } catch (e) {
-    return errorResult(e, test.id, 'test', testLabel(test), t0, projectDir, test.file);
-  }
-}
-
-function skipped(id: string, kind: NodeResult['kind'], name: string, message: string): NodeResult {
-  return { id, kind, name, status: 'skipped', durationMs: 0, message };
-}
-
-
-/** `stg_orders.not_null.order_id` reads better in a list than the bare `not_null_order_id`. */
-function testLabel(t: ManifestTest): string {
-  return t.id.replace(/^test\./, '');
+  return typeof root === 'string' ? `${projectDir}/${root}` : undefined;
 }

@@ -3,7 +3,6 @@
  * soon as its parents are done (so a slow model does not hold up a whole stage); a node whose
  * parent failed or was skipped is skipped, while independent branches go on.
  */
-import type { SparkSession } from '../engines/spark/client.js';
 
 export interface DagNode {
   id: string;
@@ -16,17 +15,17 @@ export interface NodeVerdict {
   ok: boolean;
 }
 
-export interface ScheduleOptions<N extends DagNode> {
+export interface ScheduleOptions<N extends DagNode, S> {
   nodes: N[];
   threads: number;
-  openSession(): Promise<SparkSession>;
-  run(node: N, session: SparkSession): Promise<NodeVerdict>;
+  openSession(): Promise<S>;
+  run(node: N, session: S): Promise<NodeVerdict>;
   skip(node: N, because: string): void;
   /** Parents already settled before scheduling (e.g. bronze sources), by id. */
   settled?: Map<string, boolean>;
 }
 
-export async function runDag<N extends DagNode>(opts: ScheduleOptions<N>): Promise<void> {
+export async function runDag<N extends DagNode, S>(opts: ScheduleOptions<N, S>): Promise<void> {
   const done = new Map<string, boolean>(opts.settled ?? []);
   const inRun = new Set(opts.nodes.map((n) => n.id));
   const pending = new Set(opts.nodes.map((n) => n.id));
@@ -62,7 +61,7 @@ export async function runDag<N extends DagNode>(opts: ScheduleOptions<N>): Promi
     return undefined;
   };
 
-  const worker = async (session: SparkSession) => {
+  const worker = async (session: S) => {
     for (;;) {
       const node = next();
       if (!node) {

@@ -2,44 +2,47 @@
  * `etl show`: a model's SELECT run on Spark against the tables as they are, first rows only, so an
  * analyst sees what the model returns without building it.
  */
-import type { Manifest } from '../../compiler/index.js';
-import { acquireSpark, sparkSettingsFromTarget } from '../engines/spark/engine.js';
+import type { Manifest, Plan } from '../../compiler/index.js';
+import { quoteIdent } from '../../compiler/emit/spark-dialect.js';
+import { sparkSettingsFromTarget } from '../engines/spark/engine.js';
+import { SparkThriftEngine } from '../engines/spark/spark-engine.js';
 import type { QueryResult } from '../engines/spark/client.js';
+import { locationResolver } from '../plan/locations.js';
 import { localWarehouse } from './run.js';
 
 export interface ShowOptions {
   projectDir: string;
   manifest: Manifest;
+  plan: Plan;
   modelId: string;
   limit: number;
 }
 
 export async function showModel(opts: ShowOptions): Promise<QueryResult> {
   const model = opts.manifest.models[opts.modelId]!;
-  const engine = await acquireSpark({
+  const warehouseDir = localWarehouse(opts.manifest, opts.projectDir);
+  const engine = await SparkThriftEngine.acquire({
     projectDir: opts.projectDir,
-    warehouseDir: localWarehouse(opts.manifest, opts.projectDir),
+    ...(warehouseDir ? { warehouseDir } : {}),
     settings: sparkSettingsFromTarget(opts.manifest.target.settings),
+    locate: locationResolver(opts.manifest.target, opts.projectDir),
   });
   try {
     const session = await engine.openSession();
-    try {
-      // Bronze tables the model reads are registered (idempotent) so a fresh warehouse can be read too.
-      for (const id of model.dependsOn.sources) for (const sql of opts.manifest.sources[id]!.bronze.statements) await session.execute(sql);
-      // hive-driver turns DECIMAL and BIGINT into JS numbers; as strings they stay exact.
-      const exact = (type: string) => /^(decimal|bigint)/i.test(type);
-      const list = model.columns.length
-        ? model.columns.map((c) => (exact(c.type) ? `CAST(\`${c.name}\` AS STRING) AS \`${c.name}\`` : `\`${c.name}\``)).join(', ')
-        : '*';
-      const result = await session.query(`SELECT ${list} FROM (\n${model.compiledSql}\n) AS etl_show\nLIMIT ${opts.limit}`);
-      // Report the model's declared types, not the strings the exact values travelled as.
-      const declared = new Map(model.columns.map((c) => [c.name.toLowerCase(), c.type]));
-      return { ...result, columns: result.columns.map((c) => ({ name: c.name, type: declared.get(c.name.toLowerCase()) ?? c.type })) };
-    } finally {
-      await session.close();
+    // Bronze tables the model reads are registered (idempotent) so a fresh warehouse can be read too.
+    for (const id of model.dependsOn.sources) {
+      const node = opts.plan.nodes[id];
+      if (node?.kind === 'source') for (const op of node.operations) await session.execute(op);
     }
+    // hive-driver turns DECIMAL and BIGINT into JS numbers; as strings they stay exact.
+    const exact = (type: string) => /^(decimal|bigint)/i.test(type);
+    const list = model.columns.length ? model.columns.map((c) => (exact(c.type) ? `CAST(${quoteIdent(c.name)} AS STRING) AS ${quoteIdent(c.name)}` : quoteIdent(c.name))).join(', ') : '*';
+    const result = await session.spark.query(`SELECT ${list} FROM (\n${model.compiledSql}\n) AS etl_show\nLIMIT ${opts.limit}`);
+    // Report the model's declared types, not the strings the exact values travelled as.
+    const declared = new Map(model.columns.map((c) => [c.name.toLowerCase(), c.type]));
+    return { ...result, columns: result.columns.map((c) => ({ name: c.name, type: declared.get(c.name.toLowerCase()) ?? c.type })) };
   } finally {
-    await engine.release();
+    await engine.close();
   }
 }
 

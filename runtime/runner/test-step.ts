@@ -1,9 +1,9 @@
-/** Runs one data test: counts its failing rows, applies the thresholds, saves a sample of failures. */
+/** Runs one data test node: counts its failing rows, applies its thresholds, saves a sample of failures. */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import type { ManifestTest } from '../../compiler/manifest/types.js';
-import type { SparkSession } from '../engines/spark/client.js';
-import { testOutcome, type TestOutcome } from './thresholds.js';
+import { formatThreshold, testOutcome, type TestOutcome } from '../../compiler/plan/thresholds.js';
+import type { TestNode } from '../../compiler/manifest/types.js';
+import type { EngineSession } from '../engines/engine.js';
 
 export const FAILURE_SAMPLE_ROWS = 50;
 
@@ -14,32 +14,26 @@ export interface TestStepResult {
   artifact?: string;
 }
 
-const stripSemicolon = (sql: string) => sql.trim().replace(/;\s*$/, '');
-
 export function failureFile(projectDir: string, testId: string): string {
   return join(projectDir, 'target', 'test-failures', `${testId.replace(/[^\w.-]+/g, '_')}.json`);
 }
 
-export async function runDataTest(session: SparkSession, test: ManifestTest, projectDir: string): Promise<TestStepResult> {
-  const sql = stripSemicolon(test.sql);
-  // One pass: the window count gives the total while LIMIT keeps the sample small.
-  const sample = await session.query(`SELECT *, count(*) OVER () AS etl_failures FROM (\n${sql}\n) etl_test LIMIT ${FAILURE_SAMPLE_ROWS}`);
-  const failures = Number(sample.rows[0]?.etl_failures ?? 0);
-  for (const row of sample.rows) delete row.etl_failures;
-  const outcome = testOutcome(failures, test);
-  const file = failureFile(projectDir, test.id);
+export async function runDataTest(session: EngineSession, node: TestNode, projectDir: string): Promise<TestStepResult> {
+  const { failures, sample } = await session.runDataTest(node.test, FAILURE_SAMPLE_ROWS);
+  const outcome = testOutcome(failures, node.test);
+  const file = failureFile(projectDir, node.id);
   if (failures === 0) {
     rmSync(file, { force: true });
     return { outcome, failures };
   }
   mkdirSync(join(projectDir, 'target', 'test-failures'), { recursive: true });
-  writeFileSync(
-    file,
-    JSON.stringify(
-      { test: test.id, attachedTo: test.attachedTo, severity: test.severity, failures, sampleSize: sample.rows.length, sql, rows: sample.rows },
-      null,
-      2,
-    ),
-  );
+  const { severity, warnIf, errorIf } = node.test;
+  const record = { test: node.id, attachedTo: node.attachedTo, severity, warnIf: formatThreshold(warnIf), errorIf: formatThreshold(errorIf), failures, sampleSize: sample.length, sql: node.test.query.sql, rows: sample };
+  writeFileSync(file, JSON.stringify(record, null, 2));
   return { outcome, failures, artifact: relative(projectDir, file) };
+}
+
+export function describeFailures(node: TestNode, r: TestStepResult): string {
+  const t = node.test;
+  return `${r.failures} failing row${r.failures === 1 ? '' : 's'} (severity ${t.severity}, warn_if ${formatThreshold(t.warnIf)}, error_if ${formatThreshold(t.errorIf)})${r.artifact ? `; sample in ${r.artifact}` : ''}`;
 }

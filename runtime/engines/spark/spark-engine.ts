@@ -1,0 +1,194 @@
+/**
+ * The local engine: Spark over Thrift, executing plan operations rendered by the Spark dialect.
+ * Table state is the Delta log at the table's location (as on EMR, where Glue knows tables before
+ * they have data); the metastore is kept in step with it.
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { dataTestSample, quoteIdent, relationSql, renderOperation, stringLiteral, typedRowsSql, withQuery, type Statement } from '../../../compiler/emit/spark-dialect.js';
+import type { DataTest, Location, Operation, Relation, UnitTest } from '../../../compiler/plan/operations.js';
+import type { DataTestRun, Engine, EngineSession, LocationResolver, TableState, UnitTestRun } from '../engine.js';
+import type { SparkSession } from './client.js';
+import { catalogHasTable, isMergeSelfReadBug, isRtasTruncateBug, mergeViaStaging, replaceTableAs } from './delta-workarounds.js';
+import { acquireSpark, type AcquireOptions, type SparkEngine } from './engine.js';
+import { SparkSqlError } from './errors.js';
+
+/** A statement Spark rejected, with where the user's query sits in it (for error locations). */
+export class StatementFailed extends Error {
+  constructor(
+    override readonly cause: unknown,
+    readonly statement: Statement,
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause));
+    this.name = 'StatementFailed';
+  }
+}
+
+/** Set once Spark has shown the RTAS bug: the engine does not change within a process. */
+let rtasKnownBroken = false;
+
+const isRemote = (path: string) => /^[a-z][a-z0-9+.-]*:\/\//i.test(path) && !path.startsWith('file:');
+const localPath = (path: string) => path.replace(/^file:(\/\/)?/, '');
+
+export class SparkThriftSession implements EngineSession {
+  constructor(
+    readonly spark: SparkSession,
+    private readonly locate: LocationResolver,
+  ) {}
+
+  private async run(statement: Statement): Promise<void> {
+    try {
+      await this.spark.execute(statement.sql);
+    } catch (e) {
+      throw e instanceof StatementFailed ? e : new StatementFailed(e, statement);
+    }
+  }
+
+  async tableState(relation: Relation, location: Location | null): Promise<TableState> {
+    if (!location) return { exists: false };
+    const path = this.locate(location);
+    const hasLog = isRemote(path) ? await catalogHasTable(this.spark, relation) : deltaLogPresent(localPath(path));
+    const inCatalog = await catalogHasTable(this.spark, relation);
+    if (!hasLog) {
+      // The metastore remembers a table whose files were deleted (e.g. data/ was wiped): forget it.
+      if (inCatalog) await this.spark.execute(`DROP TABLE IF EXISTS ${relationSql(relation)}`);
+      return { exists: false };
+    }
+    if (!inCatalog) {
+      // Files without a catalog entry (a fresh metastore, a plan run elsewhere): register them.
+      await this.spark.execute(`CREATE DATABASE IF NOT EXISTS ${quoteIdent(relation.database)}`);
+      await this.spark.execute(`CREATE TABLE IF NOT EXISTS ${relationSql(relation)} USING DELTA LOCATION ${stringLiteral(path)}`);
+    }
+    const { rows } = await this.spark.query(`DESCRIBE HISTORY ${relationSql(relation)} LIMIT 1`);
+    return { exists: true, version: Number(rows[0]?.version ?? -1) };
+  }
+
+  async execute(operation: Operation): Promise<void> {
+    if (operation.kind === 'CreateOrReplaceTableAs' && rtasKnownBroken) return replaceTableAs(this.spark, (s) => this.run(s), operation, this.locate);
+    for (const statement of renderOperation(operation, this.locate)) {
+      try {
+        await this.run(statement);
+      } catch (e) {
+        const cause = e instanceof StatementFailed ? e.cause : e;
+        if (operation.kind === 'CreateOrReplaceTableAs' && isRtasTruncateBug(cause)) {
+          rtasKnownBroken = true;
+          await replaceTableAs(this.spark, (s) => this.run(s), operation, this.locate);
+        } else if (operation.kind === 'Merge' && isMergeSelfReadBug(cause)) await mergeViaStaging(this.spark, (s) => this.run(s), operation);
+        else throw e;
+      }
+    }
+  }
+
+  /** Sums Delta's own commit metrics over the commits since `before`, so no extra scan is needed. */
+  async rowsWritten(relation: Relation, before: TableState): Promise<number | undefined> {
+    let rows: Array<Record<string, unknown>>;
+    try {
+      rows = (await this.spark.query(`DESCRIBE HISTORY ${relationSql(relation)} LIMIT 50`)).rows;
+    } catch {
+      return undefined;
+    }
+    const since = before.exists ? (before.version ?? -1) : -1;
+    let total = 0;
+    for (const commit of rows) {
+      if (Number(commit.version) <= since) continue;
+      const m = (commit.operationMetrics ?? {}) as Record<string, string>;
+      const op = String(commit.operation ?? '');
+      if (op === 'MERGE') total += Number(m.numTargetRowsInserted ?? 0) + Number(m.numTargetRowsUpdated ?? 0);
+      else if (op !== 'OPTIMIZE' && op !== 'VACUUM START' && op !== 'VACUUM END') total += Number(m.numOutputRows ?? 0);
+    }
+    return total;
+  }
+
+  async runDataTest(test: DataTest, sampleSize: number): Promise<DataTestRun> {
+    const statement = dataTestSample(test, sampleSize);
+    let rows: Array<Record<string, unknown>>;
+    try {
+      rows = (await this.spark.query(statement.sql)).rows;
+    } catch (e) {
+      throw new StatementFailed(e, statement);
+    }
+    const failures = Number(rows[0]?.etl_failures ?? 0);
+    for (const row of rows) delete row.etl_failures;
+    return { failures, sample: rows };
+  }
+
+  async runUnitTest(test: UnitTest): Promise<UnitTestRun> {
+    const views: string[] = [];
+    const view = async (name: string, statement: Statement) => {
+      views.push(name);
+      await this.run({ ...statement, sql: `CREATE OR REPLACE TEMPORARY VIEW ${quoteIdent(name)} AS\n${statement.sql}`, ...(statement.query ? { query: { ...statement.query, line: statement.query.line + 1 } } : {}) });
+    };
+    const prefix = test.inputs[0]?.view.replace(/_in0$/, '') ?? 'etl_ut';
+    try {
+      for (const input of test.inputs) await view(input.view, { sql: typedRowsSql(input.columns, input.rows) });
+      const actual = `${prefix}_actual`;
+      await view(actual, withQuery('', test.query));
+      const described = (await this.spark.query(`DESCRIBE ${quoteIdent(actual)}`)).rows.map((r) => ({ name: String(r.col_name), type: String(r.data_type) }));
+      const expectedColumns = [...new Set(test.expect.rows.flatMap((r) => Object.keys(r)))];
+      const unknown = expectedColumns.filter((c) => !described.some((d) => d.name === c));
+      if (unknown.length) throw new UnitTestSetupError(`expected column(s) ${unknown.join(', ')} are not in the model's output (${described.map((d) => d.name).join(', ')})`);
+      const compared = expectedColumns.length ? described.filter((d) => expectedColumns.includes(d.name)) : described;
+      const expected = `${prefix}_expected`;
+      await view(expected, { sql: typedRowsSql(compared, test.expect.rows) });
+      const cols = compared.map((c) => quoteIdent(c.name)).join(', ');
+      const diff = (a: string, b: string) => this.spark.query(`SELECT ${cols} FROM ${quoteIdent(a)} EXCEPT ALL SELECT ${cols} FROM ${quoteIdent(b)}`);
+      const [missing, unexpected] = await Promise.all([diff(expected, actual), diff(actual, expected)]);
+      return { compared: compared.map((c) => c.name), missing: missing.rows, unexpected: unexpected.rows };
+    } finally {
+      for (const v of views) await this.spark.execute(`DROP VIEW IF EXISTS ${quoteIdent(v)}`).catch(() => {});
+    }
+  }
+
+  async preview(sql: string, limit: number): Promise<Array<Record<string, unknown>>> {
+    return (await this.spark.query(`SELECT * FROM (\n${sql}\n) AS etl_preview LIMIT ${limit}`)).rows;
+  }
+
+  close(): Promise<void> {
+    return this.spark.close();
+  }
+}
+
+/** A unit test that cannot be set up as written (not a Spark failure). */
+export class UnitTestSetupError extends Error {}
+
+function deltaLogPresent(path: string): boolean {
+  const log = join(path, '_delta_log');
+  return existsSync(log) && readdirSync(log).length > 0;
+}
+
+export class SparkThriftEngine implements Engine {
+  private readonly sessions = new Set<SparkThriftSession>();
+  private constructor(
+    readonly spark: SparkEngine,
+    private readonly locate: LocationResolver,
+    private readonly keepRunning: boolean,
+  ) {}
+
+  /** Starts Spark, or reuses the warm server; `shared` is an engine a caller keeps running. */
+  static async acquire(options: AcquireOptions & { locate: LocationResolver; shared?: SparkEngine }): Promise<SparkThriftEngine> {
+    const spark = options.shared ?? (await acquireSpark(options));
+    return new SparkThriftEngine(spark, options.locate, options.shared !== undefined);
+  }
+
+  get description(): string {
+    return `spark-thrift ${this.spark.server.host}:${this.spark.server.port}`;
+  }
+
+  get reused(): boolean {
+    return this.keepRunning || !this.spark.owned;
+  }
+
+  async openSession(): Promise<SparkThriftSession> {
+    const session = new SparkThriftSession(await this.spark.openSession(), this.locate);
+    this.sessions.add(session);
+    return session;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.sessions].map((s) => s.close().catch(() => {})));
+    this.sessions.clear();
+    if (!this.keepRunning) await this.spark.release();
+  }
+}
+
+export { SparkSqlError };
