@@ -33,9 +33,8 @@ describe.concurrent('etl compile exit codes', () => {
   }, 60_000);
 
   // `--project DIR` compiles a project kept in its own repository, where 'lakehouse-etl' is not the
-  // enclosing package and there is no package.json. Known bug (reported): the sources and models are
-  // loaded as CommonJS there and fail with "Cannot require() ES Module ... in a cycle" (ETL110/ETL150);
-  // with a package.json saying "type": "module" the same project compiles.
+  // enclosing package and there is no package.json: project files are evaluated by
+  // compiler/load/import-project-module.ts as ES modules wherever they are.
   it('a project outside the repository, without a package.json, compiles (exit 0)', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'etl-outside-'));
     try {
