@@ -7,12 +7,16 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Manifest, ManifestModel, ManifestTest, Plan } from '../../compiler/manifest/types.js';
+import type { Manifest, Plan } from '../../compiler/manifest/types.js';
+import { script } from '../../compiler/emit/spark-dialect.js';
+import type { ModelNode } from '../../compiler/plan/plan-schema.js';
 import { buildLayout, keys, type BuildLayout } from './build-layout.js';
 import type { BuildNode } from './build-models.js';
+import { layerRoots, locate, stepSpec, type LayerRoots } from './step-spec.js';
 
-export const DRIVER_PATH = join(dirname(fileURLToPath(import.meta.url)), 'driver', 'etl_driver.py');
-export const STEP_SPEC_VERSION = 1;
+export const DRIVER_DIR = join(dirname(fileURLToPath(import.meta.url)), 'driver');
+export const DRIVER_PATH = join(DRIVER_DIR, 'etl_driver.py');
+export const DRIVER_ENGINE_PATH = join(DRIVER_DIR, 'etl_engine.py');
 
 export interface Artifact {
   key: string;
@@ -21,34 +25,23 @@ export interface Artifact {
   sha256: string;
 }
 
-/** What the driver runs for one model, or for one source's tests. */
-export interface StepSpec {
-  specVersion: typeof STEP_SPEC_VERSION;
-  buildId: string;
-  kind: BuildNode['kind'];
-  /** Model or source id. */
-  model: string;
-  name: string;
-  layer: string;
-  materialized: ManifestModel['materialized'] | null;
-  relation: string | null;
-  location: string | null;
-  statements: ManifestModel['statements'];
-  /** `test` is the generic test's name: a failing `freshness` test does not fail its node. */
-  tests: Array<Pick<ManifestTest, 'id' | 'name' | 'severity' | 'warnIf' | 'errorIf' | 'sql'> & { test?: string }>;
-}
-
 export function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-export function readDriverSource(): string {
-  return readFileSync(DRIVER_PATH, 'utf8');
+/** The step driver and its engine module, as uploaded. */
+export interface DriverSource {
+  driver: string;
+  engine: string;
+}
+
+export function readDriverSource(): DriverSource {
+  return { driver: readFileSync(DRIVER_PATH, 'utf8'), engine: readFileSync(DRIVER_ENGINE_PATH, 'utf8') };
 }
 
 /** Content hash of everything a build runs: the same compile gives the same id. */
-export function computeBuildId(manifest: Manifest, plan: Plan, driverSource: string): string {
-  return sha256([JSON.stringify(manifest), JSON.stringify(plan), driverSource].join('\n')).slice(0, 16);
+export function computeBuildId(manifest: Manifest, plan: Plan, driverSource: DriverSource): string {
+  return sha256([JSON.stringify(manifest), JSON.stringify(plan), driverSource.driver, driverSource.engine].join('\n')).slice(0, 16);
 }
 
 export interface BuildArtifacts {
@@ -65,7 +58,7 @@ export function buildArtifacts(args: {
   bucket: string;
   artifactsPrefix: string;
   projectDir: string;
-  driverSource?: string;
+  driverSource?: DriverSource;
 }): BuildArtifacts {
   const { manifest, plan, nodes } = args;
   const driverSource = args.driverSource ?? readDriverSource();
@@ -75,38 +68,25 @@ export function buildArtifacts(args: {
 
   add(keys.manifest(layout), `${JSON.stringify(manifest, null, 2)}\n`, 'application/json');
   add(keys.plan(layout), `${JSON.stringify(plan, null, 2)}\n`, 'application/json');
-  add(keys.driver(layout), driverSource, 'text/x-python');
+  add(keys.driver(layout), driverSource.driver, 'text/x-python');
+  add(keys.driverEngine(layout), driverSource.engine, 'text/x-python');
 
+  const roots = layerRoots(manifest.target);
   const stepSpecKeys = new Map<string, string>();
   for (const node of nodes) {
-    const { model, testIds } = node;
-    const spec: StepSpec = {
-      specVersion: STEP_SPEC_VERSION,
-      buildId: layout.buildId,
-      kind: node.kind,
-      model: node.id,
-      name: node.name,
-      layer: model?.layer ?? 'bronze',
-      materialized: model?.materialized ?? null,
-      relation: node.relation,
-      location: model?.relation?.location ?? null,
-      statements: model?.statements ?? { full: [], post: [] },
-      tests: testIds
-        .map((id) => manifest.tests[id])
-        .filter((t): t is ManifestTest => Boolean(t))
-        .map(({ id, name, severity, warnIf, errorIf, sql, test }) => ({ id, name, severity, warnIf, errorIf, sql, ...(test ? { test } : {}) })),
-    };
+    const spec = stepSpec({ buildId: layout.buildId, node: node.node, tests: node.tests, layerRoots: roots });
     const key = keys.stepSpec(layout, node.id);
     add(key, `${JSON.stringify(spec, null, 2)}\n`, 'application/json');
     stepSpecKeys.set(node.id, key);
 
-    if (model) {
+    const model = manifest.models[node.id];
+    if (model && node.node.kind === 'model') {
       add(keys.targetFile(layout, targetRelative(model.artifacts.compiled)), readTargetFile(args.projectDir, model.artifacts.compiled) ?? `${model.compiledSql}\n`, 'application/sql');
-      add(keys.targetFile(layout, targetRelative(model.artifacts.run)), readTargetFile(args.projectDir, model.artifacts.run) ?? statementsText(model), 'application/sql');
+      add(keys.targetFile(layout, targetRelative(model.artifacts.run)), readTargetFile(args.projectDir, model.artifacts.run) ?? operationsText(node.node, roots), 'application/sql');
     }
-    for (const id of testIds) {
-      const test = manifest.tests[id];
-      if (test) add(keys.targetFile(layout, targetRelative(test.artifact)), readTargetFile(args.projectDir, test.artifact) ?? `${test.sql}\n`, 'application/sql');
+    for (const { id, test } of node.tests) {
+      const artifact = manifest.tests[id]?.artifact;
+      if (artifact) add(keys.targetFile(layout, targetRelative(artifact)), readTargetFile(args.projectDir, artifact) ?? `${test.query.sql}\n`, 'application/sql');
     }
   }
   return { layout, artifacts: [...files.values()].sort((a, b) => a.key.localeCompare(b.key)), stepSpecKeys };
@@ -125,7 +105,9 @@ function readTargetFile(projectDir: string, path: string): string | undefined {
   return undefined;
 }
 
-function statementsText(model: ManifestModel): string {
-  const block = (title: string, sql: string[] | undefined) => (sql?.length ? [`-- ${title}`, ...sql.map((s) => `${s.trim().replace(/;$/, '')};`)].join('\n') : '');
-  return `${[block('full', model.statements.full), block('incremental', model.statements.incremental), block('post', model.statements.post)].filter(Boolean).join('\n\n')}\n`;
+/** What target/run holds when the compile's own file is absent: the plan's operations, rendered by the dialect. */
+function operationsText(node: ModelNode, roots: LayerRoots): string {
+  const where = (l: Parameters<typeof locate>[1]) => locate(roots, l);
+  const block = (title: string, ops: ModelNode['full'] | null) => (ops?.length ? `-- ${title}\n${script(ops, where)}` : '');
+  return `${[block('full', node.full), block('incremental', node.incremental), block('post', node.post)].filter(Boolean).join('\n')}`;
 }

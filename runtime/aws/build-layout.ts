@@ -19,6 +19,8 @@ export const keys = {
   manifest: (l: BuildLayout) => `${l.root}/manifest.json`,
   plan: (l: BuildLayout) => `${l.root}/plan.json`,
   driver: (l: BuildLayout) => `${l.root}/driver/etl_driver.py`,
+  /** The driver's engine module, shipped to the step with --py-files. */
+  driverEngine: (l: BuildLayout) => `${l.root}/driver/etl_engine.py`,
   stepSpec: (l: BuildLayout, modelId: string) => `${l.root}/steps/${safe(modelId)}.json`,
   /** Human-readable SQL, mirrored from target/compiled and target/run. */
   targetFile: (l: BuildLayout, relative: string) => `${l.root}/${relative.replace(/^\/+/, '')}`,

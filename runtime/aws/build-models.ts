@@ -1,85 +1,84 @@
 /**
- * What a build runs on the cluster, one step each, and what each step waits for:
- * - a source step for every bronze source the selected models read that has tests (freshness,
- *   not_null...), run before the models as the local build does;
- * - a model step for every selected model except ephemeral ones (their SQL is inlined into their
- *   children, so a child of an ephemeral model waits for that model's own parents instead).
+ * What a build runs on the cluster, one step each, and what each step waits for, read from
+ * plan.json as the compiler wrote it (no graph is re-derived here):
+ * - a model step for every selected model node, in the plan's stage order;
+ * - a source step for every source node a selected model depends on that has tests (freshness,
+ *   not_null...), run before the models as the local build does.
+ * A step waits for the nodes its plan node depends on, restricted to this build's steps. A test
+ * runs inside the step of the node it is attached to, and that step fails when a blocking test
+ * fails, so an edge to a test becomes an edge to its node's step.
  */
-import type { Manifest, ManifestModel, Plan } from '../../compiler/manifest/types.js';
+import type { Plan } from '../../compiler/manifest/types.js';
+import type { ModelNode, PlanNode, SourceNode, TestNode } from '../../compiler/plan/plan-schema.js';
 import { AwsTargetError } from './errors.js';
 
 export interface BuildNode {
-  /** Model or source id. */
+  /** Model or source node id. */
   id: string;
   kind: 'model' | 'source';
-  /** Model name, or `<source>_<table>`. */
+  /** Model name (its id without `model.`), or the bronze table's name. */
   name: string;
-  /** Table or view the node is about (`silver.x`, `bronze.y`); null for none. */
-  relation: string | null;
-  model?: ManifestModel;
+  /** `database.table` the node is about, for messages. */
+  relation: string;
+  node: ModelNode | SourceNode;
   /** Node ids of this build whose success this node needs. */
   requires: string[];
-  /** Tests run right after the node (plan.testsByModel). */
-  testIds: string[];
+  /** Tests run right after the node, in its step. */
+  tests: TestNode[];
 }
 
-export function buildNodes(manifest: Manifest, plan: Plan, only?: string[]): BuildNode[] {
-  const ordered = plan.stages.flatMap((s) => s.models);
-  for (const id of ordered) {
-    if (!manifest.models[id]) {
-      throw new AwsTargetError('EMR_PLAN_MISMATCH', `plan.json names ${id}, which manifest.json does not have`, 'run etl compile again so both files come from one compile');
-    }
+function planNode(plan: Plan, id: string): PlanNode {
+  const node = plan.nodes[id];
+  if (!node) throw new AwsTargetError('EMR_PLAN_MISMATCH', `plan.json names ${id} but has no node for it`, 'run etl compile again so target/ comes from one compile');
+  return node;
+}
+
+/** Tests by the node they are attached to, in id order (plan.json's key order). */
+function testsByNode(plan: Plan): Map<string, TestNode[]> {
+  const out = new Map<string, TestNode[]>();
+  for (const node of Object.values(plan.nodes)) {
+    if (node.kind === 'test') (out.get(node.attachedTo) ?? out.set(node.attachedTo, []).get(node.attachedTo)!).push(node);
   }
+  return out;
+}
+
+/** A step's requirements: its plan edges, with tests replaced by their node's step, inside the build. */
+function requiredSteps(node: ModelNode, plan: Plan, inBuild: Set<string>): string[] {
+  const out = new Set<string>();
+  for (const dep of node.dependsOn) {
+    const target = planNode(plan, dep);
+    const step = target.kind === 'test' ? target.attachedTo : dep;
+    // Parents outside the selection are read as they are, as in the local build.
+    if (step !== node.id && inBuild.has(step)) out.add(step);
+  }
+  return [...out].sort();
+}
+
+/** `only`: model ids to run (default: every model node of the plan). */
+export function buildNodes(plan: Plan, only?: string[]): BuildNode[] {
   const wanted = only ? new Set(only) : undefined;
-  const selected = ordered.filter((id) => manifest.models[id]!.materialized !== 'ephemeral' && (!wanted || wanted.has(id)));
-  const inBuild = new Set(selected);
-
-  const memo = new Map<string, { models: string[]; sources: string[] }>();
-  // Nearest non-ephemeral parents and the sources read, looking through ephemeral models.
-  const parentsOf = (id: string, trail: string[] = []): { models: string[]; sources: string[] } => {
-    const cached = memo.get(id);
-    if (cached) return cached;
-    if (trail.includes(id)) throw new AwsTargetError('EMR_CYCLE', `models form a cycle: ${[...trail, id].join(' -> ')}`);
-    const model = manifest.models[id]!;
-    const models = new Set<string>();
-    const sources = new Set(model.dependsOn.sources);
-    for (const parent of model.dependsOn.models) {
-      const p = manifest.models[parent];
-      if (!p) continue;
-      if (p.materialized !== 'ephemeral') {
-        models.add(parent);
-        continue;
-      }
-      const through = parentsOf(parent, [...trail, id]);
-      through.models.forEach((m) => models.add(m));
-      through.sources.forEach((s) => sources.add(s));
-    }
-    const out = { models: [...models].sort(), sources: [...sources].sort() };
-    memo.set(id, out);
-    return out;
-  };
-
-  const testsOf = (id: string) => (plan.testsByModel[id] ?? []).filter((t) => manifest.tests[t]);
-  const sourceIds = [...new Set(selected.flatMap((id) => parentsOf(id).sources))].filter((s) => manifest.sources[s] && testsOf(s).length).sort();
-  const sourceNodes: BuildNode[] = sourceIds.map((id) => {
-    const s = manifest.sources[id]!;
-    return { id, kind: 'source', name: s.bronze.table, relation: s.bronze.relation, requires: [], testIds: testsOf(id) };
+  const ordered = plan.stages.flatMap((s) => s.models).filter((id) => !wanted || wanted.has(id));
+  const models = ordered.map((id) => {
+    const node = planNode(plan, id);
+    if (node.kind !== 'model') throw new AwsTargetError('EMR_PLAN_MISMATCH', `plan.json stages name ${id}, which is a ${node.kind} node, not a model`);
+    return node;
   });
-  const withStep = new Set(sourceIds);
+  const tests = testsByNode(plan);
+  const sourceIds = [...new Set(models.flatMap((m) => m.dependsOn))].filter((id) => planNode(plan, id).kind === 'source' && tests.has(id)).sort();
+  const inBuild = new Set([...sourceIds, ...ordered]);
 
-  const modelNodes: BuildNode[] = selected.map((id) => {
-    const model = manifest.models[id]!;
-    const parents = parentsOf(id);
-    return {
-      id,
-      kind: 'model',
-      name: model.name,
-      relation: model.relation?.fqn ?? null,
-      model,
-      // Parents outside the selection are read as they are, as in the local build.
-      requires: [...parents.sources.filter((s) => withStep.has(s)), ...parents.models.filter((p) => inBuild.has(p))],
-      testIds: testsOf(id),
-    };
+  const sourceSteps: BuildNode[] = sourceIds.map((id) => {
+    const node = planNode(plan, id) as SourceNode;
+    return { id, kind: 'source', name: node.name.slice(node.name.indexOf('.') + 1), relation: node.name, node, requires: [], tests: tests.get(id)! };
   });
-  return [...sourceNodes, ...modelNodes];
+  const modelSteps: BuildNode[] = models.map((node) => ({
+    id: node.id,
+    kind: 'model',
+    name: node.id.startsWith('model.') ? node.id.slice('model.'.length) : node.id,
+    relation: node.name,
+    node,
+    requires: requiredSteps(node, plan, inBuild),
+    tests: tests.get(node.id) ?? [],
+  }));
+  return [...sourceSteps, ...modelSteps];
 }

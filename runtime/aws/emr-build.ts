@@ -89,7 +89,7 @@ export async function runEmrBuild(manifest: Manifest, plan: Plan, options: EmrBu
     throw new AwsTargetError('EMR_TERMINATE_NO_WAIT', 'cannot terminate the cluster after the build without waiting for it', 'drop --no-wait, or do not ask for termination');
   }
 
-  const nodes = buildNodes(manifest, plan, options.select);
+  const nodes = buildNodes(plan, options.select);
   const { layout, artifacts } = buildArtifacts({ manifest, plan, nodes, bucket: settings.bucket, artifactsPrefix: settings.artifacts_prefix, projectDir: options.projectDir });
   assertNoSecrets(artifacts, secretEnvNames(manifest), env);
   const tables = glueTableRequests(manifest);
@@ -173,12 +173,11 @@ export async function runEmrBuild(manifest: Manifest, plan: Plan, options: EmrBu
       onEvent,
     });
     log(`  emr: ${steps.length} steps ${wait ? 'finished' : 'submitted'} on ${clusterId}`);
-    const testNames = new Map(Object.values(manifest.tests).map((t) => [t.id, t.name]));
     outcomes = await Promise.all(
       stepOutcomes.map(async (o) => {
         const step = steps.find((s) => s.nodeId === o.nodeId)!;
         const driver = wait ? await fetchDriverResult(clients.s3, settings.bucket, step.resultKey) : undefined;
-        return mergeResult(o, nodeOf.get(o.nodeId)!, testNames, driver);
+        return mergeResult(o, nodeOf.get(o.nodeId)!, driver);
       }),
     );
     // Spark's CREATE OR REPLACE rewrites the Glue entry with a placeholder schema: restore ours.

@@ -1,8 +1,8 @@
 /**
- * EMR step definitions: one step per model (and per tested source), each a `spark-submit` of the build's driver with
- * the model's step spec. A step names the result files of the models it requires; the driver
- * waits for them and skips its model unless all succeeded, so the dependency semantics hold on
- * the cluster even if this process goes away after submitting.
+ * EMR step definitions: one step per model (and per tested source), each a `spark-submit` of the
+ * build's driver (with its engine module) on the node's step spec. A step names the result files
+ * of the steps it requires; the driver waits for them and skips its node unless all succeeded, so
+ * the dependency semantics hold on the cluster even if this process goes away after submitting.
  */
 import type { StepConfig } from '@aws-sdk/client-emr';
 import { keys, s3Uri, type BuildLayout } from './build-layout.js';
@@ -27,6 +27,7 @@ export interface StepOptions {
 
 export function stepRequests(layout: BuildLayout, nodes: BuildNode[], opts: StepOptions): StepRequest[] {
   const driver = s3Uri(layout, keys.driver(layout));
+  const engine = s3Uri(layout, keys.driverEngine(layout));
   return nodes.map(({ id, name, requires }) => {
     const resultKey = keys.result(layout, opts.runId, id);
     const args = [
@@ -42,6 +43,8 @@ export function stepRequests(layout: BuildLayout, nodes: BuildNode[], opts: Step
       '--conf',
       'spark.sql.session.timeZone=UTC',
       ...Object.entries(opts.sparkConf ?? {}).flatMap(([k, v]) => ['--conf', `${k}=${v}`]),
+      '--py-files',
+      engine,
       driver,
       '--step',
       s3Uri(layout, keys.stepSpec(layout, id)),

@@ -1,6 +1,6 @@
 /**
  * Per-node results of an EMR build: each step's outcome joined with the result JSON its driver
- * wrote (records, tests, full or incremental). target/run_results.json has the local runner's
+ * wrote (rows written, tests, full or incremental). target/run_results.json has the local runner's
  * shape (runtime/runner/results.ts: a flat list of model, source and test nodes) plus the EMR
  * build's own fields, so the docs site and `--failed`-style readers handle both targets alike.
  */
@@ -25,10 +25,12 @@ export interface DriverTestResult {
 
 /** What the driver writes (see driver/etl_driver.py). */
 export interface DriverResult {
-  model: string;
+  /** Plan node id. */
+  id: string;
   status: 'success' | 'error' | 'skipped';
   mode?: 'full' | 'incremental';
-  records: number | null;
+  /** Rows the step's operations wrote, from Delta's commit metrics; null for views and sources. */
+  rowsWritten: number | null;
   tests: DriverTestResult[];
   message?: string;
   durationMs?: number;
@@ -83,7 +85,7 @@ export async function fetchDriverResult(s3: SdkClient, bucket: string, key: stri
   }
 }
 
-export function mergeResult(outcome: StepOutcome, node: BuildNode, testNames: Map<string, string>, driver: DriverResult | undefined): NodeOutcome {
+export function mergeResult(outcome: StepOutcome, node: BuildNode, driver: DriverResult | undefined): NodeOutcome {
   let status: EmrNodeStatus = outcome.status;
   let message = outcome.message;
   // The driver knows better: a step that "completed" may have skipped its model, and a failed
@@ -97,11 +99,11 @@ export function mergeResult(outcome: StepOutcome, node: BuildNode, testNames: Ma
   const result: EmrNodeResult = {
     id: node.id,
     kind: node.kind,
-    name: node.relation ?? node.name,
+    name: node.relation,
     status,
     ...(outcome.startedAt ? { startedAt: outcome.startedAt.toISOString() } : {}),
     durationMs: outcome.durationMs ?? driver?.durationMs ?? 0,
-    ...(driver?.records !== null && driver?.records !== undefined ? { rows: driver.records } : {}),
+    ...(driver?.rowsWritten !== null && driver?.rowsWritten !== undefined ? { rows: driver.rowsWritten } : {}),
     ...(message ? { message } : {}),
     ...(driver?.mode ? { mode: driver.mode } : {}),
     ...(outcome.stepId ? { stepId: outcome.stepId } : {}),
@@ -122,8 +124,8 @@ export function mergeResult(outcome: StepOutcome, node: BuildNode, testNames: Ma
   // Tests that never ran are reported skipped, as the local build does (not while still submitted).
   if (status !== 'submitted') {
     const seen = new Set(ran.map((t) => t.id));
-    for (const id of node.testIds.filter((t) => !seen.has(t))) {
-      tests.push({ id, kind: 'test', name: testNames.get(id) ?? id, status: 'skipped', durationMs: 0, message: `${node.kind} ${node.name} did not run (${status})`, attachedTo: node.id });
+    for (const { id, name } of node.tests.filter((t) => !seen.has(t.id))) {
+      tests.push({ id, kind: 'test', name, status: 'skipped', durationMs: 0, message: `${node.kind} ${node.name} did not run (${status})`, attachedTo: node.id });
     }
   }
   return { node: result, tests };
