@@ -78,7 +78,7 @@ export function allowedKeys(schema: z.ZodType, data: unknown, path: ReadonlyArra
 /** One fact per problem: an `unrecognized_keys` issue with several keys gives one fact per key. */
 export function issueFacts(schema: z.ZodType, data: unknown, error: z.ZodError): IssueFact[] {
   const out: IssueFact[] = [];
-  for (const issue of error.issues) {
+  for (const issue of flattenUnions(error.issues, [])) {
     const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
     if (issue.code === 'unrecognized_keys') {
       const known = allowedKeys(schema, data, path);
@@ -93,4 +93,21 @@ export function issueFacts(schema: z.ZodType, data: unknown, error: z.ZodError):
     out.push({ path, message: issue.message, suggestion });
   }
   return out;
+}
+
+type Issue = z.ZodError['issues'][number];
+
+/**
+ * A value that matches no branch of a plain union (a test spec is a name or a map) is explained by
+ * the branch it got furthest into, as if that branch were the schema: "severity: expected error or
+ * warn" rather than "Invalid input".
+ */
+function flattenUnions(issues: ReadonlyArray<Issue>, prefix: ReadonlyArray<PropertyKey>): Issue[] {
+  return issues.flatMap((issue): Issue[] => {
+    const path = [...prefix, ...issue.path];
+    if (issue.code !== 'invalid_union' || 'discriminator' in issue || !issue.errors.length) return [{ ...issue, path }];
+    const depth = (branch: ReadonlyArray<Issue>) => Math.max(...branch.map((i) => i.path.length + (i.code === 'invalid_type' ? 0 : 1)));
+    const best = [...issue.errors].sort((a, b) => depth(b) - depth(a))[0]!;
+    return flattenUnions(best, path);
+  });
 }
