@@ -1,4 +1,7 @@
+import path from 'node:path';
 import { Flags } from '@oclif/core';
+import { writeArtifacts } from '../../compiler/index.js';
+import type { IngestionJobSpec } from '../../compiler/emit/ingestion-jobs.js';
 import { EtlCommand, EXIT, projectFlags } from '../base.js';
 import { IngestError } from '../../runtime/bronze/errors.js';
 import type { DevSources } from '../../runtime/dev-servers/dev-sources.js';
@@ -6,12 +9,13 @@ import type { ProgressEvent } from '../../runtime/ingest/job-context.js';
 import type { IngestRunRecord } from '../../runtime/ingest/run-ingestion.js';
 
 export default class Ingest extends EtlCommand {
-  static override summary = 'Land source tables (Snowflake, Salesforce, Kafka) in bronze, exactly once.';
+  static override summary = 'Land source tables (Snowflake, Salesforce, Kafka, JSON-lines files) in bronze, exactly once.';
   static override description =
-    'Compiles the project, builds one ingestion job per declared source table and runs them: Snowflake and Salesforce in cursor windows, Kafka up to the offsets seen at start. Each batch writes its Parquet files, then a manifest, then advances the cursor or commits offsets, so a crash or Ctrl-C never loses or duplicates records. Writes target/ingest/last_run.json; exits 1 if a job failed. With --dev-sources it first starts local Snowflake and Salesforce servers and a Kafka broker filled with generated data (the quickstart).';
+    'Runs the ingestion job specs a compile wrote to target/ingestion/, as they are: without --plan it compiles the project and writes target/ first; with --plan DIR it runs the specs of an already compiled target/ folder and needs no project sources. Snowflake, Salesforce and files land in cursor windows, Kafka up to the offsets seen at start. Each batch writes its Parquet files, then a manifest, then advances the cursor or commits offsets, so a crash or Ctrl-C never loses or duplicates records. Relative bronze locations and folders resolve against --project. Writes target/ingest/last_run.json; exits 1 if a job failed. With --dev-sources it first starts local Snowflake and Salesforce servers and a Kafka broker filled with generated data (the quickstart).';
   static override examples = [
     '<%= config.bin %> ingest',
     '<%= config.bin %> ingest --select kafka --select snowflake.customer_orders',
+    '<%= config.bin %> ingest --plan ci-artifacts/target',
     '<%= config.bin %> ingest --dev-sources --rows 5000',
   ];
   static override flags = {
@@ -19,12 +23,13 @@ export default class Ingest extends EtlCommand {
     select: Flags.string({ char: 's', description: 'Source tables: source name, name.table, source id, globs (snowflake.*)', multiple: true }),
     'dev-sources': Flags.boolean({ description: 'Start local stand-ins for every source (loopback Snowflake/Salesforce, a Kafka broker) and ingest from them' }),
     rows: Flags.integer({ description: 'Rows per table for --dev-sources', default: 2000 }),
+    plan: Flags.string({ description: 'A compiled target/ folder (or its ingestion/ folder): run its job specs without compiling' }),
   };
 
   async run(): Promise<IngestRunRecord | undefined> {
     const { flags } = await this.parse(Ingest);
-    const compiled = await this.compileAndReport(flags, true);
-    if (!compiled.ok) this.exit(EXIT.project);
+    const projectDir = path.resolve(flags.project);
+    const jobs = await this.jobSpecs(flags);
     const controller = new AbortController();
     const onSigint = () => {
       process.stderr.write('\ninterrupt: finishing the current batch; state stays at the last commit\n');
@@ -50,12 +55,12 @@ export default class Ingest extends EtlCommand {
     try {
       if (flags['dev-sources']) {
         process.stderr.write('starting local sources...\n');
-        dev = await startDevSources(compiled.projectDir, compiled.manifest, { rows: flags.rows });
+        dev = await startDevSources(projectDir, jobs, { rows: flags.rows });
         for (const line of dev.summary) process.stderr.write(`  ${line}\n`);
       }
       const record = await runIngestion({
-        projectDir: compiled.projectDir,
-        manifest: compiled.manifest,
+        projectDir,
+        jobs,
         ...(flags.select ? { select: flags.select } : {}),
         env: { ...process.env, ...(dev?.env ?? {}) },
         progress,
@@ -70,6 +75,23 @@ export default class Ingest extends EtlCommand {
     } finally {
       process.removeListener('SIGINT', onSigint);
       await dev?.stop();
+    }
+  }
+
+  /** The job specs to run: those of --plan, or those a compile writes now (compile errors end the command). */
+  private async jobSpecs(flags: { plan?: string; project: string; target?: string; vars?: string; 'no-cache'?: boolean }): Promise<IngestionJobSpec[]> {
+    let planDir = flags.plan ? path.resolve(flags.plan) : undefined;
+    if (!planDir) {
+      const compiled = await this.compileAndReport(flags, true);
+      if (!compiled.ok) this.exit(EXIT.project);
+      planDir = await writeArtifacts(compiled, compiled.projectDir);
+    }
+    const { readJobSpecs } = await import('../../runtime/ingest/read-jobs.js');
+    try {
+      return await readJobSpecs(planDir);
+    } catch (err) {
+      if (err instanceof IngestError) this.error(err.describe(), { exit: flags.plan ? EXIT.usage : EXIT.project, code: err.details.code });
+      throw err;
     }
   }
 

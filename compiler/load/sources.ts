@@ -1,22 +1,30 @@
-/** Loads `sources/*.ts` (typed source declarations) into manifest sources. */
+/**
+ * Loads `sources/*.ts` (typed source declarations) into manifest sources. Each declaration is
+ * checked against its system's schema (source-schema.ts, from the connector registry) before
+ * anything is derived from it, so a typo is a diagnostic at its key, never silently ignored.
+ */
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { formatType, isColumnBuilder, type SqlType } from '../api/columns.js';
-import { SOURCE_BRAND, type SourceDefinition } from '../api/sources.js';
+import { SOURCE_BRAND } from '../api/sources.js';
+import { didYouMean } from '../config/suggest.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { codeFrame } from '../diagnostics/frame.js';
-import { importProjectModule } from './import-project-module.js';
 import type { LayerSettings, ManifestColumn, ManifestSource } from '../manifest/types.js';
+import { bronzeMetadataColumns as metadataColumnsOf, connectorFor, SYSTEM_NAMES } from '../../connectors/registry.js';
+import type { ConnectorDefinition } from '../../connectors/definition.js';
+import { durationSeconds } from '../../connectors/definition.js';
+import { declarationKeys, DeclarationKeys } from './declaration-positions.js';
+import { importProjectModule } from './import-project-module.js';
+import { declarationDiagnostics, sourceSchemaFor, systemSettings, tableSchemaFor, type DeclarationSite, type TableDeclaration } from './source-schema.js';
 
 export interface LoadedSource {
   manifest: ManifestSource;
   /** Declared column types, for the analyser. */
   types: Map<string, SqlType>;
 }
-
-const SYSTEMS = new Set(['snowflake', 'salesforce', 'kafka']);
 
 /** Position of the first occurrence of `needle` in `text` (1-based), or the file start. */
 export function findPosition(text: string, needle: string, from = 0): { line: number; column: number } {
@@ -27,38 +35,13 @@ export function findPosition(text: string, needle: string, from = 0): { line: nu
   return { line, column: at - before.lastIndexOf('\n') };
 }
 
-function parseDuration(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const m = /^(\d+(?:\.\d+)?)([smhd])$/.exec(value);
-  if (!m) return Number.NaN;
-  return Number(m[1]) * { s: 1, m: 60, h: 3600, d: 86400 }[m[2] as 's' | 'm' | 'h' | 'd'];
-}
-
+/** Metadata columns of a bronze table of `system` (none for an unknown system). */
 export function bronzeMetadataColumns(system: string): ManifestColumn[] {
-  const col = (name: string, type: string, nullable = true): ManifestColumn => ({ name, type, nullable, classification: [] });
-  const common = [
-    col('_run_id', 'string', false),
-    col('_extracted_at', 'timestamp', false),
-    col('_source', 'string', false),
-    col('_cursor_value', 'string'),
-    col('_is_deleted', 'boolean', false),
-  ];
-  if (system !== 'kafka') return common;
-  return [
-    ...common,
-    col('_topic', 'string', false),
-    col('_partition', 'int', false),
-    col('_offset', 'bigint', false),
-    col('_kafka_timestamp', 'timestamp'),
-    col('_key', 'string'),
-  ];
+  const connector = connectorFor(system);
+  return connector ? metadataColumnsOf(connector) : [];
 }
 
-export async function loadSources(
-  projectDir: string,
-  bronze: LayerSettings,
-  diagnostics: Diagnostic[],
-): Promise<LoadedSource[]> {
+export async function loadSources(projectDir: string, bronze: LayerSettings, diagnostics: Diagnostic[]): Promise<LoadedSource[]> {
   const dir = path.join(projectDir, 'sources');
   let files: string[];
   try {
@@ -88,9 +71,7 @@ export async function loadSources(
       });
       continue;
     }
-    const defs = Object.values(mod).filter(
-      (v): v is SourceDefinition => typeof v === 'object' && v !== null && SOURCE_BRAND in v,
-    );
+    const defs = Object.values(mod).filter((v): v is Record<string, unknown> => typeof v === 'object' && v !== null && SOURCE_BRAND in v);
     if (defs.length === 0) {
       diagnostics.push({
         code: 'ETL111',
@@ -99,70 +80,99 @@ export async function loadSources(
         file,
         line: 1,
         column: 1,
-        hint: "Export the declaration: `export default defineSource({...})`.",
+        hint: 'Export the declaration: `export default defineSource({...})`.',
       });
     }
+    const calls = declarationKeys(text);
     for (const def of defs) {
-      if (!SYSTEMS.has(def.system)) {
-        const pos = findPosition(text, 'system');
-        diagnostics.push({
-          code: 'ETL112',
-          severity: 'error',
-          message: `Unknown source system '${String(def.system)}'`,
-          file,
-          ...pos,
-          frame: codeFrame(text, pos.line, pos.column),
-          hint: 'system must be one of snowflake, salesforce, kafka.',
-        });
-        continue;
-      }
-      for (const [tableName, table] of Object.entries(def.tables as unknown as Record<string, Record<string, unknown>>)) {
-        const id = `source.${def.name}.${tableName}`;
-        const tablePos = findPosition(text, `${tableName}:`);
+      const keys = calls.find((c) => c.name === def.name) ?? (calls.length === 1 ? calls[0]! : new DeclarationKeys({ line: 1, column: 1 }));
+      const site: DeclarationSite = { file, text, keys, sourceName: String(def.name) };
+      for (const loaded of loadDeclaration(def, site, bronze, diagnostics)) {
+        const id = loaded.manifest.id;
         if (seen.has(id)) {
+          const pos = keys.positionOf(['tables', loaded.manifest.table]);
           diagnostics.push({
             code: 'ETL113',
             severity: 'error',
-            message: `Source table ${def.name}.${tableName} is declared twice (also in ${seen.get(id)})`,
+            message: `Source table ${loaded.manifest.sourceName}.${loaded.manifest.table} is declared twice (also in ${seen.get(id)})`,
             file,
-            ...tablePos,
-            frame: codeFrame(text, tablePos.line, tablePos.column),
+            ...pos,
+            frame: codeFrame(text, pos.line, pos.column),
             hint: 'Give each source a unique name, or merge the declarations.',
           });
           continue;
         }
         seen.set(id, file);
-        const loaded = toManifestSource(def, tableName, table, file, text, bronze, diagnostics);
-        if (loaded) out.push(loaded);
+        out.push(loaded);
       }
     }
   }
   return out;
 }
 
+/** One `defineSource(...)` value: its system, its own keys, then each table on its own. */
+function loadDeclaration(def: Record<string, unknown>, site: DeclarationSite, bronze: LayerSettings, diagnostics: Diagnostic[]): LoadedSource[] {
+  const connector = connectorFor(String(def.system));
+  if (!connector) {
+    const pos = site.keys.positionOf(['system'], 'value');
+    diagnostics.push({
+      code: 'ETL112',
+      severity: 'error',
+      message: `Unknown source system '${String(def.system)}' in source ${site.sourceName}`,
+      file: site.file,
+      ...pos,
+      frame: codeFrame(site.text, pos.line, pos.column),
+      hint: `${didYouMean(String(def.system), SYSTEM_NAMES)} system must be one of ${SYSTEM_NAMES.join(', ')}.`.trim(),
+    });
+    return [];
+  }
+  const sourceSchema = sourceSchemaFor(connector);
+  const parsed = sourceSchema.safeParse(def);
+  if (!parsed.success) {
+    diagnostics.push(...declarationDiagnostics(sourceSchema, def, parsed.error, [], site));
+    return [];
+  }
+  const tableSchema = tableSchemaFor(connector);
+  const out: LoadedSource[] = [];
+  for (const [tableName, tableIn] of Object.entries(parsed.data.tables)) {
+    const table = tableSchema.safeParse(tableIn);
+    if (!table.success) {
+      diagnostics.push(...declarationDiagnostics(tableSchema, tableIn, table.error, ['tables', tableName], site));
+      continue;
+    }
+    const source = { name: parsed.data.name, connection: parsed.data.connection as Record<string, unknown>, ...optional('description', parsed.data.description), ...optional('owner', parsed.data.owner) };
+    const loaded = toManifestSource(connector, source, tableName, table.data, site, bronze, diagnostics);
+    if (loaded) out.push(loaded);
+  }
+  return out;
+}
+
+const optional = <K extends string, V>(key: K, value: V | undefined) => (value === undefined ? {} : ({ [key]: value } as Record<K, V>));
+
+interface SourceLevel {
+  name: string;
+  connection: Record<string, unknown>;
+  description?: string;
+  owner?: string;
+}
+
 function toManifestSource(
-  def: SourceDefinition,
+  connector: ConnectorDefinition,
+  source: SourceLevel,
   tableName: string,
-  table: Record<string, unknown>,
-  file: string,
-  text: string,
+  table: TableDeclaration,
+  site: DeclarationSite,
   bronze: LayerSettings,
   diagnostics: Diagnostic[],
 ): LoadedSource | undefined {
-  const tableAt = text.indexOf(`${tableName}:`);
-  const at = (needle: string) => findPosition(text, needle, Math.max(0, tableAt));
-  const error = (code: string, message: string, needle: string, hint: string) => {
-    const pos = at(needle);
-    diagnostics.push({ code, severity: 'error', message, file, ...pos, frame: codeFrame(text, pos.line, pos.column), hint });
+  const error = (code: string, message: string, key: string, hint: string) => {
+    const pos = site.keys.positionOf(['tables', tableName, key], 'value');
+    diagnostics.push({ code, severity: 'error', message, file: site.file, ...pos, frame: codeFrame(site.text, pos.line, pos.column), hint });
   };
-  const columnsIn = (table.columns ?? {}) as Record<string, unknown>;
   const columns: ManifestSource['columns'] = [];
   const types = new Map<string, SqlType>();
-  for (const [name, builder] of Object.entries(columnsIn)) {
-    if (!isColumnBuilder(builder)) {
-      error('ETL114', `Column ${name} of ${def.name}.${tableName} is not a typed column`, `${name}:`, 'Declare it with a type builder, e.g. t.string().');
-      continue;
-    }
+  for (const [name, builder] of Object.entries(table.columns)) {
+    if (!isColumnBuilder(builder)) continue; // the schema has reported it (ETL114)
     const spec = builder.spec;
     types.set(name, spec.type);
     columns.push({
@@ -175,76 +185,89 @@ function toManifestSource(
       ...(spec.sourceName ? { sourceName: spec.sourceName } : {}),
     });
   }
-  const names = new Set(columns.map((c) => c.name));
-  const checkColumn = (key: string) => {
-    const value = table[key];
-    if (typeof value === 'string' && !names.has(value)) {
-      error('ETL115', `${key} '${value}' of ${def.name}.${tableName} is not one of its columns`, `${key}:`, `Use one of: ${[...names].join(', ')}.`);
-    }
-  };
-  for (const key of ['cursor', 'keyColumn', 'eventTimeColumn']) checkColumn(key);
-  const freshnessIn = table.freshness as { loadedAtColumn?: string; warnAfter?: string; errorAfter?: string } | undefined;
-  let freshness: ManifestSource['freshness'];
-  if (freshnessIn) {
-    const loadedAtColumn = freshnessIn.loadedAtColumn ?? (table.eventTimeColumn as string | undefined) ?? (table.cursor as string | undefined);
-    const warn = parseDuration(freshnessIn.warnAfter);
-    const err = parseDuration(freshnessIn.errorAfter);
-    if (Number.isNaN(warn) || Number.isNaN(err)) {
-      error('ETL116', `Freshness of ${def.name}.${tableName} has an invalid duration`, 'freshness', "Durations look like '30m', '2h' or '1d'.");
-    } else if (!loadedAtColumn) {
-      error('ETL116', `Freshness of ${def.name}.${tableName} needs a cursor or loadedAtColumn`, 'freshness', 'Set cursor on the table or freshness.loadedAtColumn.');
-    } else {
-      freshness = { loadedAtColumn, ...(warn ? { warnAfterSeconds: warn } : {}), ...(err ? { errorAfterSeconds: err } : {}) };
-    }
-  }
   if (columns.length === 0) {
-    error('ETL114', `Source table ${def.name}.${tableName} declares no columns`, `${tableName}:`, 'Declare its columns with types.');
+    error('ETL114', `Source table ${source.name}.${tableName} declares no columns`, 'columns', 'Declare its columns with types, e.g. id: t.string().primaryKey().');
+    return undefined;
   }
-  const { tables: _tables, connection, name: sourceName, system, description: _d, owner, ...restSource } = def as SourceDefinition & Record<string, unknown>;
-  void _tables;
-  void _d;
-  void restSource;
-  const { columns: _c, description, cursor, freshness: _f, bronze: bronzeIn, drift, owner: tableOwner, tags, ...settings } = table;
-  void _c;
-  void _f;
-  const bronzeLayout = (bronzeIn ?? {}) as { partitionBy?: string[]; table?: string };
-  const bronzeTable = bronzeLayout.table ?? `${sourceName}_${tableName}`;
-  const location = `${bronze.root}/${sourceName}/${tableName}`;
-  const metadataColumns = bronzeMetadataColumns(system);
-  const partitionBy = bronzeLayout.partitionBy ?? ['ingest_date'];
+  const names = columns.map((c) => c.name);
+  let ok = true;
+  for (const key of ['cursor', ...connector.columnSettings]) {
+    const value = (table as Record<string, unknown>)[key];
+    if (typeof value === 'string' && !names.includes(value)) {
+      error('ETL115', `${key} '${value}' of ${source.name}.${tableName} is not one of its columns`, key, didYouMean(value, names) || `Use one of: ${names.join(', ')}.`);
+      ok = false;
+    }
+  }
+  const freshness = freshnessOf(table, `${source.name}.${tableName}`, (message, hint) => error('ETL116', message, 'freshness', hint));
+  if (!ok || freshness === false) return undefined;
+
+  const bronzeTable = table.bronze?.table ?? `${source.name}_${tableName}`;
+  const location = `${bronze.root}/${source.name}/${tableName}`;
+  const metadataColumns = metadataColumnsOf(connector);
+  const partitionBy = table.bronze?.partitionBy ?? ['ingest_date'];
   const relation = `${bronze.database}.${bronzeTable}`;
-  const columnDdl = [...columns, ...metadataColumns]
-    .map((c) => `  \`${c.name}\` ${c.type}`)
-    .concat(partitionBy.map((p) => `  \`${p}\` date`))
-    .join(',\n');
-  const statements = [
-    `CREATE DATABASE IF NOT EXISTS ${bronze.database}`,
-    `CREATE TABLE IF NOT EXISTS ${relation} (\n${columnDdl}\n)\nUSING PARQUET\nPARTITIONED BY (${partitionBy.map((p) => `\`${p}\``).join(', ')})\nLOCATION '${location}'`,
-    `ALTER TABLE ${relation} RECOVER PARTITIONS`,
-  ];
-  const id = `source.${sourceName}.${tableName}`;
+  const id = `source.${source.name}.${tableName}`;
   const manifest: ManifestSource = {
     id,
-    sourceName,
+    sourceName: source.name,
     table: tableName,
-    system,
-    file,
-    ...(typeof description === 'string' ? { description } : def.description ? { description: def.description } : {}),
-    ...((tableOwner ?? owner) ? { owner: String(tableOwner ?? owner) } : {}),
-    tags: Array.isArray(tags) ? (tags as string[]) : [],
-    connection: connection as unknown as Record<string, unknown>,
-    settings: settings as Record<string, unknown>,
+    system: connector.system,
+    file: site.file,
+    ...optional('description', table.description ?? source.description),
+    ...optional('owner', table.owner ?? source.owner),
+    tags: table.tags ?? [],
+    connection: source.connection,
+    settings: systemSettings(table),
     columns,
     primaryKey: columns.filter((c) => c.primaryKey).map((c) => c.name),
-    ...(typeof cursor === 'string' ? { cursor } : {}),
+    ...optional('cursor', table.cursor),
     ...(freshness ? { freshness } : {}),
-    drift: (drift as ManifestSource['drift']) ?? 'fail',
-    bronze: { database: bronze.database, table: bronzeTable, relation, location, format: 'parquet', partitionBy, metadataColumns, statements },
+    drift: table.drift ?? 'fail',
+    bronze: {
+      database: bronze.database,
+      table: bronzeTable,
+      relation,
+      location,
+      format: 'parquet',
+      partitionBy,
+      metadataColumns,
+      statements: registrationStatements(bronze.database, relation, [...columns, ...metadataColumns], partitionBy, location),
+    },
     ingestionJob: `target/ingestion/${id}.json`,
     checksum: '',
   };
   manifest.checksum = createHash('sha256').update(JSON.stringify(manifest)).digest('hex').slice(0, 16);
   return { manifest, types };
+}
+
+/** The manifest's freshness, undefined when none is declared, false when it is unusable (reported). */
+function freshnessOf(table: TableDeclaration, name: string, report: (message: string, hint: string) => void): ManifestSource['freshness'] | false {
+  if (!table.freshness) return undefined;
+  const eventTime = (table as Record<string, unknown>).eventTimeColumn;
+  const loadedAtColumn = table.freshness.loadedAtColumn ?? (typeof eventTime === 'string' ? eventTime : undefined) ?? table.cursor;
+  if (!loadedAtColumn) {
+    report(`Freshness of ${name} needs a cursor or loadedAtColumn`, 'Set cursor on the table or freshness.loadedAtColumn.');
+    return false;
+  }
+  const warn = durationSeconds(table.freshness.warnAfter);
+  const err = durationSeconds(table.freshness.errorAfter);
+  return { loadedAtColumn, ...(warn ? { warnAfterSeconds: warn } : {}), ...(err ? { errorAfterSeconds: err } : {}) };
+}
+
+/**
+ * Spark SQL registering the bronze table over the landed files. Deprecated (plan.json's
+ * RegisterBronze operation replaces it); kept while spec/ingest/spark-readback still reads it.
+ */
+function registrationStatements(database: string, relation: string, columns: ManifestColumn[], partitionBy: string[], location: string): string[] {
+  const columnDdl = columns
+    .map((c) => `  \`${c.name}\` ${c.type}`)
+    .concat(partitionBy.map((p) => `  \`${p}\` date`))
+    .join(',\n');
+  return [
+    `CREATE DATABASE IF NOT EXISTS ${database}`,
+    `CREATE TABLE IF NOT EXISTS ${relation} (\n${columnDdl}\n)\nUSING PARQUET\nPARTITIONED BY (${partitionBy.map((p) => `\`${p}\``).join(', ')})\nLOCATION '${location}'`,
+    `ALTER TABLE ${relation} RECOVER PARTITIONS`,
+  ];
 }
 
 /** Best-effort position of a load error inside the declaring file, from the error's stack. */

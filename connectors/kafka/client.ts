@@ -1,8 +1,8 @@
 /** kafkajs client settings from the declared connection (SASL/SSL, secrets from env). */
 import { Kafka, logLevel, type KafkaConfig, type SASLOptions } from 'kafkajs';
-import type { IngestionJobSpec } from '../../../compiler/emit/ingestion-jobs.js';
-import { secret } from '../../ingest/secrets.js';
-import { IngestError } from '../../bronze/errors.js';
+import type { IngestionJobSpec } from '../../compiler/emit/ingestion-jobs.js';
+import { secret } from '../../runtime/ingest/secrets.js';
+import { IngestError } from '../../runtime/bronze/errors.js';
 
 interface KafkaConnection {
   brokers?: string[];

@@ -5,9 +5,9 @@
  * the data, so after a crash the same group is rebuilt from the committed offset with the same
  * file names (or a superset of its records), overwriting rather than duplicating.
  */
-import type { QuarantineRecord } from '../../bronze/bronze-table.js';
-import { ParquetFileBuilder } from '../../bronze/parquet-writer.js';
-import type { ManifestColumn } from '../../../compiler/manifest/types.js';
+import type { QuarantineRecord } from '../../runtime/bronze/bronze-table.js';
+import { ParquetFileBuilder } from '../../runtime/bronze/parquet-writer.js';
+import type { ManifestColumn } from '../../compiler/manifest/types.js';
 
 export interface GroupLimits {
   maxRecords: number;

@@ -8,10 +8,10 @@
  */
 import { availableParallelism } from 'node:os';
 import type { Consumer, KafkaMessage } from 'kafkajs';
-import type { KafkaExtract } from '../../../compiler/emit/ingestion-jobs.js';
-import type { BatchManifest } from '../../bronze/bronze-table.js';
-import { IngestError } from '../../bronze/errors.js';
-import type { DriftFinding, JobContext, JobResult } from '../../ingest/job-context.js';
+import type { KafkaExtract } from './definition.js';
+import type { BatchManifest } from '../../runtime/bronze/bronze-table.js';
+import { IngestError } from '../../runtime/bronze/errors.js';
+import type { DriftFinding, JobContext, JobResult } from '../../runtime/ingest/job-context.js';
 import { kafkaClient } from './client.js';
 import { LandingThread } from './landing-thread.js';
 import type { EncodedGroup } from './record-landing.js';

@@ -6,8 +6,8 @@
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { KafkaMessage } from 'kafkajs';
-import { workerEntryUrl } from '../../../compiler/threads/worker-bundle.js';
-import { IngestError } from '../../bronze/errors.js';
+import { workerEntryUrl } from '../../compiler/threads/worker-bundle.js';
+import { IngestError } from '../../runtime/bronze/errors.js';
 import type { LandingReply, LandingRequest } from './landing-protocol.js';
 import type { EncodedGroup, LandingSettings, RecordBatch } from './record-landing.js';
 

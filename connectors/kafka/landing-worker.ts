@@ -6,7 +6,7 @@
 import { parentPort } from 'node:worker_threads';
 import { RecordLanding, type EncodedGroup, type LandingSettings, type RecordBatch } from './record-landing.js';
 import type { LandingReply, LandingRequest } from './landing-protocol.js';
-import { IngestError } from '../../bronze/errors.js';
+import { IngestError } from '../../runtime/bronze/errors.js';
 
 const port = parentPort!;
 let landing: RecordLanding | undefined;

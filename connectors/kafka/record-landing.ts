@@ -4,10 +4,11 @@
  * group into Parquet bytes and a quarantine text. It runs on a worker thread (landing-worker.ts)
  * while the main thread fetches, writes and commits, so the two overlap.
  */
-import type { IngestionJobSpec, KafkaExtract } from '../../../compiler/emit/ingestion-jobs.js';
-import { jsonSafe, partitionDir, type QuarantineRecord } from '../../bronze/bronze-table.js';
-import { encodeMetadata, RecordValidator } from '../../bronze/record-validation.js';
-import { IngestError } from '../../bronze/errors.js';
+import type { IngestionJobSpec } from '../../compiler/emit/ingestion-jobs.js';
+import type { KafkaExtract } from './definition.js';
+import { jsonSafe, partitionDir, type QuarantineRecord } from '../../runtime/bronze/bronze-table.js';
+import { encodeMetadata, RecordValidator } from '../../runtime/bronze/record-validation.js';
+import { IngestError } from '../../runtime/bronze/errors.js';
 import { FileGroup, padOffset } from './file-group.js';
 
 /** Records of one partition in consecutive offsets, packed for a cheap hand-over between threads. */

@@ -6,9 +6,9 @@
 import { createSign } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import jsforce, { type Connection } from 'jsforce';
-import type { IngestionJobSpec } from '../../../compiler/emit/ingestion-jobs.js';
-import { secret } from '../../ingest/secrets.js';
-import { IngestError } from '../../bronze/errors.js';
+import type { IngestionJobSpec } from '../../compiler/emit/ingestion-jobs.js';
+import { secret } from '../../runtime/ingest/secrets.js';
+import { IngestError } from '../../runtime/bronze/errors.js';
 
 interface SalesforceConnectionDecl {
   loginUrl: string;

@@ -6,17 +6,17 @@
  */
 import type { Connection } from 'jsforce';
 import { QueryJobV2 } from 'jsforce/lib/api/bulk2.js';
-import type { SalesforceExtract } from '../../../compiler/emit/ingestion-jobs.js';
-import { IngestError } from '../../bronze/errors.js';
-import type { JobContext, JobResult } from '../../ingest/job-context.js';
-import { runWindowedJob, SourceLimitReached, type WindowSource } from '../window-loop.js';
-import type { TypeFamily } from '../drift.js';
+import type { SalesforceExtract } from './definition.js';
+import { IngestError } from '../../runtime/bronze/errors.js';
+import type { JobContext, JobResult } from '../../runtime/ingest/job-context.js';
+import { runWindowedJob, SourceLimitReached, type WindowSource } from '../../runtime/ingest/window-loop.js';
+import type { TypeFamily } from '../../runtime/ingest/drift.js';
 import { connectSalesforce } from './connection.js';
 
 const MIN_API_REQUESTS = Number(process.env.ETL_SALESFORCE_MIN_API_REQUESTS ?? 50);
 
 export async function runSalesforceJob(ctx: JobContext): Promise<JobResult> {
-  const extract = ctx.job.extract as SalesforceExtract;
+  const extract = ctx.job.extract as SalesforceExtract; // the registry dispatched this job here by its system
   const conn = await connectSalesforce(ctx.job, ctx.env);
   const limits = await call(() => conn.request<Record<string, { Max: number; Remaining: number }>>(`/services/data/v${conn.version}/limits`));
   const remaining = limits.DailyApiRequests?.Remaining;
@@ -34,12 +34,21 @@ export async function runSalesforceJob(ctx: JobContext): Promise<JobResult> {
 /** SOQL datetime literal (Salesforce keeps milliseconds). */
 const literal = (iso: string) => iso.replace(/(\.\d{3})\d*Z$/, '$1Z');
 
+/**
+ * Runs the SOQL the job spec carries, with only `{start}` and `{end}` filled in. SOQL has no
+ * `SELECT *`, so when drift changes the field list (a declared field is gone, or quarantine wants
+ * the new ones) the same statement is written with that list instead.
+ */
 function salesforceWindowSource(conn: Connection, extract: SalesforceExtract): WindowSource {
   const api = `/services/data/v${conn.version}`;
   const endpoint = extract.includeDeleted ? 'queryAll' : 'query';
   const window = (template: string, start: string, end: string) => template.replace('{start}', literal(start)).replace('{end}', literal(end));
-  const cursorField = /WHERE (\w+) >=/.exec(extract.windowSoql)?.[1] ?? 'SystemModstamp';
-  const soqlFor = (fields: string[], where: string) => `SELECT ${fields.join(', ')} FROM ${extract.object}${where}`;
+  const asDeclared = (fields: string[]) => fields.length === extract.fields.length && fields.every((f, i) => f === extract.fields[i]);
+  const cursor = extract.cursorField;
+  const withFields = (fields: string[], where: string) => `SELECT ${fields.join(', ')} FROM ${extract.object}${where}`;
+  const whereWindow = ` WHERE ${cursor} >= {start} AND ${cursor} < {end}`;
+  const windowSoql = (fields: string[]) => (asDeclared(fields) ? extract.windowSoql : `${withFields(fields, whereWindow)} ORDER BY ${cursor}`);
+  const bulkSoql = (fields: string[]) => (asDeclared(fields) ? extract.bulkWindowSoql : withFields(fields, whereWindow));
 
   async function* pages(soql: string): AsyncIterable<Record<string, unknown>> {
     let page = await call(() => conn.request<QueryPage>(`${api}/${endpoint}?q=${encodeURIComponent(soql)}`));
@@ -72,6 +81,7 @@ function salesforceWindowSource(conn: Connection, extract: SalesforceExtract): W
 
   return {
     caseInsensitiveNames: true,
+    ...(extract.deletedField ? { deletedField: extract.deletedField } : {}),
     async observedColumns() {
       const d = await call(() => conn.request<{ fields: Array<{ name: string; type: string }> }>(`${api}/sobjects/${extract.object}/describe`));
       return d.fields.map((f) => ({ name: f.name, type: f.type, family: family(f.type) }));
@@ -81,13 +91,12 @@ function salesforceWindowSource(conn: Connection, extract: SalesforceExtract): W
       return first ? (first.expr0 ?? undefined) : undefined;
     },
     async *rows(start, end, fields) {
-      const where = ` WHERE ${cursorField} >= ${literal(start)} AND ${cursorField} < ${literal(end)}`;
       const count = (await call(() => conn.request<QueryPage>(`${api}/${endpoint}?q=${encodeURIComponent(window(extract.countSoql, start, end))}`))).totalSize;
-      if (count > extract.bulkThreshold) yield* bulk(soqlFor(fields, where));
-      else yield* pages(`${soqlFor(fields, where)} ORDER BY ${cursorField}`);
+      if (count > extract.bulkThreshold) yield* bulk(window(bulkSoql(fields), start, end));
+      else yield* pages(window(windowSoql(fields), start, end));
     },
     async *allRows(fields) {
-      yield* pages(soqlFor(fields, ''));
+      yield* pages(asDeclared(fields) ? extract.fullSoql : withFields(fields, ''));
     },
     close: async () => {},
   };

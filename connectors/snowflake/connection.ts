@@ -4,9 +4,9 @@
  * (the loopback server in tests and the quickstart).
  */
 import snowflake from 'snowflake-sdk';
-import type { IngestionJobSpec } from '../../../compiler/emit/ingestion-jobs.js';
-import { secret } from '../../ingest/secrets.js';
-import { IngestError } from '../../bronze/errors.js';
+import type { IngestionJobSpec } from '../../compiler/emit/ingestion-jobs.js';
+import { secret } from '../../runtime/ingest/secrets.js';
+import { IngestError } from '../../runtime/bronze/errors.js';
 
 snowflake.configure({ logLevel: 'OFF' as never, additionalLogToConsole: false } as never);
 

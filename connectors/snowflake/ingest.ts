@@ -1,9 +1,9 @@
 /** Snowflake table -> bronze through snowflake-sdk: streamed, windowed by the cursor, lossless. */
 import type snowflake from 'snowflake-sdk';
-import type { SnowflakeExtract } from '../../../compiler/emit/ingestion-jobs.js';
-import type { JobContext, JobResult } from '../../ingest/job-context.js';
-import { runWindowedJob, type WindowSource } from '../window-loop.js';
-import type { ObservedColumn, TypeFamily } from '../drift.js';
+import type { SnowflakeExtract } from './definition.js';
+import type { JobContext, JobResult } from '../../runtime/ingest/job-context.js';
+import { runWindowedJob, type WindowSource } from '../../runtime/ingest/window-loop.js';
+import type { ObservedColumn, TypeFamily } from '../../runtime/ingest/drift.js';
 import { connectSnowflake, destroy, queryAll, streamQuery } from './connection.js';
 
 /** Output formats that keep microseconds and offsets; the driver formats with these when fetching as text. */
@@ -13,10 +13,8 @@ const LOSSLESS_SESSION =
   "TIMESTAMP_LTZ_OUTPUT_FORMAT = 'YYYY-MM-DD HH24:MI:SS.FF6 TZH:TZM', " +
   "TIMESTAMP_TZ_OUTPUT_FORMAT = 'YYYY-MM-DD HH24:MI:SS.FF6 TZH:TZM'";
 
-const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
-
 export async function runSnowflakeJob(ctx: JobContext): Promise<JobResult> {
-  const extract = ctx.job.extract as SnowflakeExtract;
+  const extract = ctx.job.extract as SnowflakeExtract; // the registry dispatched this job here by its system
   const connection = await connectSnowflake(ctx.job, ctx.env);
   try {
     await queryAll(connection, LOSSLESS_SESSION);
@@ -27,28 +25,33 @@ export async function runSnowflakeJob(ctx: JobContext): Promise<JobResult> {
   return runWindowedJob(ctx, snowflakeWindowSource(connection, ctx, extract), extract.windowSeconds);
 }
 
+/**
+ * Runs the queries the job spec carries, as emitted. The declared column list is selected unless
+ * drift changed what can or should be selected (`fields` differs); then the spec's `SELECT *` forms run.
+ */
 function snowflakeWindowSource(connection: snowflake.Connection, ctx: JobContext, extract: SnowflakeExtract): WindowSource {
-  const cursor = ctx.job.cursor ? quote(ctx.job.cursor.sourceName) : '';
-  const select = (fields: string[]) => `SELECT ${fields.map(quote).join(', ')} FROM ${extract.table}`;
+  const declared = ctx.job.columns.map((c) => c.sourceName);
+  const asDeclared = (fields: string[]) => fields.length === declared.length && fields.every((f, i) => f === declared[i]);
   // Bind cursor bounds as text Snowflake casts implicitly: '2024-01-01 00:00:00.000000'.
   const bound = (iso: string) => iso.replace('T', ' ').replace('Z', '');
   return {
     caseInsensitiveNames: true,
     async observedColumns() {
-      const { statement } = await queryAll(connection, `SELECT * FROM ${extract.table} LIMIT 0`);
+      const { statement } = await queryAll(connection, extract.columnsQuery);
       return (statement.getColumns() ?? []).map((c) => ({ name: c.getName(), type: c.getType(), family: family(c.getType()) }) satisfies ObservedColumn);
     },
     async nextCursor(startIso, endIso) {
-      const { rows } = await queryAll(connection, `SELECT MIN(${cursor}) FROM ${extract.table} WHERE ${cursor} >= ? AND ${cursor} < ?`, [bound(startIso), bound(endIso)]);
+      const { rows } = await queryAll(connection, extract.nextCursorQuery, [bound(startIso), bound(endIso)]);
       const first = rows[0];
       return first ? Object.values(first)[0] : undefined;
     },
     async *rows(startIso, endIso, fields) {
-      const { rows } = await streamQuery(connection, `${select(fields)} WHERE ${cursor} >= ? AND ${cursor} < ? ORDER BY ${cursor}`, [bound(startIso), bound(endIso)]);
+      const query = asDeclared(fields) ? extract.windowQuery : extract.windowQueryAllColumns;
+      const { rows } = await streamQuery(connection, query, [bound(startIso), bound(endIso)]);
       yield* rows;
     },
     async *allRows(fields) {
-      const { rows } = await streamQuery(connection, select(fields));
+      const { rows } = await streamQuery(connection, asDeclared(fields) ? extract.fullQuery : extract.fullQueryAllColumns);
       yield* rows;
     },
     close: () => destroy(connection),

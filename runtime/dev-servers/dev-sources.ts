@@ -8,8 +8,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
-import type { Manifest } from '../../compiler/manifest/types.js';
-import { ingestionJobFor, type IngestionJobSpec } from '../../compiler/emit/ingestion-jobs.js';
+import type { IngestionJobSpec } from '../../compiler/emit/ingestion-jobs.js';
 import { generateRows } from './reference-data.js';
 import { generateSampleData, SAMPLE_TABLES } from '../sample-data/generate.js';
 import { snowflakeTableFor, startSnowflakeServer, type SnowflakeTable } from './snowflake-server.js';
@@ -27,12 +26,12 @@ export interface DevSources {
 type EnvRef = { env: string };
 const envName = (v: unknown): string | undefined => (typeof v === 'object' && v !== null && 'env' in v ? (v as EnvRef).env : undefined);
 
-export async function startDevSources(projectDir: string, manifest: Manifest, options: { rows?: number; days?: number; end?: Date } = {}): Promise<DevSources> {
+/** Stand-ins for the systems of `jobs` that need a server (Snowflake, Salesforce, Kafka); other systems' jobs read what is already there. */
+export async function startDevSources(projectDir: string, jobs: IngestionJobSpec[], options: { rows?: number; days?: number; end?: Date } = {}): Promise<DevSources> {
   const rows = options.rows ?? 2000;
   const days = options.days ?? 7;
   const today = new Date();
   const end = options.end ?? new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate()));
-  const jobs = Object.values(manifest.sources).map((s) => ingestionJobFor(s, manifest));
   const env: Record<string, string> = {};
   const summary: string[] = [];
   const stops: Array<() => Promise<void>> = [];

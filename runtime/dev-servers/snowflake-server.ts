@@ -53,6 +53,8 @@ export interface SnowflakeServer {
   url: string;
   port: number;
   stats: { logins: number; queries: number; renewals: number; throttled: number; chunks: number; expired: number };
+  /** Every SQL text received, in order (specs check that jobs run the queries their spec carries). */
+  sqlLog: string[];
   /** Makes every live session token expire now (next query gets 390112). */
   expireSessions(): void;
   stop(): Promise<void>;
@@ -72,6 +74,7 @@ export async function startSnowflakeServer(options: SnowflakeServerOptions): Pro
   const pendingResults = new Map<string, unknown>();
   const chunkStore = new Map<string, string>();
   const stats = { logins: 0, queries: 0, renewals: 0, throttled: 0, chunks: 0, expired: 0 };
+  const sqlLog: string[] = [];
   const validity = options.sessionValiditySeconds ?? 3600;
   let queryCount = 0;
   let base = '';
@@ -169,6 +172,7 @@ export async function startSnowflakeServer(options: SnowflakeServerOptions): Pro
     }
     stats.queries++;
     const body = JSON.parse(text) as { sqlText: string; bindings?: Record<string, { type: string; value: unknown }> };
+    sqlLog.push(body.sqlText);
     const binds = Object.entries(body.bindings ?? {})
       .sort(([a], [b]) => Number(a) - Number(b))
       .map(([, v]) => v.value);
@@ -304,6 +308,7 @@ export async function startSnowflakeServer(options: SnowflakeServerOptions): Pro
     url: base,
     port,
     stats,
+    sqlLog,
     expireSessions() {
       for (const s of sessions.values()) s.expiresAt = 0;
     },

@@ -3,7 +3,7 @@
  * types to a "family"; a declared Spark type is compatible when its family matches.
  */
 import type { JobColumn } from '../../compiler/emit/ingestion-jobs.js';
-import type { DriftFinding } from '../ingest/job-context.js';
+import type { DriftFinding } from './job-context.js';
 
 export type TypeFamily = 'string' | 'integer' | 'number' | 'boolean' | 'date' | 'timestamp' | 'nested' | 'any';
 

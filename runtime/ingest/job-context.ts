@@ -17,6 +17,8 @@ export interface JobContext {
   /** Run start; the `_extracted_at` of every row of this run. */
   startedAt: Date;
   env: NodeJS.ProcessEnv;
+  /** Relative paths in a job (a files connector's folder) resolve against this; default: the working directory. */
+  projectDir?: string;
   progress: (event: ProgressEvent) => void;
   /** Stops the job between batches (Ctrl-C): state stays at the last commit. */
   signal?: AbortSignal;

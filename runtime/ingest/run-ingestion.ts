@@ -1,13 +1,14 @@
 /**
- * `etl ingest` without the CLI: builds each selected source's job spec from the manifest, runs the
- * jobs one after another into bronze (local or S3), and writes a run record to target/ingest/.
- * A job that fails does not stop the others; its state stays at its last commit.
+ * `etl ingest` without the CLI: runs the job specs a compile emitted (read-jobs.ts), as they are,
+ * one after another into bronze (local or S3), each through its system's connector from the
+ * registry, and writes a run record to target/ingest/. A job that fails does not stop the others;
+ * its state stays at its last commit.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
-import type { Manifest } from '../../compiler/manifest/types.js';
-import { ingestionJobFor, type IngestionJobSpec } from '../../compiler/emit/ingestion-jobs.js';
+import type { IngestionJobSpec } from '../../compiler/emit/ingestion-jobs.js';
+import { connectorFor, SYSTEM_NAMES } from '../../connectors/registry.js';
 import { IngestError } from '../bronze/errors.js';
 import { LocalObjectStore, type ObjectStore } from '../bronze/object-store.js';
 import type { JobContext, JobResult, ProgressEvent } from './job-context.js';
@@ -23,8 +24,10 @@ export interface IngestRunRecord {
 }
 
 export interface IngestOptions {
+  /** Relative bronze locations and folders resolve against it; the run record goes to its target/ingest/. */
   projectDir: string;
-  manifest: Manifest;
+  /** Job specs as read by readJobSpecs() (or built by ingestionJobFor in specs). */
+  jobs: IngestionJobSpec[];
   select?: string[];
   env?: NodeJS.ProcessEnv;
   progress?: (event: ProgressEvent) => void;
@@ -40,8 +43,12 @@ export function newRunId(now = new Date()): string {
 
 const isS3Url = (location: string) => /^s3a?:\/\//.test(location);
 
-export function resolveLocation(projectDir: string, location: string): string {
-  return isS3Url(location) || isAbsolute(location) ? location : resolve(projectDir, location);
+/**
+ * Where a job's bronze table is on this machine: a URI or absolute path as is, a relative path
+ * against the project directory. The one place job locations are resolved at run time.
+ */
+export function resolveBronzeLocation(location: string, projectDir: string): string {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(location) || isAbsolute(location) ? location : resolve(projectDir, location);
 }
 
 export async function runIngestion(options: IngestOptions): Promise<IngestRunRecord> {
@@ -49,20 +56,19 @@ export async function runIngestion(options: IngestOptions): Promise<IngestRunRec
   const runId = options.runId ?? newRunId(startedAt);
   const env = options.env ?? process.env;
   const progress = options.progress ?? (() => {});
-  const sources = selectSources(Object.values(options.manifest.sources), options.select);
-  if (options.select?.length && sources.length === 0) {
+  const selected = selectSources(options.jobs, options.select);
+  if (options.select?.length && selected.length === 0) {
     throw new IngestError(`--select ${options.select.join(' ')} matches no source table`, {
       code: 'INGEST_SELECT',
-      hint: `known: ${Object.values(options.manifest.sources).map((s) => `${s.sourceName}.${s.table}`).join(', ')}`,
+      hint: `known: ${options.jobs.map((s) => `${s.sourceName}.${s.table}`).join(', ')}`,
     });
   }
   const record: IngestRunRecord = { runId, startedAt: startedAt.toISOString(), finishedAt: '', status: 'success', jobs: [] };
-  for (const source of sources) {
-    const job = ingestionJobFor(source, options.manifest);
-    const location = resolveLocation(options.projectDir, job.bronze.location);
-    job.bronze.location = location;
+  for (const emitted of selected) {
+    const location = resolveBronzeLocation(emitted.bronze.location, options.projectDir);
+    const job = { ...emitted, bronze: { ...emitted.bronze, location } };
     const store = options.storeFor?.(location, job) ?? (await defaultStore(location, env));
-    const ctx: JobContext = { job, store, runId, startedAt, env, progress, ...(options.signal ? { signal: options.signal } : {}) };
+    const ctx: JobContext = { job, store, runId, startedAt, env, projectDir: options.projectDir, progress, ...(options.signal ? { signal: options.signal } : {}) };
     progress({ jobId: job.id, phase: 'start', message: `${job.system} -> ${job.bronze.relation}` });
     const t0 = Date.now();
     let result: JobResult;
@@ -108,24 +114,20 @@ async function defaultStore(location: string, env: NodeJS.ProcessEnv): Promise<O
   return new S3ObjectStore(location, { clientConfig: endpoint ? { endpoint, forcePathStyle: true, region: env.AWS_REGION ?? 'us-east-1' } : {} });
 }
 
-/** Connectors load on demand: each pulls in a heavy client (kafkajs, snowflake-sdk, jsforce). */
+/** Runs one job through its system's connector, under the table's lock. Connectors load on demand: each pulls in a heavy client. */
 export async function runJob(ctx: JobContext): Promise<JobResult> {
+  const connector = connectorFor(ctx.job.system);
+  if (!connector) {
+    throw new IngestError(`${ctx.job.id}: unknown source system '${ctx.job.system}'`, { code: 'INGEST_CONFIG', hint: `this etl knows ${SYSTEM_NAMES.join(', ')}` });
+  }
+  const run = await connector.run();
   const lock = await acquireRunLock(ctx.store, ctx.job, ctx.runId);
   if (lock.tookOverFrom) {
     const from = lock.tookOverFrom;
     ctx.progress({ jobId: ctx.job.id, phase: 'warning', message: `took over the lock of run ${from.runId} (pid ${from.pid} on ${from.host}), which is gone` });
   }
   try {
-    switch (ctx.job.system) {
-      case 'kafka':
-        return await (await import('../connectors/kafka/ingest.js')).runKafkaJob(ctx);
-      case 'snowflake':
-        return await (await import('../connectors/snowflake/ingest.js')).runSnowflakeJob(ctx);
-      case 'salesforce':
-        return await (await import('../connectors/salesforce/ingest.js')).runSalesforceJob(ctx);
-      default:
-        throw new IngestError(`unknown source system ${String(ctx.job.system)}`, { code: 'INGEST_CONFIG' });
-    }
+    return await run(ctx);
   } finally {
     await lock.release();
   }

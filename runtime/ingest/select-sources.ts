@@ -1,7 +1,13 @@
 /** `--select` for sources: `kafka`, `kafka.user_events`, `source.kafka.user_events`, globs like `snowflake.*`. */
-import type { ManifestSource } from '../../compiler/manifest/types.js';
+/** What selection looks at: a manifest source or an ingestion job spec. */
+export interface SelectableSource {
+  id: string;
+  sourceName: string;
+  table: string;
+  system: string;
+}
 
-export function selectSources(sources: ManifestSource[], patterns: string[] | undefined): ManifestSource[] {
+export function selectSources<S extends SelectableSource>(sources: S[], patterns: string[] | undefined): S[] {
   if (!patterns?.length) return sources;
   const matchers = patterns.flatMap((p) => p.split(',')).map((p) => p.trim()).filter(Boolean).map(toRegExp);
   return sources.filter((s) => {

@@ -7,7 +7,7 @@
 import { BronzeBatch, BronzeTable } from '../bronze/bronze-table.js';
 import { encodeMetadata, RecordValidator } from '../bronze/record-validation.js';
 import { IngestError } from '../bronze/errors.js';
-import type { DriftFinding, JobContext, JobResult } from '../ingest/job-context.js';
+import type { DriftFinding, JobContext, JobResult } from './job-context.js';
 import { describeDrift, detectDrift, type ObservedColumn } from './drift.js';
 import { microsToDate, microsToIso, toMicros, windowBatchId } from './cursor-time.js';
 
@@ -24,6 +24,10 @@ export interface WindowSource {
   /** Every row, for tables without a cursor. */
   allRows(fields: string[]): AsyncIterable<Record<string, unknown>>;
   caseInsensitiveNames: boolean;
+  /** Source field holding a deleted flag (`_is_deleted`), if the source has one. */
+  deletedField?: string;
+  /** Values of the system's own metadata columns for a record (e.g. the file and line it came from). */
+  metadata?(record: Record<string, unknown>): Record<string, unknown>;
   close(): Promise<void>;
 }
 
@@ -62,7 +66,7 @@ export async function runWindowedJob(ctx: JobContext, source: WindowSource, wind
   const validator = new RecordValidator(job.columns);
   const metadataColumns = job.bronze.fileColumns.slice(job.columns.length);
   const cursor = job.cursor;
-  const deletedField = job.extract.kind === 'salesforce' ? job.extract.deletedField : undefined;
+  const deletedField = source.deletedField;
 
   const land = async (batch: BronzeBatch, record: Record<string, unknown>, fallbackDate: string, position: Record<string, unknown>) => {
     if (quarantineAll) {
@@ -87,6 +91,7 @@ export async function runWindowedJob(ctx: JobContext, source: WindowSource, wind
         _source: job.id,
         _cursor_value: typeof cursorValue === 'bigint' ? microsToIso(cursorValue) : cursorValue === undefined || cursorValue === null ? null : String(record[cursor!.sourceName]),
         _is_deleted: deletedField ? record[deletedField] === true || record[deletedField] === 'true' : false,
+        ...source.metadata?.(record),
       },
       check.row,
     );

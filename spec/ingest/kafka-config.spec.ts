@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { kafkaConfig } from '../../runtime/connectors/kafka/client.js';
+import { kafkaConfig } from '../../connectors/kafka/client.js';
 import type { IngestionJobSpec } from '../../compiler/emit/ingestion-jobs.js';
 
 const job = (connection: Record<string, unknown>) => ({ id: 'source.kafka.user_events', sourceName: 'kafka', connection }) as unknown as IngestionJobSpec;

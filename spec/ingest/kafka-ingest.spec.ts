@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KafkaBroker } from '../../runtime/dev-servers/kafka-broker.js';
 import type { IngestionJobSpec } from '../../compiler/emit/ingestion-jobs.js';
-import { runKafkaJob } from '../../runtime/connectors/kafka/ingest.js';
+import { runKafkaJob } from '../../connectors/kafka/ingest.js';
 import { LocalObjectStore } from '../../runtime/bronze/object-store.js';
 import { BronzeTable } from '../../runtime/bronze/bronze-table.js';
 import type { JobContext } from '../../runtime/ingest/job-context.js';

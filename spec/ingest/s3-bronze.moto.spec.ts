@@ -10,7 +10,7 @@ import { S3ObjectStore } from '../../runtime/bronze/s3-object-store.js';
 import { BronzeTable } from '../../runtime/bronze/bronze-table.js';
 import { startSnowflakeServer, snowflakeTableFor, type SnowflakeServer } from '../../runtime/dev-servers/snowflake-server.js';
 import { generateRows } from '../../runtime/dev-servers/reference-data.js';
-import { runSnowflakeJob } from '../../runtime/connectors/snowflake/ingest.js';
+import { runSnowflakeJob } from '../../connectors/snowflake/ingest.js';
 import { referenceJobs } from './helpers/jobs.js';
 import { acquireRunLock } from '../../runtime/ingest/run-lock.js';
 

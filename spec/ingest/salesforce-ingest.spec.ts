@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { IngestionJobSpec } from '../../compiler/emit/ingestion-jobs.js';
 import { salesforceObjectFor, startSalesforceServer, type SalesforceServer, type SalesforceServerOptions } from '../../runtime/dev-servers/salesforce-server.js';
 import { generateRows } from '../../runtime/dev-servers/reference-data.js';
-import { runSalesforceJob } from '../../runtime/connectors/salesforce/ingest.js';
+import { runSalesforceJob } from '../../connectors/salesforce/ingest.js';
 import { LocalObjectStore } from '../../runtime/bronze/object-store.js';
 import { BronzeTable } from '../../runtime/bronze/bronze-table.js';
 import type { JobContext } from '../../runtime/ingest/job-context.js';

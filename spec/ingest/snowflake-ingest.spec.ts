@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { IngestionJobSpec } from '../../compiler/emit/ingestion-jobs.js';
 import { startSnowflakeServer, snowflakeTableFor, type SnowflakeServer } from '../../runtime/dev-servers/snowflake-server.js';
 import { generateRows } from '../../runtime/dev-servers/reference-data.js';
-import { runSnowflakeJob } from '../../runtime/connectors/snowflake/ingest.js';
+import { runSnowflakeJob } from '../../connectors/snowflake/ingest.js';
 import { LocalObjectStore } from '../../runtime/bronze/object-store.js';
 import { BronzeTable } from '../../runtime/bronze/bronze-table.js';
 import { timestampMicros } from '../../runtime/bronze/value-encoding.js';

@@ -11,20 +11,22 @@ import { promisify } from 'node:util';
 import type { IngestionJobSpec } from '../../compiler/emit/ingestion-jobs.js';
 import { startSnowflakeServer, snowflakeTableFor, type SnowflakeServer } from '../../runtime/dev-servers/snowflake-server.js';
 import { generateRows } from '../../runtime/dev-servers/reference-data.js';
-import { runSnowflakeJob } from '../../runtime/connectors/snowflake/ingest.js';
+import { runSnowflakeJob } from '../../connectors/snowflake/ingest.js';
 import { LocalObjectStore } from '../../runtime/bronze/object-store.js';
 import { writeParquetFile } from '../../runtime/bronze/parquet-writer.js';
-import { projectRoot, referenceJobs } from './helpers/jobs.js';
+import { projectRoot, referenceBronzeStatements, referenceJobs } from './helpers/jobs.js';
 
 const run = promisify(execFile);
 let dir: string;
 let jobs: Record<string, IngestionJobSpec>;
+let registration: Record<string, string[]>;
 let server: SnowflakeServer | undefined;
 
 beforeAll(async () => {
   await run('bash', [join(projectRoot, 'scripts/setup-spark.sh')], { timeout: 900_000 });
   dir = await mkdtemp(join(tmpdir(), 'spark-readback-'));
   jobs = await referenceJobs(join(dir, 'bronze'));
+  registration = await referenceBronzeStatements(join(dir, 'bronze'));
 }, 900_000);
 
 afterAll(async () => {
@@ -71,7 +73,7 @@ describe('Spark reads bronze with the declared types', () => {
     await writeFile(
       specFile,
       JSON.stringify({
-        statements: [...orders.bronze.statements, ...events.bronze.statements],
+        statements: [...registration[orders.id]!, ...registration[events.id]!],
         tables: [
           { relation: orders.bronze.relation, key: 'order_id', columns: ['order_id', 'amount', 'unit_price', 'order_date', 'updated_at', 'quantity', '_cursor_value', 'ingest_date'] },
           { relation: events.bronze.relation, key: 'event_id', columns: ['event_id', 'device', 'properties', 'event_timestamp', '_offset'] },

@@ -5,18 +5,31 @@
 import { loadSources } from '../../../compiler/load/sources.js';
 import { ingestionJobFor, type IngestionJobSpec } from '../../../compiler/emit/ingestion-jobs.js';
 import type { Diagnostic } from '../../../compiler/diagnostics/diagnostic.js';
+import type { ManifestSource } from '../../../compiler/manifest/types.js';
 import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 
 export const projectRoot = resolve(fileURLToPath(import.meta.url), '../../../..');
 
-export async function referenceJobs(bronzeRoot: string): Promise<Record<string, IngestionJobSpec>> {
+export async function referenceSources(bronzeRoot: string): Promise<ManifestSource[]> {
   const diagnostics: Diagnostic[] = [];
   const loaded = await loadSources(projectRoot, { root: bronzeRoot, database: 'bronze' }, diagnostics);
   const errors = diagnostics.filter((d) => d.severity === 'error');
   if (errors.length) throw new Error(errors.map((d) => d.message).join('\n'));
+  return loaded.map((l) => l.manifest);
+}
+
+export async function referenceJobs(bronzeRoot: string): Promise<Record<string, IngestionJobSpec>> {
   const project = { name: 'enterprise_lakehouse', root: projectRoot, vars: {} };
-  return Object.fromEntries(loaded.map((l) => [l.manifest.id, ingestionJobFor(l.manifest, { project })]));
+  return Object.fromEntries((await referenceSources(bronzeRoot)).map((s) => [s.id, ingestionJobFor(s, { project })]));
+}
+
+/**
+ * Spark SQL registering each reference bronze table, by source id, while the manifest still carries
+ * it (`bronze.statements`, deprecated for plan.json's RegisterBronze operation).
+ */
+export async function referenceBronzeStatements(bronzeRoot: string): Promise<Record<string, string[]>> {
+  return Object.fromEntries((await referenceSources(bronzeRoot)).map((s) => [s.id, s.bronze.statements ?? []]));
 }
 
 /** A copy of a job with a smaller rotation, a unique consumer group, or another location. */
