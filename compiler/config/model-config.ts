@@ -15,26 +15,26 @@ export const severitySchema = z.enum(['error', 'warn']);
 
 export const modelConfigSchema = z
   .object({
-    materialized: materializationSchema,
-    incremental_strategy: incrementalStrategySchema,
-    unique_key: stringList,
-    partition_by: stringList,
+    materialized: materializationSchema.describe('How the model is built: view (default), table, incremental or ephemeral (inlined as a CTE).'),
+    incremental_strategy: incrementalStrategySchema.describe('For incremental models: merge (default with a unique_key), append, or insert_overwrite (by partition).'),
+    unique_key: stringList.describe('Column or columns identifying a row (merge key).'),
+    partition_by: stringList.describe('Partition column or columns of the Delta table.'),
     /** `OPTIMIZE ... ZORDER BY` after each build. */
-    zorder_by: stringList,
+    zorder_by: stringList.describe('`OPTIMIZE ... ZORDER BY` after each build.'),
     /** Absolute location; defaults to `<layer root>/<model name>`. */
-    location: z.string(),
+    location: z.string().describe('Absolute location; defaults to `<layer root>/<model name>`.'),
     tblproperties: z.record(z.string(), z.string()),
     /** Catalog database override (defaults to the layer's database). */
-    database: identifierSchema,
+    database: identifierSchema.describe('Catalog database override (defaults to the layer\'s database).'),
     /** Table name override (defaults to the model name). */
-    alias: identifierSchema,
+    alias: identifierSchema.describe('Table name override (defaults to the model name).'),
     tags: z.array(z.string()),
     owner: z.string(),
     enabled: z.boolean(),
     /** For `merge`: columns updated when matched (default: all). */
-    merge_update_columns: z.array(z.string()),
+    merge_update_columns: z.array(z.string()).describe('For `merge`: columns updated when matched (default: all).'),
     /** Fails the build if the inferred columns differ from the declared `columns`. */
-    contract: z.boolean(),
+    contract: z.boolean().describe('Fails the build if the inferred columns differ from the declared `columns`.'),
   })
   .partial()
   .strict();
@@ -46,7 +46,7 @@ export const LIST_CONFIG_KEYS: ReadonlySet<string> = new Set(['unique_key', 'par
 export const testArgsSchema = z.looseObject({
   severity: severitySchema.optional(),
   /** Threshold such as `>10`: a failing-row count that triggers a warning. */
-  warn_if: z.string().optional(),
+  warn_if: z.string().optional().describe('Threshold such as `>10`: a failing-row count that triggers a warning.'),
   error_if: z.string().optional(),
   where: z.string().optional(),
 });
@@ -58,7 +58,7 @@ export const columnMetaSchema = z
   .object({
     description: z.string(),
     /** Declared type for contracts, e.g. `decimal(18,2)`. */
-    data_type: z.string(),
+    data_type: z.string().describe('Declared type for contracts, e.g. `decimal(18,2)`.'),
     classification: z.array(z.enum(['pii', 'sensitive', 'restricted'])),
     tests: z.array(testSpecSchema),
   })

@@ -20,7 +20,7 @@ export const localSparkSchema = z
 
 const localSettingsShape = {
   /** Warehouse roots on the local file system, relative to the project. */
-  warehouse_dir: z.string().default('data/warehouse'),
+  warehouse_dir: z.string().default('data/warehouse').describe('Warehouse roots on the local file system, relative to the project.'),
   spark: localSparkSchema.optional(),
 };
 
@@ -29,7 +29,7 @@ const s3Uri = z.string().regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$
 export const emrClusterSchema = z
   .object({
     /** Use an existing cluster by id, or create one with the settings below. */
-    existing_cluster_id: z.string().regex(/^j-[A-Z0-9]+$/, 'expected an EMR cluster id like j-ABC123DEF456').nullable().default(null),
+    existing_cluster_id: z.string().regex(/^j-[A-Z0-9]+$/, 'expected an EMR cluster id like j-ABC123DEF456').nullable().default(null).describe('Use an existing cluster by id, or create one with the settings below.'),
     name: z.string().min(1).optional(),
     release: z.string().regex(/^emr-7\.\d+\.\d+$/, 'expected an EMR 7 release label like emr-7.13.0 (Spark 3.5, Delta 3.3)').default('emr-7.13.0'),
     log_uri: s3Uri.optional(),
@@ -48,18 +48,18 @@ export const emrClusterSchema = z
     subnet_id: z.string().min(1).optional(),
     ec2_key_name: z.string().min(1).optional(),
     /** Steps that may run at once: models of one plan stage run in parallel up to this. */
-    step_concurrency: z.number().int().min(1).max(256).default(4),
+    step_concurrency: z.number().int().min(1).max(256).default(4).describe('Steps that may run at once: models of one plan stage run in parallel up to this.'),
     /** Idle time after which EMR terminates the cluster by itself (a safety net against cost). */
-    idle_timeout_seconds: z.number().int().min(60).optional(),
+    idle_timeout_seconds: z.number().int().min(60).optional().describe('Idle time after which EMR terminates the cluster by itself (a safety net against cost).'),
     terminate_after_build: z.boolean().default(false),
     tags: z.record(z.string(), z.string()).default({}),
   })
   .strict();
 
 const emrSettingsShape = {
-  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected an AWS region like us-east-1'),
+  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected an AWS region like us-east-1').describe('AWS region of the bucket, Glue catalog and cluster.'),
   /** The bucket of the layer roots and build artifacts (must exist). */
-  bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'expected an S3 bucket name'),
+  bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'expected an S3 bucket name').describe('The bucket of the layer roots and build artifacts (must exist).'),
   artifacts_prefix: z
     .string()
     .default('etl/builds')
@@ -67,11 +67,11 @@ const emrSettingsShape = {
   cluster: emrClusterSchema.prefault({}),
   cloudwatch_namespace: z.string().min(1).max(255).default('LakehouseETL'),
   /** Spark settings passed to every step (`--conf k=v`), e.g. shuffle partitions. */
-  spark_conf: sparkConfValues.default({}),
+  spark_conf: sparkConfValues.default({}).describe('Spark settings passed to every step (`--conf k=v`), e.g. shuffle partitions.'),
   /** Seconds between step-state polls. */
-  poll_interval_seconds: z.number().min(0).default(15),
+  poll_interval_seconds: z.number().min(0).default(15).describe('Seconds between step-state polls.'),
   /** Glue catalog id (account id); defaults to the caller's account. */
-  catalog_id: z.string().regex(/^\d{12}$/, 'expected a 12-digit AWS account id').optional(),
+  catalog_id: z.string().regex(/^\d{12}$/, 'expected a 12-digit AWS account id').optional().describe('Glue catalog id (account id); defaults to the caller\'s account.'),
 };
 
 /** `manifest.target.settings` of a local target. */

@@ -18,13 +18,13 @@ export const projectConfigSchema = z
     name: identifierSchema,
     version: z.literal(1).default(1),
     /** Catalog database per layer; roots default per target. */
-    layers: z.object({ bronze: layerSchema, silver: layerSchema, gold: layerSchema }).strict(),
+    layers: z.object({ bronze: layerSchema, silver: layerSchema, gold: layerSchema }).strict().describe('Catalog database per layer; roots default per target.'),
     /** `{{var "name"}}` in SQL, `ctx.var("name")` in TypeScript; `--vars` overrides. */
-    vars: z.record(z.string(), z.unknown()).default({}),
+    vars: z.record(z.string(), z.unknown()).default({}).describe('`{{var "name"}}` in SQL, `ctx.var("name")` in TypeScript; `--vars` overrides.'),
     /** Config by folder: the longest matching path wins, tags add up. */
-    defaults: z.record(z.string(), modelConfigSchema).default({}),
-    default_target: z.string().default('local'),
-    targets: z.record(z.string(), targetSchema),
+    defaults: z.record(z.string(), modelConfigSchema).default({}).describe('Config by folder: the longest matching path wins, tags add up.'),
+    default_target: z.string().default('local').describe('The target used without --target.'),
+    targets: z.record(z.string(), targetSchema).describe('Where models are built: kind local (Spark on this machine) or emr (S3, Glue and EMR).'),
   })
   .strict();
 

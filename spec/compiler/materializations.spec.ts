@@ -7,17 +7,22 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { CompileResult, ManifestModel } from '../../compiler/index.js';
+import { script } from '../../compiler/emit/spark-dialect.js';
+import type { Location } from '../../compiler/plan/operations.js';
 import { compileFixture, goldenDir } from './helpers.js';
 
 const dir = path.join(goldenDir, 'materializations');
 
-/** The statements of a model as one reviewable file (the same layout as target/run/). */
+const locate = (l: Location) => (l.path.includes('://') ? l.path : `<${l.layer}>/${l.path}`);
+
+/** A model's plan operations rendered by the Spark dialect, as one reviewable file (the layout of target/run/). */
 function render(m: ManifestModel): string {
-  if (m.materialized === 'ephemeral') return `-- ephemeral: no statements; inlined into its children as\n${m.compiledSql}\n`;
-  const section = (title: string, stmts: string[]) => `-- ${title}\n${stmts.map((s) => `${s};\n`).join('\n')}`;
-  const parts = [section('full refresh', m.statements.full)];
-  if (m.statements.incremental) parts.push(section('incremental', m.statements.incremental));
-  if (m.statements.post.length) parts.push(section('after either', m.statements.post));
+  const node = result.plan.nodes[m.id];
+  if (m.materialized === 'ephemeral') return `-- ephemeral: no operations; inlined into its children as\n${m.compiledSql}\n`;
+  if (node?.kind !== 'model') throw new Error(`${m.id} has no model node in the plan`);
+  const parts = [`-- full refresh\n${script(node.full, locate)}`];
+  if (node.incremental) parts.push(`-- incremental\n${script(node.incremental, locate)}`);
+  if (node.post.length) parts.push(`-- after either\n${script(node.post, locate)}`);
   return parts.join('\n');
 }
 
@@ -76,12 +81,17 @@ describe('materializations (fixture materializations)', () => {
     });
   });
 
-  it('ephemeral models have no relation, no statements and no plan stage; children run after their real parents', () => {
+  it('ephemeral models have no relation, no plan node and no plan stage; children run after their real parents', () => {
     for (const n of ['active_customers', 'dutch_customers']) {
       const m = result.manifest.models[`model.${n}`]!;
       expect(m.relation).toBeUndefined();
-      expect(m.statements).toEqual({ full: [], post: [] });
+      expect(result.plan.nodes[m.id]).toBeUndefined();
     }
+    // In the plan, a child of ephemeral models waits for what they read.
+    const deps = result.plan.nodes['model.customer_revenue']!.dependsOn;
+    expect(deps).toContain('model.orders_table');
+    expect(deps).toContain('model.customers_merge');
+    expect(deps).not.toContain('model.active_customers');
     expect(result.plan.stages).toEqual([
       { models: ['model.customers_merge', 'model.orders_view'] },
       { models: ['model.orders_append', 'model.orders_overwrite', 'model.orders_table'] },

@@ -27,16 +27,20 @@ const SCALE = '0.1';
 const SEED = 'e2e';
 
 let projectDir: string;
+/** Where a compiled target/ is run by a second "CI job": only target/ and the bronze data are there. */
+let elsewhere: string | undefined;
+type RunResultsFile = { results: Array<{ id: string; kind: string; status: string; rows?: number; failures?: number }> };
+let firstBuild: RunResultsFile | undefined;
 let warehouse: string;
 let server: RunningServer | undefined;
 let session: SparkSession | undefined;
 
-async function etl(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function etl(args: string[], dir = projectDir): Promise<{ code: number; stdout: string; stderr: string }> {
   // Run the CLI as a user would: without vitest's environment (the compiler skips its module hook under VITEST).
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VITEST')));
   Object.assign(env, { ETL_SPARK_THRIFT: `${server!.host}:${server!.port}`, NO_COLOR: '1' });
   try {
-    const { stdout, stderr } = await exec(process.execPath, [path.join(REPO, 'bin/etl.js'), ...args, '--project', projectDir], { cwd: projectDir, env, maxBuffer: 64 * 1024 * 1024 });
+    const { stdout, stderr } = await exec(process.execPath, [path.join(REPO, 'bin/etl.js'), ...args, '--project', dir], { cwd: dir, env, maxBuffer: 64 * 1024 * 1024 });
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code?: number; stdout?: string; stderr?: string };
@@ -77,6 +81,7 @@ afterAll(async () => {
   await session?.close().catch(() => {});
   if (server) await stopProcess(server.pid);
   if (projectDir) await rm(projectDir, { recursive: true, force: true });
+  if (elsewhere) await rm(elsewhere, { recursive: true, force: true });
 });
 
 /** The manifest test that implements a planted rule. */
@@ -117,9 +122,8 @@ describe('reference project on Spark', () => {
     const res = await etl(['build', '--threads', '3']);
     // Soft: a failing node fails the test, and the data checks below still run and report.
     expect.soft(res.code, `${res.stdout}\n${res.stderr}`).toBe(0);
-    const results = JSON.parse(await readFile(path.join(projectDir, 'target', 'run_results.json'), 'utf8')) as {
-      results: Array<{ id: string; kind: string; status: string }>;
-    };
+    const results = JSON.parse(await readFile(path.join(projectDir, 'target', 'run_results.json'), 'utf8')) as RunResultsFile;
+    firstBuild = results;
     const models = results.results.filter((r) => r.kind === 'model');
     expect(models.length).toBe(20);
     for (const m of models) expect.soft(m.status, m.id).toBe('success');
@@ -131,6 +135,29 @@ describe('reference project on Spark', () => {
       else if (r.id.includes('freshness')) expect.soft(['pass', 'success', 'warn'], r.id).toContain(r.status);
       else expect.soft(['pass', 'success'], r.id).toContain(r.status);
     }
+  }, BUILD_TIMEOUT_MS);
+
+  it('a compiled target/ copied to an empty directory builds and tests there as it was compiled, with the same results', async () => {
+    expect(firstBuild, 'the first build ran').toBeDefined();
+    elsewhere = await mkdtemp(path.join(tmpdir(), 'etl-plan-elsewhere-'));
+    // What a second CI job downloads: the compiled target/ (as an artifact) and the bronze data. No sources, no project.yaml.
+    await cp(path.join(projectDir, 'target'), path.join(elsewhere, 'artifact', 'target'), { recursive: true });
+    await cp(path.join(warehouse, 'bronze'), path.join(elsewhere, 'data', 'warehouse', 'bronze'), { recursive: true });
+    const build = await etl(['build', '--plan', 'artifact/target', '--threads', '3'], elsewhere);
+    expect.soft(build.code, `${build.stdout}\n${build.stderr}`).toBe(0);
+    const there = JSON.parse(await readFile(path.join(elsewhere, 'target', 'run_results.json'), 'utf8')) as RunResultsFile;
+    const summary = (r: RunResultsFile) => r.results.map((x) => `${x.id} ${x.status} rows=${x.rows ?? '-'} failures=${x.failures ?? '-'}`).sort();
+    // Freshness depends on the clock: compare everything else exactly.
+    const stable = (r: RunResultsFile) => summary({ results: r.results.filter((x) => !x.id.includes('freshness')) });
+    expect(stable(there)).toEqual(stable(firstBuild!));
+    // The tables were written under this directory, not the project's.
+    const [detail] = await rows('DESCRIBE DETAIL silver.stg_customer_orders');
+    expect(String(detail!.location)).toContain(elsewhere);
+    const test = await etl(['test', '--plan', 'artifact/target', '--data'], elsewhere);
+    expect.soft(test.code, `${test.stdout}\n${test.stderr}`).toBe(0);
+    const tested = JSON.parse(await readFile(path.join(elsewhere, 'target', 'run_results.json'), 'utf8')) as RunResultsFile;
+    const testsOnly = (r: RunResultsFile) => stable({ results: r.results.filter((x) => x.kind === 'test') });
+    expect(testsOnly(tested)).toEqual(testsOnly(firstBuild!));
   }, BUILD_TIMEOUT_MS);
 
   it('flags exactly the planted rows, rule by rule', async () => {

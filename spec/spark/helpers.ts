@@ -2,11 +2,11 @@
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { compileProject } from '../../compiler/index.js';
-import type { Manifest } from '../../compiler/manifest/types.js';
+import type { Manifest, Plan } from '../../compiler/manifest/types.js';
 import { writeParquetFile } from '../../runtime/bronze/parquet-writer.js';
 import type { SparkEngine } from '../../runtime/engines/spark/engine.js';
 import type { Reporter, RunEvent } from '../../runtime/runner/events.js';
-import type { LoadedProject } from '../../runtime/runner/load-project.js';
+import { resolveManifestLocation } from '../../runtime/plan/locations.js';
 import { run, type RunOptions } from '../../runtime/runner/run.js';
 import type { NodeResult, RunResults } from '../../runtime/runner/results.js';
 
@@ -16,7 +16,7 @@ const SCRATCH = join(REPO, '.etl', 'spec-spark');
 export interface Fixture {
   dir: string;
   db: { bronze: string; silver: string; gold: string };
-  compile(): Promise<LoadedProject>;
+  compile(): Promise<{ manifest: Manifest; plan: Plan }>;
   /** Lands rows for `source.<name>.<table>` as one Parquet file in the ingest_date partition. */
   land(sourceId: string, ingestDate: string, rows: Record<string, unknown>[], file?: string): Promise<void>;
   build(engine: SparkEngine, opts?: Partial<RunOptions>): Promise<{ results: RunResults; events: RunEvent[] }>;
@@ -43,12 +43,12 @@ export function fixture(name: string, tag: string): Fixture {
     const result = await compileProject({ projectDir: dir });
     if (!result.ok) throw new Error(`fixture ${name} does not compile:\n${JSON.stringify(result.diagnostics, null, 2)}`);
     manifest = result.manifest;
-    return { manifest: result.manifest, plan: result.plan, diagnostics: result.diagnostics, origin: 'compiled' as const };
+    return { manifest: result.manifest, plan: result.plan };
   };
   const runWith = async (command: 'build' | 'test', engine: SparkEngine, opts: Partial<RunOptions>) => {
-    const project = await compile();
+    const { manifest: m, plan } = await compile();
     const reporter = collector();
-    const results = await run({ command, projectDir: dir, project, engine, reporter, threads: 2, ...opts });
+    const results = await run({ command, projectDir: dir, manifest: m, plan, spark: engine, reporter, threads: 2, ...opts });
     return { results, events: reporter.events };
   };
   return {
@@ -60,7 +60,7 @@ export function fixture(name: string, tag: string): Fixture {
       const source = m.sources[sourceId];
       if (!source) throw new Error(`no source ${sourceId}`);
       const columns = [...source.columns, ...source.bronze.metadataColumns];
-      const path = join(source.bronze.location, `ingest_date=${ingestDate}`, file);
+      const path = join(resolveManifestLocation(source.bronze.location, dir), `ingest_date=${ingestDate}`, file);
       await writeParquetFile(path, columns, rows);
     },
     build: (engine, opts = {}) => runWith('build', engine, opts),

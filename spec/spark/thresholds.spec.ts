@@ -1,37 +1,38 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { meetsThreshold, testOutcome, ThresholdError } from '../../runtime/runner/thresholds.js';
+import { formatThreshold, meetsThreshold, parseThreshold, testOutcome } from '../../compiler/plan/thresholds.js';
 
-describe('test thresholds', () => {
+const t = (text: string) => parseThreshold(text)!;
+
+describe('test thresholds (parsed once by the compiler)', () => {
   it('applies warn_if / error_if as dbt does', () => {
-    const t = { severity: 'error' as const, warnIf: '>0', errorIf: '>10' };
-    expect(testOutcome(0, t)).toBe('pass');
-    expect(testOutcome(3, t)).toBe('warn');
-    expect(testOutcome(10, t)).toBe('warn');
-    expect(testOutcome(11, t)).toBe('fail');
+    const test = { severity: 'error' as const, warnIf: t('>0'), errorIf: t('>10') };
+    expect(testOutcome(0, test)).toBe('pass');
+    expect(testOutcome(3, test)).toBe('warn');
+    expect(testOutcome(10, test)).toBe('warn');
+    expect(testOutcome(11, test)).toBe('fail');
   });
 
   it('never fails a warn-severity test', () => {
-    fc.assert(fc.property(fc.nat(10_000), (n) => testOutcome(n, { severity: 'warn', warnIf: '>0', errorIf: '>0' }) !== 'fail'));
+    fc.assert(fc.property(fc.nat(10_000), (n) => testOutcome(n, { severity: 'warn', warnIf: t('>0'), errorIf: t('>0') }) !== 'fail'));
   });
 
-  it('defaults both thresholds to >0', () => {
-    expect(testOutcome(1, { severity: 'error', warnIf: '', errorIf: '' })).toBe('fail');
-    expect(testOutcome(0, { severity: 'error', warnIf: '', errorIf: '' })).toBe('pass');
+  it('reads every comparison, spaces allowed, and normalises = and <>', () => {
+    expect(parseThreshold('>= 5')).toEqual({ op: '>=', value: 5 });
+    expect(parseThreshold('=5')).toEqual({ op: '==', value: 5 });
+    expect(parseThreshold('<>5')).toEqual({ op: '!=', value: 5 });
+    expect(meetsThreshold(5, t('<5'))).toBe(false);
+    expect(meetsThreshold(5, t('<=5'))).toBe(true);
+    expect(meetsThreshold(5, t('==5'))).toBe(true);
+    expect(meetsThreshold(4, t('!=5'))).toBe(true);
   });
 
-  it('supports every comparison', () => {
-    expect(meetsThreshold(5, '>=5')).toBe(true);
-    expect(meetsThreshold(5, '<5')).toBe(false);
-    expect(meetsThreshold(5, '<=5')).toBe(true);
-    expect(meetsThreshold(5, '=5')).toBe(true);
-    expect(meetsThreshold(5, '==5')).toBe(true);
-    expect(meetsThreshold(5, '!=5')).toBe(false);
-    expect(meetsThreshold(4, '<>5')).toBe(true);
+  it('round-trips through its text form', () => {
+    const ops = ['>', '>=', '<', '<=', '==', '!='] as const;
+    fc.assert(fc.property(fc.constantFrom(...ops), fc.nat(1e6), (op, value) => expect(parseThreshold(formatThreshold({ op, value }))).toEqual({ op, value })));
   });
 
-  it('rejects a malformed threshold with a clear error', () => {
-    expect(() => meetsThreshold(1, 'more than 3')).toThrow(ThresholdError);
-    expect(() => meetsThreshold(1, 'more than 3')).toThrow(/e\.g\. ">0"/);
+  it('refuses what is not a threshold', () => {
+    for (const bad of ['more than 3', '>', '>-1', '> 1.5', '']) expect(parseThreshold(bad), bad).toBeUndefined();
   });
 });

@@ -48,12 +48,13 @@ export class SparkThriftSession implements EngineSession {
     if (!location) return { exists: false };
     const path = this.locate(location);
     const hasLog = isRemote(path) ? await catalogHasTable(this.spark, relation) : deltaLogPresent(localPath(path));
-    const inCatalog = await catalogHasTable(this.spark, relation);
+    let inCatalog = await catalogHasTable(this.spark, relation);
     if (!hasLog) {
       // The metastore remembers a table whose files were deleted (e.g. data/ was wiped): forget it.
       if (inCatalog) await this.spark.execute(`DROP TABLE IF EXISTS ${relationSql(relation)}`);
       return { exists: false };
     }
+    if (inCatalog) inCatalog = !(await this.forgetIfElsewhere(relation, path));
     if (!inCatalog) {
       // Files without a catalog entry (a fresh metastore, a plan run elsewhere): register them.
       await this.spark.execute(`CREATE DATABASE IF NOT EXISTS ${quoteIdent(relation.database)}`);
@@ -63,7 +64,26 @@ export class SparkThriftSession implements EngineSession {
     return { exists: true, version: Number(rows[0]?.version ?? -1) };
   }
 
+  /**
+   * Drops the metastore entry (never the files: these tables are external) when it points at
+   * another location than the plan's, e.g. after the same plan ran from another directory.
+   */
+  private async forgetIfElsewhere(relation: Relation, path: string): Promise<boolean> {
+    const normal = (p: string) => localPath(p).replace(/\/+$/, '');
+    let registered: string | undefined;
+    try {
+      const { rows } = await this.spark.query(`DESCRIBE TABLE EXTENDED ${relationSql(relation)}`);
+      registered = rows.find((r) => String(r.col_name ?? '') === 'Location')?.data_type as string | undefined;
+    } catch {
+      return false;
+    }
+    if (registered === undefined || normal(registered) === normal(path)) return false;
+    await this.spark.execute(`DROP TABLE IF EXISTS ${relationSql(relation)}`);
+    return true;
+  }
+
   async execute(operation: Operation): Promise<void> {
+    if (operation.kind === 'RegisterBronze' && (await catalogHasTable(this.spark, operation.relation))) await this.forgetIfElsewhere(operation.relation, this.locate(operation.location));
     if (operation.kind === 'CreateOrReplaceTableAs' && rtasKnownBroken) return replaceTableAs(this.spark, (s) => this.run(s), operation, this.locate);
     for (const statement of renderOperation(operation, this.locate)) {
       try {

@@ -1,9 +1,9 @@
 -- full refresh
-CREATE DATABASE IF NOT EXISTS gold;
+CREATE DATABASE IF NOT EXISTS `gold`;
 
-CREATE OR REPLACE TABLE gold.customer_revenue
+CREATE OR REPLACE TABLE `gold`.`customer_revenue`
 USING DELTA
-LOCATION 's3://lake/gold/customer_revenue'
+LOCATION '<gold>/customer_revenue'
 AS
 WITH __ephemeral_active_customers AS (
 SELECT customer_id, country

@@ -1,17 +1,17 @@
 -- full refresh
-CREATE DATABASE IF NOT EXISTS silver;
+CREATE DATABASE IF NOT EXISTS `silver`;
 
-CREATE OR REPLACE TABLE silver.customers_merge
+CREATE OR REPLACE TABLE `silver`.`customers_merge`
 USING DELTA
-LOCATION 's3://lake/silver/customers_merge'
+LOCATION '<silver>/customers_merge'
 AS
 SELECT customer_id, email, country, updated_at
 FROM bronze.shop_customers;
 
 -- incremental
-CREATE DATABASE IF NOT EXISTS silver;
+CREATE DATABASE IF NOT EXISTS `silver`;
 
-MERGE INTO silver.customers_merge AS target
+MERGE INTO `silver`.`customers_merge` AS target
 USING (
 SELECT customer_id, email, country, updated_at
 FROM bronze.shop_customers
@@ -22,4 +22,4 @@ WHEN MATCHED THEN UPDATE SET *
 WHEN NOT MATCHED THEN INSERT *;
 
 -- after either
-OPTIMIZE silver.customers_merge ZORDER BY (`country`, `email`);
+OPTIMIZE `silver`.`customers_merge` ZORDER BY (`country`, `email`);

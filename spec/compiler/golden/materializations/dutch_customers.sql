@@ -1,4 +1,4 @@
--- ephemeral: no statements; inlined into its children as
+-- ephemeral: no operations; inlined into its children as
 WITH __ephemeral_active_customers AS (
 SELECT customer_id, country
 FROM silver.customers_merge

@@ -1,9 +1,9 @@
 -- full refresh
-CREATE DATABASE IF NOT EXISTS gold;
+CREATE DATABASE IF NOT EXISTS `gold`;
 
-CREATE OR REPLACE TABLE gold.dutch_revenue
+CREATE OR REPLACE TABLE `gold`.`dutch_revenue`
 USING DELTA
-LOCATION 's3://lake/gold/dutch_revenue'
+LOCATION '<gold>/dutch_revenue'
 AS
 -- Child with its own WITH: the ephemeral parents (two levels) are merged into it.
 WITH __ephemeral_active_customers AS (
@@ -25,4 +25,4 @@ JOIN orders o ON o.customer_id = d.customer_id
 GROUP BY d.customer_id;
 
 -- after either
-OPTIMIZE gold.dutch_revenue ZORDER BY (`customer_id`);
+OPTIMIZE `gold`.`dutch_revenue` ZORDER BY (`customer_id`);

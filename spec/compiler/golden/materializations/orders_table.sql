@@ -1,7 +1,7 @@
 -- full refresh
-CREATE DATABASE IF NOT EXISTS silver;
+CREATE DATABASE IF NOT EXISTS `silver`;
 
-CREATE OR REPLACE TABLE silver.orders_table
+CREATE OR REPLACE TABLE `silver`.`orders_table`
 USING DELTA
 PARTITIONED BY (`order_date`)
 LOCATION 's3://custom-bucket/orders_table'

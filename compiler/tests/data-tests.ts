@@ -1,12 +1,12 @@
-/** Data tests (generic, freshness, singular) and unit tests, compiled from model metadata and tests/. */
+/** The tests stage: data tests (generic, freshness, singular) compiled from model metadata and tests/, each with its DataTest operation. */
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { codeFrame } from '../diagnostics/frame.js';
-import { freshnessSql, genericTestSql, normaliseSeverity, readTestSpec } from '../emit/data-tests.js';
-import type { DataTest, Query } from './operations.js';
-import { queryFromRendered, sliceQuery, trimQuery } from './query-map.js';
-import { parseThreshold } from './thresholds.js';
+import { freshnessSql, genericTestSql, normaliseSeverity, readTestSpec } from './generic-tests.js';
+import type { DataTest, Query } from '../plan/operations.js';
+import { queryFromRendered, sliceQuery, trimQuery } from '../plan/query-map.js';
+import { parseThreshold } from '../plan/thresholds.js';
 import type { LoadedSource } from '../load/sources.js';
-import type { ManifestModel, ManifestTest, ManifestUnitTest } from '../manifest/types.js';
+import type { ManifestModel, ManifestTest } from '../manifest/types.js';
 import { parseSpark } from '../analyse/parse.js';
 import { newRenderState, type RenderedModel, type RenderScope } from '../resolve/models.js';
 import { compileTemplate, TemplateRenderError, TemplateSyntaxError, templateSyntaxDiagnostic } from '../resolve/template.js';
@@ -162,39 +162,4 @@ export function compileTests(
     }, query);
   }
   return { tests, operations };
-}
-
-export function compileUnitTests(
-  models: Map<string, ManifestModel>,
-  rendered: Map<string, RenderedModel>,
-  sourceById: Map<string, LoadedSource>,
-  diagnostics: Diagnostic[],
-): Record<string, ManifestUnitTest> {
-  const out: Record<string, ManifestUnitTest> = {};
-  for (const m of models.values()) {
-    const meta = rendered.get(m.name)?.file.meta;
-    for (const [i, ut] of (meta?.data.unit_tests ?? []).entries()) {
-      const given: ManifestUnitTest['given'] = [];
-      for (const [j, g] of ut.given.entries()) {
-        const input = models.has(`model.${g.input}`) ? `model.${g.input}` : sourceById.has(`source.${g.input}`) ? `source.${g.input}` : undefined;
-        if (!input || (!m.dependsOn.models.includes(input) && !m.dependsOn.sources.includes(input))) {
-          const pos = meta!.position(['unit_tests', i, 'given', j, 'input']);
-          diagnostics.push({
-            code: 'ETL181',
-            severity: 'error',
-            message: `Unit test '${ut.name}' gives rows for '${g.input}', which ${m.name} does not read`,
-            file: meta!.file,
-            ...pos,
-            frame: codeFrame(meta!.text, pos.line, pos.column),
-            hint: `Inputs of ${m.name}: ${[...m.dependsOn.models.map((x) => x.slice(6)), ...m.dependsOn.sources.map((x) => x.slice(7))].join(', ')}.`,
-          });
-          continue;
-        }
-        given.push({ input, rows: g.rows });
-      }
-      const id = `unit_test.${m.name}.${ut.name}`;
-      out[id] = { id, name: ut.name, model: m.id, file: meta!.file, given, expect: ut.expect };
-    }
-  }
-  return out;
 }

@@ -8,8 +8,9 @@ import { inlineEphemerals } from '../emit/ephemerals.js';
 import type { LoadedSource } from '../load/sources.js';
 import type { ManifestColumn, ManifestModel, ManifestUnitTest } from '../manifest/types.js';
 import { renderModel, type RenderedModel, type RenderScope } from '../resolve/models.js';
-import type { ColumnType, Query, UnitTest } from './operations.js';
-import { queryFromRendered, trimQuery } from './query-map.js';
+import type { ColumnType, Query, UnitTest } from '../plan/operations.js';
+import type { RenderedModel as Rendered } from '../resolve/models.js';
+import { queryFromRendered, trimQuery } from '../plan/query-map.js';
 
 export interface UnitTestInput {
   unitTests: Record<string, ManifestUnitTest>;
@@ -96,4 +97,40 @@ function renderWithInputs(model: ManifestModel, r: RenderedModel, scope: RenderS
   };
   collect(model);
   return inlineEphemerals(trimQuery(queryFromRendered(self.full, self.file.file)), ctes);
+}
+
+/** Unit tests declared in sidecars, their inputs checked against what the model reads. */
+export function compileUnitTests(
+  models: Map<string, ManifestModel>,
+  rendered: Map<string, Rendered>,
+  sourceById: Map<string, LoadedSource>,
+  diagnostics: Diagnostic[],
+): Record<string, ManifestUnitTest> {
+  const out: Record<string, ManifestUnitTest> = {};
+  for (const m of models.values()) {
+    const meta = rendered.get(m.name)?.file.meta;
+    for (const [i, ut] of (meta?.data.unit_tests ?? []).entries()) {
+      const given: ManifestUnitTest['given'] = [];
+      for (const [j, g] of ut.given.entries()) {
+        const input = models.has(`model.${g.input}`) ? `model.${g.input}` : sourceById.has(`source.${g.input}`) ? `source.${g.input}` : undefined;
+        if (!input || (!m.dependsOn.models.includes(input) && !m.dependsOn.sources.includes(input))) {
+          const pos = meta!.position(['unit_tests', i, 'given', j, 'input']);
+          diagnostics.push({
+            code: 'ETL181',
+            severity: 'error',
+            message: `Unit test '${ut.name}' gives rows for '${g.input}', which ${m.name} does not read`,
+            file: meta!.file,
+            ...pos,
+            frame: codeFrame(meta!.text, pos.line, pos.column),
+            hint: `Inputs of ${m.name}: ${[...m.dependsOn.models.map((x) => x.slice(6)), ...m.dependsOn.sources.map((x) => x.slice(7))].join(', ')}.`,
+          });
+          continue;
+        }
+        given.push({ input, rows: g.rows });
+      }
+      const id = `unit_test.${m.name}.${ut.name}`;
+      out[id] = { id, name: ut.name, model: m.id, file: meta!.file, given, expect: ut.expect };
+    }
+  }
+  return out;
 }

@@ -1,0 +1,51 @@
+/**
+ * Phase 2, resolve: model names checked unique, config and relations prepared, every model rendered
+ * (refs, sources and vars resolved) in a scope the tests and unit tests reuse.
+ */
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { prepareModels, renderModel, type RenderedModel } from '../resolve/models.js';
+import type { LoadedProject } from './load.js';
+
+export type ResolvedProject = Awaited<ReturnType<typeof resolvePhase>>;
+
+export async function resolvePhase(loaded: LoadedProject, diagnostics: Diagnostic[]) {
+  const { modelFiles, config, layers, env, projectDir, sources, vars } = loaded;
+  const byName = new Map<string, (typeof modelFiles)[number]>();
+  for (const f of modelFiles) {
+    const other = byName.get(f.name);
+    if (other) {
+      diagnostics.push({
+        code: 'ETL155',
+        severity: 'error',
+        message: `Two models are named '${f.name}': ${other.file} and ${f.file}`,
+        file: f.file,
+        line: 1,
+        column: 1,
+        hint: 'Model names must be unique across layers: rename one file.',
+        related: [{ file: other.file, line: 1, column: 1, message: 'first defined here' }],
+      });
+    } else byName.set(f.name, f);
+  }
+  const prepared = await prepareModels([...byName.values()], config, layers, env, diagnostics, projectDir);
+  const preparedByName = new Map(prepared.map((m) => [m.file.name, m]));
+  const sourceRelations = new Map(sources.map((s) => [`${s.manifest.sourceName}.${s.manifest.table}`, s.manifest.bronze.relation]));
+  const scope = { models: preparedByName, sources: sourceRelations, vars, modelNames: [...preparedByName.keys()], sourceNames: [...sourceRelations.keys()] };
+  // A table named in SQL that is a model or a source: the exact ref/source call to write instead.
+  const callFor = new Map<string, { sql: string; ts: string }>();
+  for (const m of prepared) callFor.set(`${m.relation.database}.${m.relation.table}`.toLowerCase(), { sql: `{{ref "${m.file.name}"}}`, ts: `ref('${m.file.name}')` });
+  for (const [key, relation] of sourceRelations) {
+    const [system, table] = key.split('.');
+    callFor.set(relation.toLowerCase(), { sql: `{{source "${system}" "${table}"}}`, ts: `source('${system}', '${table}')` });
+  }
+  const referenceHint = (p: { table?: string }, typeScript: boolean): string | undefined => {
+    const call = p.table === undefined ? undefined : callFor.get(p.table);
+    return call ? `Write ${typeScript ? call.ts : call.sql} instead: the build order, --select and state:modified only know dependencies declared that way.` : undefined;
+  };
+  const rendered = new Map<string, RenderedModel>();
+  for (const m of prepared) {
+    const r = renderModel(m, scope, diagnostics);
+    if (r) rendered.set(m.file.name, r);
+  }
+
+  return { prepared, preparedByName, sourceRelations, scope, referenceHint, rendered };
+}
