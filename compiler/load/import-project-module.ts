@@ -100,15 +100,16 @@ function load(abs: string, scope: Scope): ModuleRecord {
   return record;
 }
 
-function requireFrom(from: string, scope: Scope): (specifier: string) => unknown {
+function requireFrom(from: string, scope: Scope): ((specifier: string) => unknown) & { resolve: NodeJS.RequireResolve } {
   const nodeRequire = createRequire(from);
-  return (specifier) => {
+  const require = (specifier: string) => {
     if (specifier === 'lakehouse-etl') return api;
     const local = resolveProjectFile(from, specifier);
     if (local === API_PATH) return api;
     if (local && !local.split(path.sep).includes('node_modules')) return load(local, scope).exports;
     return nodeRequire(local ?? specifier);
   };
+  return Object.assign(require, { resolve: nodeRequire.resolve });
 }
 
 /** A relative or absolute import of a project file, resolved the way TypeScript projects write them. */
