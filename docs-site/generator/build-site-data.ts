@@ -4,7 +4,8 @@
  * Everything the browser would otherwise compute over the whole project (reverse column lineage,
  * the PII-in-gold list, test counts) is computed here once.
  */
-import type { Manifest, ManifestModel, ManifestSource } from '../../compiler/manifest/types.js';
+import type { Manifest, ManifestModel, ManifestSource, Plan } from '../../compiler/manifest/types.js';
+import { modelStatements } from './statements.js';
 import {
   NODES_PER_CHUNK,
   type ChunkData,
@@ -35,6 +36,8 @@ export interface SiteData {
 
 export interface BuildOptions {
   runResults?: RunResults;
+  /** The compiled plan, for the statements each model runs (absent: none shown). */
+  plan?: Plan;
   /** Reads a project file (model source) or returns undefined; kept out so this stays pure. */
   readProjectFile?: (relativePath: string) => string | undefined;
   generatedAt?: string;
@@ -205,7 +208,7 @@ export function buildSiteData(manifest: Manifest, opts: BuildOptions = {}): Site
         ...(n.relation ? { relation: { fqn: n.relation.fqn, location: n.relation.location } } : {}),
         ...(rawSql !== undefined ? { rawSql } : {}),
         compiledSql: n.compiledSql,
-        statements: n.statements,
+        statements: modelStatements(manifest, opts.plan, n.id),
       };
       if (n.layer === 'gold') {
         for (const c of n.columns) {

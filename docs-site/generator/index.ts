@@ -4,10 +4,10 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import type { Manifest } from '../../compiler/manifest/types.js';
+import type { Manifest, Plan } from '../../compiler/manifest/types.js';
 import { buildSiteData } from './build-site-data.js';
 import { bundleClient } from './bundle-client.js';
-import { loadManifest } from './load-manifest.js';
+import { loadManifest, loadPlanBeside } from './load-manifest.js';
 import { readRunResults } from './run-results.js';
 import { writeSite, type WriteStats } from './write-site.js';
 
@@ -19,6 +19,7 @@ export interface GenerateOptions {
   /** Defaults to `<projectDir>/target/manifest.json`; ignored when `manifest` is given. */
   manifestPath?: string;
   manifest?: Manifest;
+  plan?: Plan;
   /** Defaults to `<projectDir>/target/run_results.json` (optional file). */
   runResultsPath?: string;
   /** Defaults to `<projectDir>/target/docs`. */
@@ -60,7 +61,9 @@ export async function generateDocs(opts: GenerateOptions): Promise<GenerateResul
   const warnings: string[] = [];
   const runResultsPath = resolve(projectDir, opts.runResultsPath ?? join(target, 'run_results.json'));
   const runResults = await readRunResults(runResultsPath, warnings, relative(projectDir, runResultsPath));
+  const plan = opts.plan ?? (await loadPlanBeside(resolve(projectDir, opts.manifestPath ?? join(target, 'manifest.json')), warnings));
   const data = buildSiteData(manifest, {
+    ...(plan ? { plan } : {}),
     ...(runResults ? { runResults } : {}),
     readProjectFile: projectFileReader(projectDir),
     warnings,

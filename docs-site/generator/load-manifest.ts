@@ -1,6 +1,8 @@
 /** Reads target/manifest.json and checks the little the generator relies on, with clear errors. */
 import { readFile } from 'node:fs/promises';
-import { MANIFEST_VERSION, type Manifest } from '../../compiler/manifest/types.js';
+import { dirname, join } from 'node:path';
+import { MANIFEST_VERSION, type Manifest, type Plan } from '../../compiler/manifest/types.js';
+import { PlanSchema } from '../../compiler/plan/plan-schema.js';
 import { DocsError } from './errors.js';
 
 export async function loadManifest(path: string): Promise<Manifest> {
@@ -38,4 +40,23 @@ export function checkManifest(data: unknown, where = 'manifest'): Manifest {
     }
   }
   return m as Manifest;
+}
+
+/** plan.json next to the manifest, if there is a valid one: model pages show the statements it runs. */
+export async function loadPlanBeside(manifestPath: string, warnings: string[]): Promise<Plan | undefined> {
+  const file = join(dirname(manifestPath), 'plan.json');
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  try {
+    const parsed = PlanSchema.safeParse(JSON.parse(text));
+    if (parsed.success) return parsed.data;
+  } catch {
+    /* reported below */
+  }
+  warnings.push(`${file} is not a plan this version reads; model pages show no statements (re-run \`etl compile\`).`);
+  return undefined;
 }
