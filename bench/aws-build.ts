@@ -1,6 +1,6 @@
 /**
  * EMR target benchmark. Two parts, both printed, nothing asserted:
- * 1. Dry run on a synthetic manifest of --models models (the pure part of a build: step specs,
+ * 1. Dry run on a synthetic project of --models models (the pure part of a build: step specs,
  *    build id hash, Glue table inputs, step definitions), timed over --runs runs.
  * 2. The reference project compiled for emr and built against a local moto server with --no-wait:
  *    a cold build (everything uploaded and created) then a warm one (nothing changed), split by
@@ -15,7 +15,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { compileProject } from '../compiler/index.js';
-import type { Manifest, ManifestModel } from '../compiler/manifest/types.js';
+import type { Manifest, ModelNode, Plan } from '../compiler/manifest/types.js';
+import type { Operation } from '../compiler/plan/operations.js';
 import { createAwsClients } from '../runtime/aws/clients.js';
 import { runEmrBuild } from '../runtime/aws/emr-build.js';
 import { fixtureProject } from '../spec/aws/fixtures/manifest.js';
@@ -30,27 +31,33 @@ const arg = (name: string, fallback: number) => {
 const models = arg('models', 2000);
 const runs = arg('runs', 3);
 
-/** The fixture's gold table cloned N times, each reading the previous one (a long chain) or the silver model. */
-function syntheticManifest(n: number): { manifest: Manifest; plan: { manifestVersion: 1; target: string; stages: Array<{ models: string[] }>; testsByModel: Record<string, string[]> } } {
+/**
+ * The fixture's gold table cloned N times in plan.json and the manifest, each reading the previous
+ * one (a long chain) or the silver model.
+ */
+function syntheticProject(n: number): { manifest: Manifest; plan: Plan } {
   const { manifest, plan } = fixtureProject();
-  const template = manifest.models['model.dim_customers']!;
+  const templateModel = manifest.models['model.dim_customers']!;
+  const templateNode = plan.nodes['model.dim_customers'] as ModelNode;
   const stages: string[][] = [];
   for (let i = 0; i < n; i++) {
     const name = `m_${String(i).padStart(5, '0')}`;
     const parent = i % 10 === 0 ? 'model.stg_customer_orders' : `model.m_${String(i - 1).padStart(5, '0')}`;
-    const location = `s3://company-lakehouse/gold/${name}`;
-    const model: ManifestModel = {
-      ...template,
+    const relation = { database: 'gold', table: name };
+    const location = { layer: 'gold' as const, path: name };
+    const query = { sql: `SELECT * FROM ${parent.replace('model.', i % 10 === 0 ? 'silver.' : 'gold.')}`, files: [`models/gold/${name}.sql`], segments: [] };
+    manifest.models[`model.${name}`] = {
+      ...templateModel,
       id: `model.${name}`,
       name,
-      relation: { database: 'gold', table: name, fqn: `gold.${name}`, location },
+      relation: { ...relation, fqn: `gold.${name}`, location: `s3://company-lakehouse/gold/${name}` },
       dependsOn: { models: [parent], sources: [] },
-      statements: { full: [`CREATE OR REPLACE TABLE gold.${name} USING DELTA LOCATION '${location}' AS SELECT * FROM ${parent.replace('model.', 'gold.')}`], post: [] },
       artifacts: { compiled: `target/compiled/gold/${name}.sql`, run: `target/run/gold/${name}.sql` },
       checksum: `sum-${name}`,
     };
-    manifest.models[model.id] = model;
-    (stages[i % 10] ??= []).push(model.id);
+    const full: Operation[] = [{ kind: 'CreateDatabase', database: 'gold' }, { kind: 'CreateOrReplaceTableAs', relation, location, partitionBy: [], properties: {}, query }];
+    plan.nodes[`model.${name}`] = { ...templateNode, id: `model.${name}`, name: `gold.${name}`, file: `models/gold/${name}.sql`, relation, location, full, dependsOn: [parent] };
+    (stages[i % 10] ??= []).push(`model.${name}`);
   }
   return { manifest, plan: { ...plan, stages: [...plan.stages, ...stages.map((m) => ({ models: m }))] } };
 }
@@ -58,7 +65,7 @@ function syntheticManifest(n: number): { manifest: Manifest; plan: { manifestVer
 const ms = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
 
 async function dryRunBench(): Promise<void> {
-  const { manifest, plan } = syntheticManifest(models);
+  const { manifest, plan } = syntheticProject(models);
   const times: number[] = [];
   let requests!: Awaited<ReturnType<typeof runEmrBuild>>['requests'];
   for (let r = 0; r < runs; r++) {

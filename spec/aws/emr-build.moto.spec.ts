@@ -47,10 +47,17 @@ describe('etl build --target emr against moto', () => {
     const keys = await listKeys('etl/builds/');
     expect(keys).toEqual(result.requests.s3.PutObject.map((p) => p.Key).sort());
     expect(keys.every((k) => k.startsWith(`etl/builds/${result.requests.buildId}/`))).toBe(true);
+    // The step spec is the plan node's operations as data, its tests' DataTests and the layer roots.
     const spec = JSON.parse(await getText(`etl/builds/${result.requests.buildId}/steps/model.stg_customer_orders.json`));
-    expect(spec.statements).toEqual(manifest.models['model.stg_customer_orders']!.statements);
-    expect(spec.tests.map((t: { id: string }) => t.id)).toEqual(['test.not_null_stg_customer_orders_order_id']);
+    const node = plan.nodes['model.stg_customer_orders']!;
+    expect(node.kind).toBe('model');
+    expect(spec).toMatchObject({ specVersion: 2, kind: 'model', id: node.id, location: { layer: 'silver', path: 'stg_customer_orders' } });
+    expect([spec.full, spec.incremental, spec.post]).toEqual(node.kind === 'model' ? [node.full, node.incremental, node.post] : []);
+    expect(spec.incremental.map((o: { kind: string }) => o.kind)).toEqual(['CreateDatabase', 'Merge']);
+    expect(spec.layerRoots).toEqual({ bronze: `s3://${BUCKET}/bronze`, silver: `s3://${BUCKET}/silver`, gold: `s3://${BUCKET}/gold` });
+    expect(spec.tests).toEqual([{ id: 'test.stg_customer_orders.not_null.order_id', name: 'stg_customer_orders.not_null.order_id', blocksDownstream: true, test: (plan.nodes['test.stg_customer_orders.not_null.order_id'] as { test: unknown }).test }]);
     expect(await getText(`etl/builds/${result.requests.buildId}/driver/etl_driver.py`)).toContain('def main(');
+    expect(await getText(`etl/builds/${result.requests.buildId}/driver/etl_engine.py`)).toContain('class EmrEngine');
 
     // Glue: databases per layer; bronze Parquet tables and Delta model tables with full schemas.
     const dbs = await moto.clients.glue.send(new GetDatabasesCommand({}));
@@ -94,7 +101,7 @@ describe('etl build --target emr against moto', () => {
     expect(stg.PartitionKeys ?? []).toEqual([]);
     expect(stg.StorageDescriptor.Location).toBe(`s3://${BUCKET}/silver/stg_customer_orders/`);
     expect(stg.StorageDescriptor.SerdeInfo.Parameters.path).toBe(`s3://${BUCKET}/silver/stg_customer_orders/`);
-    expect(stg.StorageDescriptor.Columns.map((c: { Name: string }) => c.Name)).toEqual(['order_id', 'customer_email', 'amount', 'updated_at']);
+    expect(stg.StorageDescriptor.Columns.map((c: { Name: string }) => c.Name)).toEqual(['order_id', 'customer_email', 'amount', 'order_date', 'updated_at']);
 
     // EMR: a cluster shaped by project.yaml, and one step per non-ephemeral model.
     const clusterId = result.run!.clusterId;
@@ -127,7 +134,7 @@ describe('etl build --target emr against moto', () => {
       expect(args.slice(0, 3)).toEqual(['spark-submit', '--deploy-mode', 'cluster']);
       // Every s3:// input a step reads was uploaded by this build (results are written by steps).
       const inputs = args.filter((a, i) => a.startsWith('s3://') && args[i - 1] !== '--result' && args[i - 1] !== '--requires');
-      expect(inputs).toHaveLength(2);
+      expect(inputs).toHaveLength(3); // the driver, its engine module and the step spec
       for (const uri of inputs) expect(uploaded.has(uri)).toBe(true);
     }
     const fct = listed.find((s: { Name: string }) => s.Name.endsWith(' fct_orders'));
@@ -181,7 +188,7 @@ describe('etl build --target emr against moto', () => {
     const existing = await moto.clients.emr.send(
       new RunJobFlowCommand({ Name: 'shared', ReleaseLabel: 'emr-7.13.0', Instances: { KeepJobFlowAliveWhenNoSteps: true, InstanceCount: 1, MasterInstanceType: 'm5.xlarge' }, ServiceRole: 'r', JobFlowRole: 'p' }),
     );
-    const records: Record<string, number> = { 'model.stg_customer_orders': 1200, 'model.stg_order_events': 0, 'model.dim_customers': 300 };
+    const rowsWritten: Record<string, number> = { 'model.stg_customer_orders': 1200, 'model.stg_order_events': 0, 'model.dim_customers': 300 };
     // Plays the driver: writes each finished step's result where the build reads it, and (as
     // Spark's CREATE OR REPLACE does) replaces the Glue schema with Spark's placeholder.
     const playDriver = async (step: ScriptedStep, state: string) => {
@@ -190,9 +197,9 @@ describe('etl build --target emr against moto', () => {
       const failed = state === 'FAILED';
       const tests =
         step.nodeId === 'model.stg_customer_orders'
-          ? [{ id: 'test.not_null_stg_customer_orders_order_id', name: 'not_null_stg_customer_orders_order_id', severity: 'error', status: 'pass', failures: 0 }]
+          ? [{ id: 'test.stg_customer_orders.not_null.order_id', name: 'stg_customer_orders.not_null.order_id', severity: 'error', status: 'pass', failures: 0 }]
           : [];
-      const body = { model: step.nodeId, status: failed ? 'error' : 'success', mode: 'full', records: records[step.nodeId] ?? null, tests, ...(failed ? { message: 'AnalysisException: column x not found' } : {}) };
+      const body = { id: step.nodeId, status: failed ? 'error' : 'success', mode: 'full', rowsWritten: rowsWritten[step.nodeId] ?? null, tests, ...(failed ? { message: 'AnalysisException: column x not found' } : {}) };
       await moto.clients.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: resultUri.replace(`s3://${BUCKET}/`, ''), Body: JSON.stringify(body) }));
       if (step.nodeId === 'model.stg_customer_orders') {
         await moto.clients.glue.send(
@@ -211,10 +218,10 @@ describe('etl build --target emr against moto', () => {
     expect(result.ok).toBe(false);
     const byId = Object.fromEntries(result.run!.results.map((r) => [r.id, r]));
     expect(byId['model.stg_customer_orders']).toMatchObject({ kind: 'model', status: 'success', rows: 1200, mode: 'full', qualityScore: 100, name: 'silver.stg_customer_orders' });
-    expect(byId['test.not_null_stg_customer_orders_order_id']).toMatchObject({ kind: 'test', status: 'pass', failures: 0, attachedTo: 'model.stg_customer_orders' });
+    expect(byId['test.stg_customer_orders.not_null.order_id']).toMatchObject({ kind: 'test', status: 'pass', failures: 0, attachedTo: 'model.stg_customer_orders' });
     expect(byId['model.dim_customers']).toMatchObject({ status: 'error', message: 'AnalysisException: column x not found' });
     expect(byId['model.fct_orders']).toMatchObject({ status: 'skipped', message: 'skipped: upstream model.dim_customers failed' });
-    expect(byId['test.positive_fct_orders_amount']).toMatchObject({ kind: 'test', status: 'skipped' });
+    expect(byId['test.fct_orders.expression.amount']).toMatchObject({ kind: 'test', status: 'skipped' });
     expect(byId['model.mart_sales']!.status).toBe('skipped');
     expect(byId['source.snowflake.customer_orders']).toMatchObject({ kind: 'source', status: 'success' });
     expect(result.run!.summary).toMatchObject({ success: 3, error: 1, skipped: 2 });
@@ -231,7 +238,7 @@ describe('etl build --target emr against moto', () => {
 
     // The Glue schema Spark clobbered is restored after the model succeeded.
     const stg = (await moto.clients.glue.send(new GetTableCommand({ DatabaseName: 'silver', Name: 'stg_customer_orders' }))).Table;
-    expect(stg.StorageDescriptor.Columns.map((c: { Name: string }) => c.Name)).toEqual(['order_id', 'customer_email', 'amount', 'updated_at']);
+    expect(stg.StorageDescriptor.Columns.map((c: { Name: string }) => c.Name)).toEqual(['order_id', 'customer_email', 'amount', 'order_date', 'updated_at']);
 
     // CloudWatch: per-model metrics under the project namespace.
     const ns = 'EnterpriseLakehouse/ETL';
@@ -257,7 +264,10 @@ describe('etl build --target emr against moto', () => {
 
   it('refuses to upload an artifact that holds a secret from the environment', async () => {
     const { manifest, plan } = fixtureProject();
-    manifest.models['model.mart_sales']!.statements.full = ["CREATE OR REPLACE TABLE gold.mart_sales AS SELECT 'hunter2-password' AS p"];
+    const mart = plan.nodes['model.mart_sales']!;
+    const replace = mart.kind === 'model' ? mart.full.find((o) => o.kind === 'CreateOrReplaceTableAs') : undefined;
+    if (replace?.kind !== 'CreateOrReplaceTableAs') throw new Error('mart_sales is a table');
+    replace.query.sql = "SELECT 'hunter2-password' AS p";
     const err = await runEmrBuild(manifest, plan, base({ env: { ...moto.env, SNOWFLAKE_PASSWORD: 'hunter2-password' } })).catch((e) => e);
     expect(err).toBeInstanceOf(AwsTargetError);
     expect(err.code).toBe('SECRET_IN_ARTIFACT');

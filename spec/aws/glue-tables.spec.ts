@@ -67,7 +67,7 @@ describe('Glue table inputs', () => {
     expect(t.StorageDescriptor!.SerdeInfo!.Parameters!.path).toBe('s3://company-lakehouse/gold/dim_customers/');
     expect(t.StorageDescriptor!.Columns).toEqual([
       { Name: 'customer_email', Type: 'string', Parameters: { 'etl:classification': 'pii', 'etl:nullable': 'true' } },
-      { Name: 'lifetime_value', Type: 'decimal(38,2)', Parameters: { 'etl:classification': 'sensitive', 'etl:nullable': 'true' } },
+      { Name: 'lifetime_value', Type: 'decimal(28,2)', Parameters: { 'etl:classification': 'sensitive', 'etl:nullable': 'true' } },
     ]);
   });
 

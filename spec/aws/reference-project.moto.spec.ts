@@ -51,14 +51,15 @@ describe('reference project on the emr target (moto)', () => {
       expect(head.Metadata.sha256).toBe(put.Metadata.sha256);
     }
     const steps = (await moto.clients.emr.send(new ListStepsCommand({ ClusterId: result.run!.clusterId }))).Steps;
-    const runnable = plan.stages.flatMap((s) => s.models).filter((id) => manifest.models[id]!.materialized !== 'ephemeral');
-    const testedSources = Object.keys(manifest.sources).filter((id) => plan.testsByModel[id]?.length);
+    const runnable = plan.stages.flatMap((s) => s.models);
+    const testedSources = Object.keys(manifest.sources).filter((id) => Object.values(plan.nodes).some((n) => n.kind === 'test' && n.attachedTo === id));
     expect(steps).toHaveLength(runnable.length + testedSources.length);
     const uploaded = new Set(result.requests.s3.PutObject.map((p) => `s3://${p.Bucket}/${p.Key}`));
     for (const s of steps) {
       const args: string[] = s.Config.Args;
       expect(uploaded.has(args[args.indexOf('--step') + 1]!)).toBe(true);
       expect(uploaded.has(args.find((a) => a.endsWith('/driver/etl_driver.py'))!)).toBe(true);
+      expect(uploaded.has(args[args.indexOf('--py-files') + 1]!)).toBe(true);
     }
   });
 });

@@ -8,7 +8,7 @@ import { ScriptedEmr } from './fixtures/scripted-emr.js';
 
 function steps() {
   const { manifest, plan } = fixtureProject();
-  const nodes = buildNodes(manifest, plan);
+  const nodes = buildNodes(plan);
   const { layout } = buildArtifacts({ manifest, plan, nodes, bucket: 'b', artifactsPrefix: 'etl/builds', projectDir: '/nonexistent' });
   return stepRequests(layout, nodes, { runId: 'r1', fullRefresh: false, waitTimeoutSeconds: 60 });
 }
