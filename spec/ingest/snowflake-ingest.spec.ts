@@ -3,7 +3,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { IngestionJobSpec } from '../../compiler/emit/ingestion-jobs.js';
+import type { IngestionJobSpec, SnowflakeExtract } from '../../compiler/emit/ingestion-jobs.js';
 import { startSnowflakeServer, snowflakeTableFor, type SnowflakeServer } from '../../runtime/dev-servers/snowflake-server.js';
 import { generateRows } from '../../runtime/dev-servers/reference-data.js';
 import { runSnowflakeJob } from '../../connectors/snowflake/ingest.js';
@@ -83,6 +83,11 @@ describe('Snowflake -> bronze (real snowflake-sdk against the loopback server)',
     expect(server.stats.chunks).toBeGreaterThan(0);
     expect(server.stats.throttled).toBeGreaterThan(0);
     expect(server.stats.renewals).toBeGreaterThan(0);
+    // The job ran the queries its spec carries, verbatim: nothing rebuilt at run time.
+    const x = j.extract as SnowflakeExtract;
+    const ran = new Set(server.sqlLog);
+    for (const q of [x.columnsQuery, x.nextCursorQuery, x.windowQuery]) expect(ran, q).toContain(q);
+    expect([...ran].filter((q) => q.startsWith('SELECT')).every((q) => [x.columnsQuery, x.nextCursorQuery, x.windowQuery].includes(q))).toBe(true);
 
     const landed = await readBronzeRows(j.bronze.location);
     expect(landed).toHaveLength(2500);
@@ -154,6 +159,8 @@ describe('Snowflake -> bronze (real snowflake-sdk against the loopback server)',
     const quarantined = await readQuarantine(orders.bronze.location);
     expect(quarantined).toHaveLength(40);
     expect((quarantined[0]!.record as Record<string, unknown>).NEW_COL).toBe('x');
+    // Quarantine wants whole records: the spec's SELECT * form ran.
+    expect(server.sqlLog).toContain((orders.extract as SnowflakeExtract).windowQueryAllColumns);
 
     const e = await runSnowflakeJob(context(products, server));
     expect(e.rows).toBe(50);

@@ -3,12 +3,12 @@
  * argv: <job.json> <runId>. Prints "started" once connected work begins, then progress lines.
  */
 import { readFile } from 'node:fs/promises';
-import type { IngestionJobSpec } from '../../../compiler/emit/ingestion-jobs.js';
 import { LocalObjectStore } from '../../../runtime/bronze/object-store.js';
 import { runJob } from '../../../runtime/ingest/run-ingestion.js';
+import { parseJobSpec } from '../../../runtime/ingest/read-jobs.js';
 
 const [jobFile, runId] = process.argv.slice(2) as [string, string];
-const job = JSON.parse(await readFile(jobFile, 'utf8')) as IngestionJobSpec;
+const job = parseJobSpec(await readFile(jobFile, 'utf8'), jobFile);
 process.stdout.write('started\n');
 const result = await runJob({
   job,
