@@ -13,7 +13,7 @@ import { fixture } from './helpers.js';
 let dir: string;
 beforeEach(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'etl-config-'));
-  await cp(fixture('fresh-evaluation'), dir, { recursive: true });
+  await cp(fixture('.fresh-evaluation'), dir, { recursive: true });
 });
 afterEach(async () => {
   await rm(dir, { recursive: true, force: true });

@@ -2,6 +2,8 @@
  * Project code is evaluated fresh on every compile: a second `compileProject` in the same process
  * after an edit sees the edit, for a source declaration, a file it imports, a TypeScript model and
  * a macro helper; and a broken edit is reported at its line and column, then fixed again.
+ * The fixture is a dot-directory so the root tsconfig skips it: its TS model refs its own models,
+ * which the reference project's generated typings do not know.
  */
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -14,7 +16,7 @@ import { fixture } from './helpers.js';
 let dir: string;
 beforeEach(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'etl-fresh-'));
-  await cp(fixture('fresh-evaluation'), dir, { recursive: true });
+  await cp(fixture('.fresh-evaluation'), dir, { recursive: true });
 });
 afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
