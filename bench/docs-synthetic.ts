@@ -48,7 +48,7 @@ export function syntheticManifest(opts: SyntheticOptions): Manifest {
       cursor: 'updated_at',
       freshness: { loadedAtColumn: 'updated_at', warnAfterSeconds: 7200, errorAfterSeconds: 21600 },
       drift: 'evolve',
-      bronze: { database: 'bronze', table: `${system}_${table}`, relation, location: `data/warehouse/bronze/${system}/${table}`, format: 'parquet', partitionBy: ['ingest_date'], metadataColumns: [{ name: '_run_id', type: 'string', nullable: false, classification: [] }], statements: [] },
+      bronze: { database: 'bronze', table: `${system}_${table}`, relation, location: `data/warehouse/bronze/${system}/${table}`, format: 'parquet', partitionBy: ['ingest_date'], metadataColumns: [{ name: '_run_id', type: 'string', nullable: false, classification: [] }] },
       ingestionJob: `target/ingestion/${system}/${table}.json`,
       checksum: `s${s}`,
     });
@@ -128,7 +128,6 @@ export function syntheticManifest(opts: SyntheticOptions): Manifest {
       columns,
       rowDependencies: parents.length > 1 ? [{ node: parents[1]!, column: 'id', role: 'join' }] : [{ node: parents[0]!, column: 'status', role: 'filter' }],
       compiledSql,
-      statements: { full: [`CREATE OR REPLACE TABLE ${layer}.${name} USING DELTA AS\n${compiledSql}`], post: [] },
       artifacts: { compiled: `target/compiled/${layer}/${name}.sql`, run: `target/run/${layer}/${name}.sql` },
       checksum: `m${m}`,
     });
@@ -160,7 +159,7 @@ export function syntheticManifest(opts: SyntheticOptions): Manifest {
     for (const p of parentMap[m.id]!) childMap[p]!.push(m.id);
   }
   return {
-    manifestVersion: 1,
+    manifestVersion: 2,
     generator: { name: 'lakehouse-etl', version: 'synthetic' },
     project: { name: `synthetic_${opts.models}`, root: '.', vars: {} },
     target: { name: 'local', kind: 'local', layers: { bronze: { root: 'b', database: 'bronze' }, silver: { root: 's', database: 'silver' }, gold: { root: 'g', database: 'gold' } }, settings: {} },

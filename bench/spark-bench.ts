@@ -57,8 +57,9 @@ async function buildProject(dir: string, host: string, port: number, opts: { ful
   const results = await run({
     command: 'build',
     projectDir: dir,
-    project: { manifest: compiled.manifest, plan: compiled.plan, diagnostics: compiled.diagnostics, origin: 'compiled' },
-    engine,
+    manifest: compiled.manifest,
+    plan: compiled.plan,
+    spark: engine,
     reporter: silent,
     threads,
     fullRefresh: !!opts.fullRefresh,

@@ -3,7 +3,7 @@
  * the operation's fields (never by taking SQL apart). They run only after Spark raised exactly the
  * error they are for, so a fixed engine never takes these paths.
  */
-import { deltaTableClauses, mergeStatement, relationSql, withQuery, type Locate, type Statement } from '../../../compiler/emit/spark-dialect.js';
+import { deltaTableClauses, mergeStatement, quoteIdent, relationSql, stringLiteral, withQuery, type Locate, type Statement } from '../../../compiler/emit/spark-dialect.js';
 import type { OperationOf, Relation } from '../../../compiler/plan/operations.js';
 import type { SparkSession } from './client.js';
 import { SparkSqlError } from './errors.js';
@@ -22,7 +22,7 @@ export const isMergeSelfReadBug = (e: unknown) => e instanceof SparkSqlError && 
 
 export async function catalogHasTable(session: SparkSession, r: Relation): Promise<boolean> {
   try {
-    const { rows } = await session.query(`SHOW TABLES IN \`${r.database.replace(/`/g, '``')}\` LIKE '${r.table.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`);
+    const { rows } = await session.query(`SHOW TABLES IN ${quoteIdent(r.database)} LIKE ${stringLiteral(r.table)}`);
     return rows.some((row) => String(row.tableName ?? '').toLowerCase() === r.table.toLowerCase() && !row.isTemporary);
   } catch (e) {
     if (e instanceof SparkSqlError && /SCHEMA_NOT_FOUND|DATABASE_NOT_FOUND|not found/i.test(e.message + (e.info.errorClass ?? ''))) return false;
@@ -74,7 +74,7 @@ export async function replaceTableAs(session: SparkSession, run: RunStatement, o
   try {
     const columns = (await session.query(`DESCRIBE TABLE ${staging}`)).rows
       .filter((r) => r.col_name && !String(r.col_name).startsWith('#'))
-      .map((r) => `\`${String(r.col_name).replace(/`/g, '``')}\` ${String(r.data_type)}`);
+      .map((r) => `${quoteIdent(String(r.col_name))} ${String(r.data_type)}`);
     await session.execute(`CREATE OR REPLACE TABLE ${table} (${columns.join(', ')})\n${clauses}`);
     await session.execute(`INSERT INTO ${table} SELECT * FROM ${staging}`);
   } finally {
