@@ -77,6 +77,15 @@ export function compactTimestamp(d: Date): string {
   return d.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z');
 }
 
+/** Glue tables come from the manifest and steps from the plan: both must come from one compile. */
+function assertSameCompile(manifest: Manifest, plan: Plan): void {
+  const missing = Object.values(plan.nodes).find((n) => (n.kind === 'model' && !manifest.models[n.id]) || (n.kind === 'source' && !manifest.sources[n.id]));
+  if (plan.manifestVersion !== manifest.manifestVersion || missing) {
+    const what = missing ? `plan.json names ${missing.id}, which manifest.json does not have` : `plan.json is for manifest version ${plan.manifestVersion}, manifest.json is version ${manifest.manifestVersion}`;
+    throw new AwsTargetError('EMR_PLAN_MISMATCH', what, 'run etl compile again so both files come from one compile');
+  }
+}
+
 export async function runEmrBuild(manifest: Manifest, plan: Plan, options: EmrBuildOptions): Promise<EmrBuildResult> {
   const env = options.env ?? process.env;
   const now = options.now ?? (() => new Date());
@@ -89,6 +98,7 @@ export async function runEmrBuild(manifest: Manifest, plan: Plan, options: EmrBu
     throw new AwsTargetError('EMR_TERMINATE_NO_WAIT', 'cannot terminate the cluster after the build without waiting for it', 'drop --no-wait, or do not ask for termination');
   }
 
+  assertSameCompile(manifest, plan);
   const nodes = buildNodes(plan, options.select);
   const { layout, artifacts } = buildArtifacts({ manifest, plan, nodes, bucket: settings.bucket, artifactsPrefix: settings.artifacts_prefix, projectDir: options.projectDir });
   assertNoSecrets(artifacts, secretEnvNames(manifest), env);

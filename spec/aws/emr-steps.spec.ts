@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildArtifacts } from '../../runtime/aws/artifacts.js';
 import { buildNodes } from '../../runtime/aws/build-models.js';
+import { runEmrBuild } from '../../runtime/aws/emr-build.js';
 import { stepRequests } from '../../runtime/aws/emr-steps.js';
 import { parseEmrSettings } from '../../runtime/aws/settings.js';
 import { fixtureProject } from './fixtures/manifest.js';
@@ -70,6 +71,14 @@ describe('EMR step definitions', () => {
     expect(nodes.filter((n) => n.kind === 'source').map((n) => [n.id, n.tests.map((t) => t.id)])).toEqual([
       ['source.snowflake.customer_orders', ['test.snowflake.customer_orders.freshness_error']],
     ]);
+  });
+
+  it('refuses a plan and a manifest from different compiles', async () => {
+    const { manifest, plan } = fixtureProject();
+    delete manifest.models['model.mart_sales'];
+    const err = await runEmrBuild(manifest, plan, { projectDir: '/nonexistent', dryRun: true, env: {} }).catch((e) => e);
+    expect(err).toMatchObject({ code: 'EMR_PLAN_MISMATCH' });
+    expect(err.message).toContain('model.mart_sales');
   });
 
   it('keeps the build id when nothing changed and changes it with an operation', () => {
