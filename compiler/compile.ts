@@ -9,7 +9,7 @@ import path from 'node:path';
 import { initParser } from './analyse/parse.js';
 import type { CompileOptions, CompileResult } from './compile-types.js';
 import type { Diagnostic } from './diagnostics/diagnostic.js';
-import { ensureApiResolution } from './load/api-resolution.js';
+import { withProjectModules } from './load/import-project-module.js';
 import { MANIFEST_VERSION, type Manifest } from './manifest/types.js';
 import { buildPlan } from './plan/build-plan.js';
 import { PLAN_VERSION } from './plan/plan-schema.js';
@@ -22,7 +22,7 @@ import { compileTests } from './tests/data-tests.js';
 import { compileUnitTestOperations, compileUnitTests } from './tests/unit-tests.js';
 import { TOOL_VERSION } from './version.js';
 
-export { ensureApiResolution, TOOL_VERSION };
+export { TOOL_VERSION };
 
 function phaseTimer() {
   const timings: Record<string, number> = {};
@@ -35,8 +35,12 @@ function phaseTimer() {
   return { timings, mark };
 }
 
-export async function compileProject(options: CompileOptions): Promise<CompileResult> {
-  ensureApiResolution();
+/** One module scope per compile: project files are evaluated fresh, and once each within it. */
+export function compileProject(options: CompileOptions): Promise<CompileResult> {
+  return withProjectModules(() => compile(options));
+}
+
+async function compile(options: CompileOptions): Promise<CompileResult> {
   const projectDir = path.resolve(options.projectDir);
   const diagnostics: Diagnostic[] = [];
   const parserReady = initParser();

@@ -5,7 +5,7 @@
 export type { Manifest, Plan, ManifestModel, ManifestSource, ManifestTest, PlanNode, ModelNode, SourceNode, TestNode, UnitTestNode } from './manifest/types.js';
 export { MANIFEST_VERSION } from './manifest/types.js';
 export type { Diagnostic } from './diagnostics/diagnostic.js';
-export { compileProject, ensureApiResolution, TOOL_VERSION } from './compile.js';
+export { compileProject, TOOL_VERSION } from './compile.js';
 export { writeArtifacts } from './emit/artifacts.js';
 export { selectModels, evaluateSelector, SelectorError } from './plan/select.js';
 export { formatDiagnostic } from './diagnostics/format.js';

@@ -7,19 +7,12 @@
  * updates, late and re-extracted records) on top of an existing base generated with the same options.
  * Writes `<out>/expected-dirt.json` listing every planted bad row, per data-quality rule.
  */
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { register } from 'node:module';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateSampleData, SAMPLE_TABLES, validateOptions, type SampleOptions } from '../runtime/sample-data/generate.js';
 import type { ExpectedDirt } from '../runtime/sample-data/ledger.js';
 import { bronzeColumns, prepareBase, SampleDataError, writeBatch, writeExpected } from '../runtime/sample-data/write.js';
-
-// Sources of a project outside this checkout import `lakehouse-etl`: resolve it to this copy, as bin/etl.js does.
-// (compileProject registers the same hook; the generator only loads sources, not the whole project.)
-const resolveHook = new URL('../compiler/load/resolve-hook.mjs', import.meta.url);
-if (existsSync(resolveHook)) register(resolveHook.href);
 
 const USAGE = `usage: generate-sample-data --scale N [--seed S] [--out DIR] [--day YYYY-MM-DD] [--increment] [--force] [--project DIR]
   --scale N       size multiplier; 1 is about 1,000 orders and 5,000 user events (default 1)
