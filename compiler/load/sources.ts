@@ -231,7 +231,6 @@ function toManifestSource(
       format: 'parquet',
       partitionBy,
       metadataColumns,
-      statements: registrationStatements(bronze.database, relation, [...columns, ...metadataColumns], partitionBy, location),
     },
     ingestionJob: `target/ingestion/${id}.json`,
     checksum: '',
@@ -252,22 +251,6 @@ function freshnessOf(table: TableDeclaration, name: string, report: (message: st
   const warn = durationSeconds(table.freshness.warnAfter);
   const err = durationSeconds(table.freshness.errorAfter);
   return { loadedAtColumn, ...(warn ? { warnAfterSeconds: warn } : {}), ...(err ? { errorAfterSeconds: err } : {}) };
-}
-
-/**
- * Spark SQL registering the bronze table over the landed files. Deprecated (plan.json's
- * RegisterBronze operation replaces it); kept while spec/ingest/spark-readback still reads it.
- */
-function registrationStatements(database: string, relation: string, columns: ManifestColumn[], partitionBy: string[], location: string): string[] {
-  const columnDdl = columns
-    .map((c) => `  \`${c.name}\` ${c.type}`)
-    .concat(partitionBy.map((p) => `  \`${p}\` date`))
-    .join(',\n');
-  return [
-    `CREATE DATABASE IF NOT EXISTS ${database}`,
-    `CREATE TABLE IF NOT EXISTS ${relation} (\n${columnDdl}\n)\nUSING PARQUET\nPARTITIONED BY (${partitionBy.map((p) => `\`${p}\``).join(', ')})\nLOCATION '${location}'`,
-    `ALTER TABLE ${relation} RECOVER PARTITIONS`,
-  ];
 }
 
 /** Best-effort position of a load error inside the declaring file, from the error's stack. */

@@ -81,8 +81,6 @@ export const ManifestSourceSchema = z.object({
     partitionBy: z.array(z.string()),
     /** Metadata columns appended by ingestion (`_run_id`, `_extracted_at`, ...). */
     metadataColumns: z.array(ManifestColumnSchema),
-    /** @deprecated read the source's RegisterBronze operation in plan.json. */
-    statements: z.array(z.string()).optional(),
   }),
   /** Path of the generated ingestion job spec under target/. */
   ingestionJob: z.string(),

@@ -55,7 +55,8 @@ export function modelOperations(m: ManifestModel, q: ModelQueries, root: string)
   return { location, full, incremental: [createDb, write], post };
 }
 
-function sourceNode(s: ManifestSource, root: string): SourceNode {
+/** The node that registers a source's bronze table over its landed Parquet files. */
+export function sourceNode(s: ManifestSource, root: string): SourceNode {
   const relation = { database: s.bronze.database, table: s.bronze.table };
   const metadataAndDeclared = [...s.columns, ...s.bronze.metadataColumns].map((c) => ({ name: c.name, type: c.type }));
   return {

@@ -7,7 +7,10 @@ import { ingestionJobFor, type IngestionJobSpec } from '../../../compiler/emit/i
 import type { Diagnostic } from '../../../compiler/diagnostics/diagnostic.js';
 import type { ManifestSource } from '../../../compiler/manifest/types.js';
 import { fileURLToPath } from 'node:url';
-import { resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
+import { renderOperation } from '../../../compiler/emit/spark-dialect.js';
+import { sourceNode } from '../../../compiler/plan/build-plan.js';
+import type { Location } from '../../../compiler/plan/operations.js';
 
 export const projectRoot = resolve(fileURLToPath(import.meta.url), '../../../..');
 
@@ -24,12 +27,12 @@ export async function referenceJobs(bronzeRoot: string): Promise<Record<string, 
   return Object.fromEntries((await referenceSources(bronzeRoot)).map((s) => [s.id, ingestionJobFor(s, { project })]));
 }
 
-/**
- * Spark SQL registering each reference bronze table, by source id, while the manifest still carries
- * it (`bronze.statements`, deprecated for plan.json's RegisterBronze operation).
- */
+/** Spark SQL registering each reference bronze table, by source id: its plan operations as the dialect renders them. */
 export async function referenceBronzeStatements(bronzeRoot: string): Promise<Record<string, string[]>> {
-  return Object.fromEntries((await referenceSources(bronzeRoot)).map((s) => [s.id, s.bronze.statements ?? []]));
+  const locate = (l: Location) => (isAbsolute(l.path) ? l.path : join(bronzeRoot, l.path));
+  return Object.fromEntries(
+    (await referenceSources(bronzeRoot)).map((s) => [s.id, sourceNode(s, bronzeRoot).operations.flatMap((o) => renderOperation(o, locate)).map((st) => st.sql)]),
+  );
 }
 
 /** A copy of a job with a smaller rotation, a unique consumer group, or another location. */
