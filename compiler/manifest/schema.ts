@@ -4,6 +4,7 @@
  * Bump MANIFEST_VERSION on any breaking change of shape.
  */
 import { z } from 'zod';
+import { incrementalStrategySchema, materializationSchema, severitySchema } from '../config/model-config.js';
 
 export const MANIFEST_VERSION = 2 as const;
 
@@ -100,9 +101,9 @@ export const ManifestModelSchema = z.object({
   description: z.string().optional(),
   owner: z.string().optional(),
   tags: z.array(z.string()),
-  materialized: z.enum(['view', 'table', 'incremental', 'ephemeral']),
+  materialized: materializationSchema,
   config: z.object({
-    incremental_strategy: z.enum(['append', 'merge', 'insert_overwrite']).optional(),
+    incremental_strategy: incrementalStrategySchema.optional(),
     unique_key: ListOf.optional(),
     partition_by: ListOf.optional(),
     zorder_by: ListOf.optional(),
@@ -131,7 +132,7 @@ export const ManifestTestSchema = z.object({
   args: z.record(z.string(), z.unknown()),
   attachedTo: z.object({ node: z.string(), column: z.string().optional() }),
   dependsOn: z.object({ models: ListOf, sources: ListOf }),
-  severity: z.enum(['error', 'warn']),
+  severity: severitySchema,
   /** Failing-row count thresholds as written, e.g. `>0` (default) or `>10`. */
   warnIf: z.string(),
   errorIf: z.string(),

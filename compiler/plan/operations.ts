@@ -5,6 +5,7 @@
  * One zod schema per shape; the TypeScript types are derived from them.
  */
 import { z } from 'zod';
+import { severitySchema } from '../config/model-config.js';
 
 export const LayerNameSchema = z.enum(['bronze', 'silver', 'gold']);
 
@@ -102,7 +103,7 @@ export const DataTestSchema = z
   .object({
     kind: z.literal('DataTest'),
     query: QuerySchema,
-    severity: z.enum(['error', 'warn']),
+    severity: severitySchema,
     warnIf: ThresholdSchema,
     errorIf: ThresholdSchema,
   })

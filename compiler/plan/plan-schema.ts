@@ -4,6 +4,7 @@
  * nodes but never re-deriving edges or SQL. Bump PLAN_VERSION on any breaking change of shape.
  */
 import { z } from 'zod';
+import { materializationSchema } from '../config/model-config.js';
 import { DataTestSchema, LocationSchema, OperationSchema, RelationSchema, UnitTestSchema } from './operations.js';
 
 export const PLAN_VERSION = 2 as const;
@@ -24,7 +25,7 @@ export const ModelNodeSchema = z
   .object({
     kind: z.literal('model'),
     ...NodeBase,
-    materialized: z.enum(['view', 'table', 'incremental']),
+    materialized: materializationSchema.exclude(['ephemeral']),
     relation: RelationSchema,
     /** Delta tables only: where the table state is read (views have none). */
     location: LocationSchema.nullable(),
