@@ -201,6 +201,8 @@ describe('the reference project (real compiler output)', () => {
     const page = await open(url);
     await page.fill('#search', 'customer_email');
     const hit = page.locator('.search-result[data-kind="column"]', { hasText: 'mart_customer_360.customer_email' });
+    // Results render after the search's debounce: wait for the hit before counting its marks.
+    await hit.waitFor();
     // Classification is marked in search results too.
     expect(await hit.locator('.class-pii').count()).toBe(1);
     await hit.click();

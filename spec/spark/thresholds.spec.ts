@@ -29,7 +29,11 @@ describe('test thresholds (parsed once by the compiler)', () => {
 
   it('round-trips through its text form', () => {
     const ops = ['>', '>=', '<', '<=', '==', '!='] as const;
-    fc.assert(fc.property(fc.constantFrom(...ops), fc.nat(1e6), (op, value) => expect(parseThreshold(formatThreshold({ op, value }))).toEqual({ op, value })));
+    fc.assert(
+      fc.property(fc.constantFrom(...ops), fc.nat(1e6), (op, value) => {
+        expect(parseThreshold(formatThreshold({ op, value }))).toEqual({ op, value });
+      }),
+    );
   });
 
   it('refuses what is not a threshold', () => {
