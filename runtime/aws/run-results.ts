@@ -31,6 +31,8 @@ export interface DriverResult {
   mode?: 'full' | 'incremental';
   /** Rows the step's operations wrote, from Delta's commit metrics; null for views and sources. */
   rowsWritten: number | null;
+  /** Engine work-arounds the step took (`replace-table-by-write`, `merge-from-staging`). */
+  workarounds?: string[];
   tests: DriverTestResult[];
   message?: string;
   durationMs?: number;

@@ -7,7 +7,8 @@
  * does not; built in full, then incrementally, checking tables and rows written.
  *
  * Three Spark applications in all: two batches (every step of a run in one application, each run
- * exactly as its own command line) and one step through the driver's real command line.
+ * exactly as its own command line) and one step through the driver's real command line. The
+ * MERGE fallback is also checked without Spark, against a session raising the error it serves.
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -269,4 +270,55 @@ describe('EMR step driver on local Spark, every operation kind', () => {
     expect(cli.code).toBe(0);
     expect(refreshed).toMatchObject({ id: 'model.orders_merge', status: 'success', mode: 'full', rowsWritten: 4 });
   }, 3_600_000);
+
+  it('takes the Delta work-arounds from the operation fields, only on the error they serve', () => {
+    // The MERGE self-read error ("Table does not support reads") did not reproduce in a
+    // spark-submit application with the self-joining merge above (the replace-table one does, on
+    // every CREATE OR REPLACE), so this fallback is checked against a session that raises it.
+    const script = `
+import json, sys
+sys.path.insert(0, ${JSON.stringify(DRIVER_DIR)})
+import etl_engine as e
+
+class Session:
+    def __init__(self, fail_on):
+        self.fail_on, self.statements = fail_on, []
+    def sql(self, text):
+        self.statements.append(text)
+        for prefix, message in self.fail_on:
+            if text.startswith(prefix):
+                self.fail_on.remove((prefix, message))
+                raise RuntimeError(message)
+
+def run(op, fail_on):
+    engine = e.EmrEngine.open(None, {"bronze": "/b", "silver": "/s", "gold": "/lake/o'gold"})
+    session = Session(list(fail_on))
+    engine.sql = session.sql
+    engine.execute(op)
+    return {"statements": session.statements, "workarounds": engine.workarounds}
+
+query = {"sql": "SELECT * FROM silver.src", "files": [], "segments": []}
+merge = {"kind": "Merge", "relation": {"database": "silver", "table": "m"}, "query": query, "uniqueKey": ["id"], "updateColumns": ["a\`b"]}
+out = {
+    "merge": run(merge, [("MERGE", "Table does not support reads: spark_catalog.silver.m")]),
+    "merge_other_error": None,
+}
+try:
+    run(merge, [("MERGE", "[UNRESOLVED_COLUMN] x")])
+except RuntimeError as err:
+    out["merge_other_error"] = str(err)
+print(json.dumps(out))
+`;
+    const out = JSON.parse(execFileSync(join(sparkPaths(ROOT).venv, 'bin', 'python'), ['-c', script], { encoding: 'utf8' }));
+    expect(out.merge.workarounds).toEqual(['merge-from-staging']);
+    expect(out.merge.statements).toEqual([
+      expect.stringMatching(/^MERGE INTO \`silver\`\.\`m\` AS target\nUSING \(\nSELECT \* FROM silver\.src\n\) AS source/),
+      'DROP TABLE IF EXISTS `silver`.`m__etl_merge_source`',
+      'CREATE TABLE `silver`.`m__etl_merge_source` USING DELTA AS\nSELECT * FROM silver.src',
+      'MERGE INTO `silver`.`m` AS target\nUSING `silver`.`m__etl_merge_source` AS source\nON target.`id` = source.`id`\nWHEN MATCHED THEN UPDATE SET target.`a``b` = source.`a``b`\nWHEN NOT MATCHED THEN INSERT *',
+      'DROP TABLE IF EXISTS `silver`.`m__etl_merge_source`',
+    ]);
+    // Any other error is the user's: no work-around, the error as Spark said it.
+    expect(out.merge_other_error).toBe('[UNRESOLVED_COLUMN] x');
+  });
 });

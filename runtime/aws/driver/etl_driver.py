@@ -176,6 +176,8 @@ def run_step(spark, spec, full_refresh, result):
         for op in (spec["incremental"] if incremental else spec["full"]) + spec["post"]:
             engine.execute(op)
         result["rowsWritten"] = engine.rows_written(spec["relation"], spec["location"], state)
+        if engine.workarounds:
+            result["workarounds"] = engine.workarounds
         return run_tests(engine, spec["tests"], result)
     finally:
         engine.close()

@@ -128,6 +128,8 @@ class EmrEngine:
         self.layer_roots = layer_roots
         # Set once Delta has shown the replace-table bug: the engine does not change within a process.
         self.replace_table_broken = False
+        # Work-arounds taken since open, for the step's result (which path wrote the table).
+        self.workarounds = []
 
     @classmethod
     def open(cls, spark, layer_roots):
@@ -218,6 +220,7 @@ def replace_table_by_writing(engine, op, path):
     if op["partitionBy"]:
         writer = writer.partitionBy(*op["partitionBy"])
     writer.save(path)
+    engine.workarounds.append("replace-table-by-write")
     table = relation_sql(op["relation"])
     engine.sql("CREATE TABLE IF NOT EXISTS %s USING DELTA LOCATION %s" % (table, string_literal(path)))
     if op["properties"]:
@@ -257,6 +260,7 @@ def execute_merge(engine, op):
     engine.sql("CREATE TABLE %s USING DELTA AS\n%s" % (relation_sql(staging), op["query"]["sql"]))
     try:
         engine.sql(render_merge(op, relation_sql(staging)))
+        engine.workarounds.append("merge-from-staging")
     finally:
         engine.sql("DROP TABLE IF EXISTS " + relation_sql(staging))
 
