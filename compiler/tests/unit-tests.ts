@@ -54,17 +54,14 @@ export function compileUnitTestOperations(ctx: UnitTestInput): UnitTestOperation
     }
     const scope: RenderScope = { ...ctx.scope, models, sources };
     const query = renderWithInputs(model, r, scope, ctx);
-    const missing = [...model.dependsOn.models, ...model.dependsOn.sources].filter((d) => !ut.given.some((g) => g.input === d) && !isEphemeral(d, ctx));
+    const missing = inputsRead(model, ctx).filter((d) => !ut.given.some((g) => g.input === d));
     if (!query || missing.length) {
       if (missing.length) {
         ctx.diagnostics.push({
           code: 'ETL182',
           severity: 'error',
           message: `Unit test '${ut.name}' of ${model.name} gives no rows for ${missing.map((m) => m.replace(/^(model|source)\./, '')).join(', ')}, which the model reads`,
-          file: ut.file,
-          line: 1,
-          column: 1,
-          frame: codeFrame('', 1, 1),
+          ...unitTestPosition(r, ut.name),
           hint: 'A unit test must not read the warehouse: add a `given` entry (rows may be empty) for each input.',
         });
       }
@@ -75,7 +72,27 @@ export function compileUnitTestOperations(ctx: UnitTestInput): UnitTestOperation
   return out;
 }
 
-const isEphemeral = (id: string, ctx: UnitTestInput) => ctx.models.get(id)?.materialized === 'ephemeral';
+/** The models and sources a model reads, through its ephemeral parents (inlined, so their inputs are its own). */
+function inputsRead(model: ManifestModel, ctx: UnitTestInput, seen = new Set<string>()): string[] {
+  const out = new Set<string>(model.dependsOn.sources);
+  for (const p of model.dependsOn.models) {
+    const parent = ctx.models.get(p);
+    if (parent?.materialized !== 'ephemeral') out.add(p);
+    else if (!seen.has(p)) {
+      seen.add(p);
+      for (const d of inputsRead(parent, ctx, seen)) out.add(d);
+    }
+  }
+  return [...out].sort();
+}
+
+/** Where the unit test is declared in the model's sidecar, with a frame. */
+function unitTestPosition(r: RenderedModel, name: string): { file: string; line: number; column: number; frame: string } {
+  const meta = r.file.meta!;
+  const index = Math.max(0, (meta.data.unit_tests ?? []).findIndex((u) => u.name === name));
+  const pos = meta.position(['unit_tests', index, 'name']);
+  return { file: meta.file, ...pos, frame: codeFrame(meta.text, pos.line, pos.column) };
+}
 
 /** The model's query under `scope`, ephemeral parents rendered under it too and inlined. */
 function renderWithInputs(model: ManifestModel, r: RenderedModel, scope: RenderScope, ctx: UnitTestInput): Query | undefined {
