@@ -1,0 +1,48 @@
+/**
+ * Kafka keys and values are bytes. Values must be UTF-8 JSON; keys may be anything, and `_key`
+ * (a string column) must keep them exactly and keep different keys different:
+ *
+ * - a key that is valid UTF-8 and does not start with `base64:` lands as its text;
+ * - any other key lands as `base64:` followed by the standard base64 of its bytes.
+ *
+ * The mapping is injective (a text key that starts with `base64:` is itself written as base64), so
+ * `decodeKafkaKey` gives back the exact bytes of every landed key.
+ */
+
+export const BINARY_KEY_PREFIX = 'base64:';
+
+/** Decodes UTF-8 strictly: invalid bytes are an error, a leading BOM is kept as U+FEFF. */
+const exactUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+/** Decodes a JSON value strictly; a leading BOM is not part of the JSON text (RFC 8259 §8.1). */
+const valueUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The `_key` text of a key's bytes. */
+export function encodeKafkaKey(bytes: Uint8Array): string {
+  let text: string | undefined;
+  try {
+    text = exactUtf8.decode(bytes);
+  } catch {
+    text = undefined;
+  }
+  if (text !== undefined && !text.startsWith(BINARY_KEY_PREFIX)) return text;
+  return BINARY_KEY_PREFIX + Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+}
+
+/** The exact bytes of a landed `_key` (for readers and tests). */
+export function decodeKafkaKey(text: string): Buffer {
+  return text.startsWith(BINARY_KEY_PREFIX) ? Buffer.from(text.slice(BINARY_KEY_PREFIX.length), 'base64') : Buffer.from(text, 'utf8');
+}
+
+/** A value's text, or undefined when its bytes are not valid UTF-8. */
+export function decodeKafkaValue(bytes: Uint8Array): string | undefined {
+  try {
+    return valueUtf8.decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
+/** How a value that is not text is kept in quarantine: its exact bytes. */
+export function binaryRecord(bytes: Uint8Array): { base64: string } {
+  return { base64: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64') };
+}
