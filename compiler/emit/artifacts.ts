@@ -1,17 +1,20 @@
 /** Writes the compile result into target/: manifest, plan, compiled SELECTs, run SQL, tests, ingestion jobs. */
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { rename, writeFile } from 'node:fs/promises';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { CompileResult } from '../compile-types.js';
 import type { Manifest, ManifestSource } from '../manifest/types.js';
 import type { Location } from '../plan/operations.js';
+import { hashOf, INDEX_FILE, INDEX_VERSION, readIndex, type ArtifactIndex } from './artifact-index.js';
+import { OWNED_DIRS, targetRelative, underTarget } from './artifact-paths.js';
 import { script } from './spark-dialect.js';
+import { lockTarget, type LockOptions } from './target-lock.js';
+
+export { verifyTarget } from './artifact-index.js';
+export { ArtifactError } from './artifact-paths.js';
 
 /** Stable JSON: same input, same bytes. Objects are built in sorted order upstream. */
 export const stableJson = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
-
 
 type IngestionJobFor = (source: ManifestSource, manifest: Manifest) => unknown;
 
@@ -22,77 +25,116 @@ async function loadIngestionEmitter(): Promise<IngestionJobFor | undefined> {
   return mod.ingestionJobFor;
 }
 
-const INDEX = '.artifacts-index.json';
-const OWNED_DIRS = ['compiled', 'run', 'tests', 'ingestion'];
-const hashOf = (text: string) => createHash('sha1').update(text).digest('base64url');
+/** Where a killed or running writer stages its files; only the lock holder touches it. */
+const STAGING = '.staging';
 
 /**
- * Writes target/. Only files whose content changed are written (10,000 models make 28,000 files,
- * and rewriting all of them dominated recompiles); files of models that are gone are removed. An
- * index of content hashes says what is on disk. manifest.json and plan.json are written last and
- * atomically, so a reader that starts from the manifest never sees it ahead of its files.
+ * Every file under target/'s owned folders, keyed by its path relative to target/. Each path is
+ * derived from a model, test or source name and proven to stay in its folder before anything is
+ * written (an ArtifactError names the node otherwise).
  */
-export async function writeArtifacts(result: CompileResult, projectDir: string): Promise<string> {
-  const target = path.join(projectDir, 'target');
+async function artifactFiles(result: CompileResult, target: string): Promise<Map<string, string>> {
   const files = new Map<string, string>();
   const { manifest, plan } = result;
+  const put = (manifestPath: string, what: string, text: string) => files.set(targetRelative(target, manifestPath, what), text);
   // For people: locations as the target declares them (relative roots resolve where the plan runs).
   const locate = (l: Location) => (/^([a-z][a-z0-9+.-]*:|\/)/i.test(l.path) ? l.path : `${manifest.target.layers[l.layer].root}/${l.path}`);
-  for (const m of Object.values(manifest.models)) files.set(path.relative('target', m.artifacts.compiled), `${m.compiledSql}\n`);
+  for (const m of Object.values(manifest.models)) put(m.artifacts.compiled, `model ${m.id}`, `${m.compiledSql}\n`);
   for (const node of Object.values(plan.nodes)) {
     if (node.kind === 'model') {
       const m = manifest.models[node.id]!;
       const parts = [`-- full refresh\n${script(node.full, locate)}`];
       if (node.incremental) parts.push(`-- incremental\n${script(node.incremental, locate)}`);
       if (node.post.length) parts.push(`-- after either\n${script(node.post, locate)}`);
-      files.set(path.relative('target', m.artifacts.run), parts.join('\n'));
+      put(m.artifacts.run, `model ${m.id}`, parts.join('\n'));
     } else if (node.kind === 'source') {
       const s = manifest.sources[node.id]!;
-      files.set(`run/bronze/${s.sourceName}_${s.table}.sql`, script(node.operations, locate));
+      files.set(underTarget(target, `run/bronze/${s.sourceName}_${s.table}.sql`, `source ${s.id}`), script(node.operations, locate));
     }
   }
-  for (const t of Object.values(manifest.tests)) files.set(path.relative('target', t.artifact), `${t.sql}\n`);
+  for (const t of Object.values(manifest.tests)) put(t.artifact, `test ${t.id}`, `${t.sql}\n`);
   const ingestionJobFor = await loadIngestionEmitter();
   if (ingestionJobFor) {
-    for (const s of Object.values(manifest.sources)) files.set(path.relative('target', s.ingestionJob), stableJson(ingestionJobFor(s, manifest)));
+    for (const s of Object.values(manifest.sources)) put(s.ingestionJob, `source ${s.id}`, stableJson(ingestionJobFor(s, manifest)));
   }
+  return files;
+}
 
-  let previous: Record<string, string> | undefined;
+const readOr = (file: string): string | undefined => {
   try {
-    previous = JSON.parse(readFileSync(path.join(target, INDEX), 'utf8')) as Record<string, string>;
+    return readFileSync(file, 'utf8');
   } catch {
-    previous = undefined;
+    return undefined;
   }
-  if (!previous) {
-    // No index (first compile, or written by an older version): start these folders clean.
-    for (const dir of OWNED_DIRS) rmSync(path.join(target, dir), { recursive: true, force: true });
-    previous = {};
-  }
-  const index: Record<string, string> = {};
+};
+
+/**
+ * Switches target/ to `files` plus the manifest and plan, under the lock. Every file is compared
+ * with what is on disk (not with the index: a stale or tampered file is rewritten, so a compile
+ * repairs target/) and replaced by rename, so no reader sees half a file. Before the first file
+ * changes, the index is rewritten to list every file this switch may leave behind (so a killed
+ * switch is pruned by the next compile); manifest, plan and index are staged, then renamed last.
+ */
+function switchTarget(target: string, files: Map<string, string>, manifestText: string, planText: string): void {
+  const staging = path.join(target, STAGING);
+  rmSync(staging, { recursive: true, force: true }); // a killed writer's leftovers: we hold the lock
+  mkdirSync(staging, { recursive: true });
+  let n = 0;
+  const stage = (text: string) => {
+    const tmp = path.join(staging, String(n++));
+    writeFileSync(tmp, text);
+    return tmp;
+  };
+  const previous = readIndex(target);
+  // No index (first compile, or an unreadable one): start the owned folders clean.
+  if (!previous) for (const dir of OWNED_DIRS) rmSync(path.join(target, dir), { recursive: true, force: true });
+  const before = previous?.files ?? {};
+  const hashes = new Map([...files].map(([file, text]) => [file, hashOf(text)] as const));
+  const switching: ArtifactIndex = { indexVersion: INDEX_VERSION, manifest: '', plan: '', files: {} };
+  for (const file of new Set([...Object.keys(before), ...files.keys()])) switching.files[file] = before[file] === hashes.get(file) ? before[file]! : '';
+  renameSync(stage(JSON.stringify(sortKeys(switching))), path.join(target, INDEX_FILE));
+
   const made = new Set<string>();
   for (const [file, text] of files) {
-    const hash = hashOf(text);
-    index[file] = hash;
     const abs = path.join(target, file);
-    if (previous[file] === hash && existsSync(abs)) continue;
+    if (readOr(abs) === text) continue;
     const dir = path.dirname(abs);
-    if (!made.has(dir)) {
-      mkdirSync(dir, { recursive: true });
-      made.add(dir);
-    }
-    writeFileSync(abs, text);
+    if (!made.has(dir)) mkdirSync(dir, { recursive: true });
+    made.add(dir);
+    renameSync(stage(text), abs);
   }
-  for (const file of Object.keys(previous)) if (!(file in index)) rmSync(path.join(target, file), { force: true });
-  mkdirSync(target, { recursive: true });
-  const atomic = async (file: string, text: string) => {
-    const tmp = path.join(target, `.${file}.${process.pid}.tmp`);
-    await writeFile(tmp, text);
-    await rename(tmp, path.join(target, file));
-  };
-  await atomic(INDEX, JSON.stringify(index));
+  for (const file of Object.keys(before)) if (!files.has(file)) rmSync(path.join(target, file), { force: true });
+
+  const final: ArtifactIndex = { indexVersion: INDEX_VERSION, manifest: hashOf(manifestText), plan: hashOf(planText), files: Object.fromEntries(hashes) };
+  // All three are staged before any is switched: a full disk fails here, leaving the old set whole.
+  const staged = [stage(planText), stage(manifestText), stage(JSON.stringify(sortKeys(final)))];
+  renameSync(staged[0]!, path.join(target, 'plan.json'));
+  renameSync(staged[1]!, path.join(target, 'manifest.json'));
+  renameSync(staged[2]!, path.join(target, INDEX_FILE));
+  rmSync(staging, { recursive: true, force: true });
+}
+
+const sortKeys = (index: ArtifactIndex): ArtifactIndex => ({ ...index, files: Object.fromEntries(Object.entries(index.files).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) });
+
+/**
+ * Writes target/, one writer at a time (target/.lock; a dead holder's lock is taken over). Only
+ * files whose content changed are written (10,000 models make 28,000 files); files of models that
+ * are gone are removed. manifest.json and plan.json are switched last, together.
+ */
+export async function writeArtifacts(result: CompileResult, projectDir: string, opts: { lock?: LockOptions } = {}): Promise<string> {
+  const target = path.join(path.resolve(projectDir), 'target');
+  const files = await artifactFiles(result, target);
   // Compact like the manifest: target/run/ holds the same operations as SQL for people.
-  await atomic('plan.json', `${JSON.stringify(plan)}\n`);
+  const planText = `${JSON.stringify(result.plan)}\n`;
   // Compact: at 10,000 models the indented form is 45% larger for no reader's benefit (use jq).
-  await atomic('manifest.json', `${JSON.stringify(manifest)}\n`);
+  const manifestText = `${JSON.stringify(result.manifest)}\n`;
+  mkdirSync(target, { recursive: true });
+  const lock = await lockTarget(target, opts.lock);
+  try {
+    switchTarget(target, files, manifestText, planText);
+  } finally {
+    lock.release();
+  }
   return target;
 }
+
