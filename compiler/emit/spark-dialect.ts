@@ -9,6 +9,8 @@ import type { ColumnType, DataTest, Location, Operation, OperationKind, Operatio
 export interface Statement {
   sql: string;
   query?: { query: Query; line: number; column: number };
+  /** Runs even when a statement before it in the operation failed (restores session state). */
+  always?: boolean;
 }
 
 /** Resolves a location to the path or URI of the target the plan runs on. */
@@ -57,7 +59,8 @@ const render: Renderers = {
   InsertOverwrite: (op) => [
     plain('SET spark.sql.sources.partitionOverwriteMode = dynamic'),
     withQuery(`INSERT OVERWRITE TABLE ${relationSql(op.relation)}\n`, op.query),
-    plain('SET spark.sql.sources.partitionOverwriteMode = static'),
+    // A reused session must not stay in dynamic mode when the insert fails.
+    { sql: 'SET spark.sql.sources.partitionOverwriteMode = static', always: true },
   ],
   Append: (op) => [withQuery(`INSERT INTO ${relationSql(op.relation)}\n`, op.query)],
   Merge: (op) => [mergeStatement(op)],

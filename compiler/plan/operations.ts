@@ -106,6 +106,8 @@ export const DataTestSchema = z
     severity: severitySchema,
     warnIf: ThresholdSchema,
     errorIf: ThresholdSchema,
+    /** Lower-cased names of classified columns the test reads: masked in failing-row samples. */
+    maskColumns: z.array(z.string()),
   })
   .strict();
 export type DataTest = z.infer<typeof DataTestSchema>;

@@ -29,7 +29,8 @@ export function compileTests(
     let id = t.id;
     for (let i = 2; tests[id]; i++) id = `${t.id}_${i}`;
     tests[id] = { ...t, id, artifact: `target/tests/${id}.sql` };
-    operations.set(id, { kind: 'DataTest', query, severity: t.severity, warnIf: parseThreshold(t.warnIf)!, errorIf: parseThreshold(t.errorIf)! });
+    const maskColumns = classifiedColumns([...t.dependsOn.models, ...t.dependsOn.sources, t.attachedTo.node], models, sources);
+    operations.set(id, { kind: 'DataTest', query, severity: t.severity, warnIf: parseThreshold(t.warnIf)!, errorIf: parseThreshold(t.errorIf)!, maskColumns });
   };
   const at = (sql: string, file: string, line: number, column: number): Query => ({ sql, files: [file], segments: [[0, 0, line, column, 0]] });
   for (const m of models.values()) {
@@ -162,4 +163,17 @@ export function compileTests(
     }, query);
   }
   return { tests, operations };
+}
+
+/**
+ * Names of the classified (PII, sensitive, restricted) columns of what a test reads: their values
+ * are masked in failing-row samples, which land in target/ and CI logs.
+ */
+function classifiedColumns(nodes: string[], models: Map<string, ManifestModel>, sources: LoadedSource[]): string[] {
+  const out = new Set<string>();
+  for (const id of new Set(nodes)) {
+    const columns = models.get(id)?.columns ?? sources.find((s) => s.manifest.id === id)?.manifest.columns ?? [];
+    for (const c of columns) if (c.classification.length) out.add(c.name.toLowerCase());
+  }
+  return [...out].sort();
 }

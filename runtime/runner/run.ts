@@ -65,6 +65,7 @@ export async function run(opts: RunOptions): Promise<RunResults> {
       threads,
       openSession: () => engine.openSession(),
       skip: (n, because) => record(skippedResult(n.node, because, results)),
+      fail: (n, error) => record(errorResult(error, n.node.id, n.node.kind, n.node.name, Date.now(), n.node.file, opts.projectDir)),
       run: async (n, session) => {
         emit({ event: 'node_start', id: n.node.id, kind: n.node.kind, name: n.node.name });
         const r = await runNode(session, n.node, opts);

@@ -21,6 +21,8 @@ export interface ScheduleOptions<N extends DagNode, S> {
   openSession(): Promise<S>;
   run(node: N, session: S): Promise<NodeVerdict>;
   skip(node: N, because: string): void;
+  /** A node whose run threw: it must still get a result (the run records it as an error). */
+  fail(node: N, error: unknown): void;
   /** Parents already settled before scheduling (e.g. bronze sources), by id. */
   settled?: Map<string, boolean>;
 }
@@ -86,8 +88,9 @@ export async function runDag<N extends DagNode, S>(opts: ScheduleOptions<N, S>):
       let ok = false;
       try {
         ok = (await opts.run(node, session)).ok;
-      } catch {
+      } catch (error) {
         ok = false;
+        opts.fail(node, error);
       } finally {
         running.delete(node.id);
         done.set(node.id, ok);

@@ -28,9 +28,17 @@ export async function runDataTest(session: EngineSession, node: TestNode, projec
   }
   mkdirSync(join(projectDir, 'target', 'test-failures'), { recursive: true });
   const { severity, warnIf, errorIf } = node.test;
-  const record = { test: node.id, attachedTo: node.attachedTo, severity, warnIf: formatThreshold(warnIf), errorIf: formatThreshold(errorIf), failures, sampleSize: sample.length, sql: node.test.query.sql, rows: sample };
+  const rows = maskClassified(sample, node.test.maskColumns);
+  const record = { test: node.id, attachedTo: node.attachedTo, severity, warnIf: formatThreshold(warnIf), errorIf: formatThreshold(errorIf), failures, sampleSize: sample.length, masked: node.test.maskColumns, sql: node.test.query.sql, rows };
   writeFileSync(file, JSON.stringify(record, null, 2));
   return { outcome, failures, artifact: relative(projectDir, file) };
+}
+
+/** Classified values (PII, sensitive, restricted) never reach target/ or CI logs: `***` in their place. */
+export function maskClassified(rows: Array<Record<string, unknown>>, mask: string[]): Array<Record<string, unknown>> {
+  if (mask.length === 0) return rows;
+  const masked = new Set(mask);
+  return rows.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, masked.has(k.toLowerCase()) && v !== null && v !== undefined ? '***' : v])));
 }
 
 export function describeFailures(node: TestNode, r: TestStepResult): string {

@@ -4,9 +4,10 @@ import { runDag } from '../../runtime/runner/scheduler.js';
 
 const fakeSession = {} as SparkSession;
 
-async function schedule(nodes: Array<{ id: string; parents: string[] }>, failing: string[], threads = 3, settled?: Map<string, boolean>) {
+async function schedule(nodes: Array<{ id: string; parents: string[] }>, failing: string[], threads = 3, settled?: Map<string, boolean>, throwing: string[] = []) {
   const ran: string[] = [];
   const skipped: Array<[string, string]> = [];
+  const failed: Array<[string, string]> = [];
   let concurrent = 0;
   let maxConcurrent = 0;
   await runDag({
@@ -15,7 +16,9 @@ async function schedule(nodes: Array<{ id: string; parents: string[] }>, failing
     ...(settled ? { settled } : {}),
     openSession: async () => fakeSession,
     skip: (n, because) => skipped.push([n.id, because]),
+    fail: (n, error) => failed.push([n.id, (error as Error).message]),
     run: async (n) => {
+      if (throwing.includes(n.id)) throw new Error(`${n.id} blew up`);
       concurrent++;
       maxConcurrent = Math.max(maxConcurrent, concurrent);
       // Yield so that independent nodes overlap.
@@ -25,7 +28,7 @@ async function schedule(nodes: Array<{ id: string; parents: string[] }>, failing
       return { ok: !failing.includes(n.id) };
     },
   });
-  return { ran, skipped, maxConcurrent };
+  return { ran, skipped, failed, maxConcurrent };
 }
 
 describe('runDag', () => {
@@ -61,6 +64,13 @@ describe('runDag', () => {
     const { ran, skipped } = await schedule([{ id: 'm', parents: ['source.x'] }, { id: 'n', parents: ['source.y'] }], [], 2, new Map([['source.x', false], ['source.y', true]]));
     expect(ran).toEqual(['n']);
     expect(skipped).toEqual([['m', 'source.x']]);
+  });
+
+  it('a node whose run throws gets a result and stops what is downstream', async () => {
+    const { ran, skipped, failed } = await schedule(graph, [], 3, undefined, ['d']);
+    expect(failed).toEqual([['d', 'd blew up']]);
+    expect(ran).not.toContain('d');
+    expect(skipped).toEqual([['e', 'd']]);
   });
 
   it('treats parents outside the run as built', async () => {

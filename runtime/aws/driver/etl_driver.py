@@ -68,7 +68,7 @@ OPERATION_FIELDS = {
     "RegisterBronze": {"relation": _is_relation, "location": _is_location, "format": lambda v: v == "parquet",
                        "columns": _is_columns, "partitionBy": _is_columns},
     "DataTest": {"query": _is_query, "severity": lambda v: v in ("error", "warn"),
-                 "warnIf": _is_threshold, "errorIf": _is_threshold},
+                 "warnIf": _is_threshold, "errorIf": _is_threshold, "maskColumns": _is_names},
 }
 
 

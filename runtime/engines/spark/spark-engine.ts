@@ -85,18 +85,31 @@ export class SparkThriftSession implements EngineSession {
   async execute(operation: Operation): Promise<void> {
     if (operation.kind === 'RegisterBronze' && (await catalogHasTable(this.spark, operation.relation))) await this.forgetIfElsewhere(operation.relation, this.locate(operation.location));
     if (operation.kind === 'CreateOrReplaceTableAs' && rtasKnownBroken) return replaceTableAs(this.spark, (s) => this.run(s), operation, this.locate);
+    let failure: unknown;
     for (const statement of renderOperation(operation, this.locate)) {
+      if (failure !== undefined && !statement.always) continue;
       try {
         await this.run(statement);
       } catch (e) {
-        const cause = e instanceof StatementFailed ? e.cause : e;
-        if (operation.kind === 'CreateOrReplaceTableAs' && isRtasTruncateBug(cause)) {
-          rtasKnownBroken = true;
-          await replaceTableAs(this.spark, (s) => this.run(s), operation, this.locate);
-        } else if (operation.kind === 'Merge' && isMergeSelfReadBug(cause)) await mergeViaStaging(this.spark, (s) => this.run(s), operation);
-        else throw e;
+        if (failure !== undefined) continue; // the first failure is the one to report
+        try {
+          await this.workAround(operation, e);
+        } catch (unrecovered) {
+          failure = unrecovered;
+        }
       }
     }
+    if (failure !== undefined) throw failure;
+  }
+
+  /** Applies the engine work-around for the error a statement of `operation` raised, or rethrows it. */
+  private async workAround(operation: Operation, e: unknown): Promise<void> {
+    const cause = e instanceof StatementFailed ? e.cause : e;
+    if (operation.kind === 'CreateOrReplaceTableAs' && isRtasTruncateBug(cause)) {
+      rtasKnownBroken = true;
+      await replaceTableAs(this.spark, (s) => this.run(s), operation, this.locate);
+    } else if (operation.kind === 'Merge' && isMergeSelfReadBug(cause)) await mergeViaStaging(this.spark, (s) => this.run(s), operation);
+    else throw e;
   }
 
   /** Sums Delta's own commit metrics over the commits since `before`, so no extra scan is needed. */
