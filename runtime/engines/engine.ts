@@ -36,8 +36,6 @@ export interface EngineSession {
   rowsWritten(relation: Relation, state: TableState): Promise<number | undefined>;
   runDataTest(test: DataTest, sampleSize: number): Promise<DataTestRun>;
   runUnitTest(test: UnitTest): Promise<UnitTestRun>;
-  /** A query's first rows (etl show). */
-  preview(sql: string, limit: number): Promise<Array<Record<string, unknown>>>;
   close(): Promise<void>;
 }
 

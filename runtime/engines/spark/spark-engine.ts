@@ -172,10 +172,6 @@ export class SparkThriftSession implements EngineSession {
     }
   }
 
-  async preview(sql: string, limit: number): Promise<Array<Record<string, unknown>>> {
-    return (await this.spark.query(`SELECT * FROM (\n${sql}\n) AS etl_preview LIMIT ${limit}`)).rows;
-  }
-
   close(): Promise<void> {
     return this.spark.close();
   }
