@@ -9,6 +9,8 @@ import jsforce, { type Connection } from 'jsforce';
 import type { IngestionJobSpec } from '../../compiler/emit/ingestion-jobs.js';
 import { secret } from '../../runtime/ingest/secrets.js';
 import { IngestError } from '../../runtime/bronze/errors.js';
+import { DEFAULT_RETRY_POLICY, type RetryHooks, type RetryPolicy } from '../../runtime/ingest/retry-policy.js';
+import { RetryingTransport, useRetryingTransport } from './transport.js';
 
 interface SalesforceConnectionDecl {
   loginUrl: string;
@@ -18,7 +20,13 @@ interface SalesforceConnectionDecl {
     | { kind: 'jwt_bearer'; clientId: unknown; username: unknown; privateKeyPath: unknown };
 }
 
-export async function connectSalesforce(job: IngestionJobSpec, env: NodeJS.ProcessEnv): Promise<Connection> {
+export async function connectSalesforce(
+  job: IngestionJobSpec,
+  env: NodeJS.ProcessEnv,
+  retry: { policy: RetryPolicy; hooks: RetryHooks } = { policy: DEFAULT_RETRY_POLICY, hooks: {} },
+): Promise<Connection> {
+  // Every call (token, refresh, REST, Bulk 2.0) goes through one transport under the retry policy.
+  const transport = new RetryingTransport(retry.policy, retry.hooks);
   const decl = job.connection as unknown as SalesforceConnectionDecl;
   const loginUrl = env.ETL_SALESFORCE_LOGIN_URL ?? decl.loginUrl;
   const version = decl.apiVersion ?? '58.0';
@@ -29,9 +37,9 @@ export async function connectSalesforce(job: IngestionJobSpec, env: NodeJS.Proce
       const clientSecret = secret(auth.clientSecret, env, 'Salesforce client secret', job.id);
       const refreshToken = secret(auth.refreshToken, env, 'Salesforce refresh token', job.id);
       const oauth2 = { clientId, clientSecret, loginUrl };
-      const token = await new jsforce.OAuth2(oauth2).refreshToken(refreshToken);
+      const token = await useRetryingTransport(new jsforce.OAuth2(oauth2), transport).refreshToken(refreshToken);
       // With oauth2 and a refresh token set, jsforce answers a 401 with one shared refresh and a replay.
-      return new jsforce.Connection({ oauth2, refreshToken, accessToken: token.access_token, instanceUrl: token.instance_url, version });
+      return useRetryingTransport(new jsforce.Connection({ oauth2, refreshToken, accessToken: token.access_token, instanceUrl: token.instance_url, version }), transport);
     }
     if (auth.kind === 'jwt_bearer') {
       const clientId = secret(auth.clientId, env, 'Salesforce client id', job.id);
@@ -41,11 +49,11 @@ export async function connectSalesforce(job: IngestionJobSpec, env: NodeJS.Proce
         throw new IngestError(`cannot read the Salesforce private key at ${keyPath}`, { code: 'INGEST_CONFIG', where: job.id });
       });
       const assertion = () => signJwt({ iss: clientId, sub: username, aud: loginUrl, exp: Math.floor(Date.now() / 1000) + 180 }, privateKey);
-      const oauth2 = new jsforce.OAuth2({ clientId, loginUrl });
+      const oauth2 = useRetryingTransport(new jsforce.OAuth2({ clientId, loginUrl }), transport);
       const authorize = async () =>
         (await oauth2.requestToken({ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion: assertion() })) as { access_token: string; instance_url: string };
       const first = await authorize();
-      return new jsforce.Connection({
+      const conn = new jsforce.Connection({
         oauth2,
         version,
         accessToken: first.access_token,
@@ -58,6 +66,7 @@ export async function connectSalesforce(job: IngestionJobSpec, env: NodeJS.Proce
           );
         },
       });
+      return useRetryingTransport(conn, transport);
     }
   } catch (err) {
     if (err instanceof IngestError) throw err;

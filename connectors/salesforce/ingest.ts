@@ -12,12 +12,13 @@ import type { JobContext, JobResult } from '../../runtime/ingest/job-context.js'
 import { runWindowedJob, SourceLimitReached, type WindowSource } from '../../runtime/ingest/window-loop.js';
 import type { TypeFamily } from '../../runtime/ingest/drift.js';
 import { connectSalesforce } from './connection.js';
+import { jobRetry } from '../../runtime/ingest/retry-policy.js';
 
 const MIN_API_REQUESTS = Number(process.env.ETL_SALESFORCE_MIN_API_REQUESTS ?? 50);
 
 export async function runSalesforceJob(ctx: JobContext): Promise<JobResult> {
   const extract = ctx.job.extract as SalesforceExtract; // the registry dispatched this job here by its system
-  const conn = await connectSalesforce(ctx.job, ctx.env);
+  const conn = await connectSalesforce(ctx.job, ctx.env, jobRetry(ctx));
   const limits = await call(() => conn.request<Record<string, { Max: number; Remaining: number }>>(`/services/data/v${conn.version}/limits`));
   const remaining = limits.DailyApiRequests?.Remaining;
   if (remaining !== undefined && remaining < MIN_API_REQUESTS) {

@@ -7,6 +7,8 @@ import snowflake from 'snowflake-sdk';
 import type { IngestionJobSpec } from '../../compiler/emit/ingestion-jobs.js';
 import { secret } from '../../runtime/ingest/secrets.js';
 import { IngestError } from '../../runtime/bronze/errors.js';
+import { DEFAULT_RETRY_POLICY, type RetryHooks, type RetryPolicy } from '../../runtime/ingest/retry-policy.js';
+import { applySnowflakeRetryPolicy, describeGiveUp, driverRetryOptions } from './http-retry.js';
 
 snowflake.configure({ logLevel: 'OFF' as never, additionalLogToConsole: false } as never);
 
@@ -22,9 +24,23 @@ interface SnowflakeConnectionDecl {
     | { kind: 'oauth'; token: unknown };
 }
 
-export function snowflakeOptions(job: IngestionJobSpec, env: NodeJS.ProcessEnv): snowflake.ConnectionOptions {
+/** The retry policy a connection runs under, and how it reports retries. */
+export interface SnowflakeRetry {
+  policy: RetryPolicy;
+  hooks: RetryHooks;
+}
+
+/** A connection with the error of a request that ran out of retries, for clear messages. */
+export interface SnowflakeSession {
+  connection: snowflake.Connection;
+  /** Why the last failed request stopped retrying, if it did ("gave up after 5 attempts; last response HTTP 503 ..."). */
+  takeGiveUp(): string | undefined;
+}
+
+export function snowflakeOptions(job: IngestionJobSpec, env: NodeJS.ProcessEnv, policy: RetryPolicy = DEFAULT_RETRY_POLICY): snowflake.ConnectionOptions {
   const c = job.connection as unknown as SnowflakeConnectionDecl;
   const options: Record<string, unknown> = {
+    ...driverRetryOptions(policy),
     account: c.account,
     warehouse: c.warehouse,
     database: c.database,
@@ -53,21 +69,31 @@ export function snowflakeOptions(job: IngestionJobSpec, env: NodeJS.ProcessEnv):
   return options as unknown as snowflake.ConnectionOptions;
 }
 
-export async function connectSnowflake(job: IngestionJobSpec, env: NodeJS.ProcessEnv): Promise<snowflake.Connection> {
-  const connection = snowflake.createConnection(snowflakeOptions(job, env));
+export async function connectSnowflake(job: IngestionJobSpec, env: NodeJS.ProcessEnv, retry: SnowflakeRetry = { policy: DEFAULT_RETRY_POLICY, hooks: {} }): Promise<SnowflakeSession> {
+  const options = snowflakeOptions(job, env, retry.policy);
+  const accessUrl = (options as { accessUrl?: string }).accessUrl ?? `https://${(job.connection as unknown as SnowflakeConnectionDecl).account}.snowflakecomputing.com`;
+  const registration = applySnowflakeRetryPolicy(accessUrl, retry.policy, retry.hooks, 'Snowflake');
+  const takeGiveUp = () => {
+    const g = registration.takeGiveUp();
+    return g ? describeGiveUp(g) : undefined;
+  };
+  const connection = snowflake.createConnection(options);
   await new Promise<void>((resolve, reject) =>
     connection.connect((err) => {
-      if (err) {
-        reject(
-          new IngestError(`cannot log in to Snowflake for ${job.id}: ${err.message}`, {
-            code: 'INGEST_SNOWFLAKE_LOGIN',
-            hint: 'check the account, the credentials in the environment and the network path',
-          }),
-        );
-      } else resolve();
+      if (!err) return resolve();
+      const gaveUp = takeGiveUp();
+      reject(
+        new IngestError(`cannot log in to Snowflake for ${job.id}: ${gaveUp ?? err.message}`, {
+          code: gaveUp ? 'INGEST_RETRIES_EXHAUSTED' : 'INGEST_SNOWFLAKE_LOGIN',
+          where: accessUrl,
+          hint: gaveUp
+            ? 'the endpoint kept failing; try again later, or raise ETL_RETRY_MAX_ATTEMPTS / ETL_REQUEST_TIMEOUT_MS'
+            : 'check the account, the credentials in the environment and the network path',
+        }),
+      );
     }),
   );
-  return connection;
+  return { connection, takeGiveUp };
 }
 
 export function destroy(connection: snowflake.Connection): Promise<void> {
@@ -76,27 +102,30 @@ export function destroy(connection: snowflake.Connection): Promise<void> {
 
 /** Runs a statement and streams its rows (object mode), never holding the whole result. */
 export function streamQuery(
-  connection: snowflake.Connection,
+  session: SnowflakeSession,
   sqlText: string,
   binds: snowflake.Binds = [],
 ): Promise<{ statement: snowflake.RowStatement; rows: AsyncIterable<Record<string, unknown>> }> {
   return new Promise((resolve, reject) => {
-    connection.execute({
+    session.connection.execute({
       sqlText,
       binds,
       streamResult: true,
       // Lossless: NUMBER(38,x) and dates/timestamps arrive as text, converted by our own code.
       fetchAsString: ['Number', 'Date'],
       complete: (err, statement) => {
-        if (err) reject(new IngestError(`Snowflake query failed: ${err.message}`, { code: 'INGEST_SNOWFLAKE_QUERY', where: sqlText.slice(0, 200) }));
+        if (err) {
+          const gaveUp = session.takeGiveUp();
+          reject(new IngestError(`Snowflake query failed: ${gaveUp ?? err.message}`, { code: gaveUp ? 'INGEST_RETRIES_EXHAUSTED' : 'INGEST_SNOWFLAKE_QUERY', where: sqlText.slice(0, 200) }));
+        }
         else resolve({ statement: statement as snowflake.RowStatement, rows: statement.streamRows() as AsyncIterable<Record<string, unknown>> });
       },
     });
   });
 }
 
-export async function queryAll(connection: snowflake.Connection, sqlText: string, binds: snowflake.Binds = []) {
-  const { statement, rows } = await streamQuery(connection, sqlText, binds);
+export async function queryAll(session: SnowflakeSession, sqlText: string, binds: snowflake.Binds = []) {
+  const { statement, rows } = await streamQuery(session, sqlText, binds);
   const out: Record<string, unknown>[] = [];
   for await (const row of rows) out.push(row);
   return { statement, rows: out };

@@ -1,10 +1,10 @@
 /** Snowflake table -> bronze through snowflake-sdk: streamed, windowed by the cursor, lossless. */
-import type snowflake from 'snowflake-sdk';
 import type { SnowflakeExtract } from './definition.js';
 import type { JobContext, JobResult } from '../../runtime/ingest/job-context.js';
 import { runWindowedJob, type WindowSource } from '../../runtime/ingest/window-loop.js';
 import type { ObservedColumn, TypeFamily } from '../../runtime/ingest/drift.js';
-import { connectSnowflake, destroy, queryAll, streamQuery } from './connection.js';
+import { connectSnowflake, destroy, queryAll, streamQuery, type SnowflakeSession } from './connection.js';
+import { jobRetry } from '../../runtime/ingest/retry-policy.js';
 
 /** Output formats that keep microseconds and offsets; the driver formats with these when fetching as text. */
 const LOSSLESS_SESSION =
@@ -15,11 +15,11 @@ const LOSSLESS_SESSION =
 
 export async function runSnowflakeJob(ctx: JobContext): Promise<JobResult> {
   const extract = ctx.job.extract as SnowflakeExtract; // the registry dispatched this job here by its system
-  const connection = await connectSnowflake(ctx.job, ctx.env);
+  const connection = await connectSnowflake(ctx.job, ctx.env, jobRetry(ctx));
   try {
     await queryAll(connection, LOSSLESS_SESSION);
   } catch (err) {
-    await destroy(connection);
+    await destroy(connection.connection);
     throw err;
   }
   return runWindowedJob(ctx, snowflakeWindowSource(connection, ctx, extract), extract.windowSeconds);
@@ -29,7 +29,7 @@ export async function runSnowflakeJob(ctx: JobContext): Promise<JobResult> {
  * Runs the queries the job spec carries, as emitted. The declared column list is selected unless
  * drift changed what can or should be selected (`fields` differs); then the spec's `SELECT *` forms run.
  */
-function snowflakeWindowSource(connection: snowflake.Connection, ctx: JobContext, extract: SnowflakeExtract): WindowSource {
+function snowflakeWindowSource(connection: SnowflakeSession, ctx: JobContext, extract: SnowflakeExtract): WindowSource {
   const declared = ctx.job.columns.map((c) => c.sourceName);
   const asDeclared = (fields: string[]) => fields.length === declared.length && fields.every((f, i) => f === declared[i]);
   // Bind cursor bounds as text Snowflake casts implicitly: '2024-01-01 00:00:00.000000'.
@@ -54,7 +54,7 @@ function snowflakeWindowSource(connection: snowflake.Connection, ctx: JobContext
       const { rows } = await streamQuery(connection, asDeclared(fields) ? extract.fullQuery : extract.fullQueryAllColumns);
       yield* rows;
     },
-    close: () => destroy(connection),
+    close: () => destroy(connection.connection),
   };
 }
 

@@ -2,12 +2,14 @@
  * A Salesforce org on loopback speaking what jsforce uses: OAuth2 token endpoint (refresh token and
  * JWT bearer), REST query/queryAll with 2,000-record pages and nextRecordsUrl, describe, limits, and
  * Bulk API 2.0 query jobs with CSV result pages and Sforce-Locator. SOQL support is the subset the
- * generated jobs emit. Faults on demand: expiring access tokens (401), 503s, REQUEST_LIMIT_EXCEEDED.
+ * generated jobs emit. Faults on demand: expiring access tokens (401), 503s, REQUEST_LIMIT_EXCEEDED,
+ * and through `faults` any status, dropped connections, slow or credential-echoing answers.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { readBody, sendJson, verifyJwt } from './http-util.js';
+import { createFaultInjector, type FaultInjector } from './faults.js';
 import { timestampMicros } from '../bronze/value-encoding.js';
 
 export type SalesforceFieldType = 'id' | 'string' | 'reference' | 'picklist' | 'phone' | 'email' | 'currency' | 'double' | 'percent' | 'int' | 'boolean' | 'date' | 'datetime';
@@ -38,6 +40,8 @@ export interface SalesforceServerOptions {
 export interface SalesforceServer {
   url: string;
   stats: { tokens: number; refreshes: number; jwt: number; calls: number; pages: number; bulkJobs: number; bulkPages: number; unavailable: number; expired: number };
+  /** Queue faults for the next requests (401, 429 + Retry-After, 5xx, drops, slow answers, echoes). */
+  faults: FaultInjector;
   setRequestLimit(calls: number | undefined): void;
   stop(): Promise<void>;
 }
@@ -52,6 +56,7 @@ export async function startSalesforceServer(options: SalesforceServerOptions): P
   let requestLimit = options.requestLimit;
   let getCount = 0;
   let base = '';
+  const faults = createFaultInjector();
   const pageSize = options.pageSize ?? 2000;
 
   const issue = (res: ServerResponse, refresh?: string) => {
@@ -229,6 +234,7 @@ export async function startSalesforceServer(options: SalesforceServerOptions): P
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     const handle = async () => {
+      if (await faults.intercept(req, res, (status, message) => [{ message, errorCode: status === 401 ? 'INVALID_SESSION_ID' : status === 429 ? 'TOO_MANY_REQUESTS' : 'SERVER_UNAVAILABLE' }])) return;
       if (req.method === 'POST' && url.pathname === '/services/oauth2/token') return oauth(req, res);
       if (url.pathname.startsWith(API)) return api(req, res, url);
       sendJson(res, 404, [{ message: 'not found', errorCode: 'NOT_FOUND' }]);
@@ -242,6 +248,7 @@ export async function startSalesforceServer(options: SalesforceServerOptions): P
   return {
     url: base,
     stats,
+    faults,
     setRequestLimit(calls) {
       requestLimit = calls;
     },

@@ -3,12 +3,14 @@
  * result chunks, session renewal, telemetry), over a small in-memory catalogue, so ingestion runs
  * the real driver end to end. SQL support is the subset the generated jobs emit: SELECT of columns,
  * `*` or MIN(col) FROM a table, `WHERE c >= ? AND c < ?`, ORDER BY, LIMIT, and ALTER SESSION SET.
- * Faults can be injected: expiring session tokens, 429 responses, slow queries (code 333333).
+ * Faults can be injected: expiring session tokens, 429 responses, slow queries (code 333333), and
+ * through `faults` any status, dropped connections or slow answers for the next N requests.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { readBody, sendJson, verifyJwt } from './http-util.js';
+import { createFaultInjector, type FaultInjector } from './faults.js';
 import { timestampMicros, encodeDate } from '../bronze/value-encoding.js';
 
 export type SnowflakeType = 'TEXT' | 'NUMBER' | 'FLOAT' | 'BOOLEAN' | 'DATE' | 'TIMESTAMP_NTZ' | 'VARIANT' | 'OBJECT';
@@ -55,6 +57,8 @@ export interface SnowflakeServer {
   stats: { logins: number; queries: number; renewals: number; throttled: number; chunks: number; expired: number };
   /** Every SQL text received, in order (specs check that jobs run the queries their spec carries). */
   sqlLog: string[];
+  /** Queue faults for the next requests (401, 429 + Retry-After, 5xx, drops, slow answers, echoes). */
+  faults: FaultInjector;
   /** Makes every live session token expire now (next query gets 390112). */
   expireSessions(): void;
   stop(): Promise<void>;
@@ -78,6 +82,7 @@ export async function startSnowflakeServer(options: SnowflakeServerOptions): Pro
   const validity = options.sessionValiditySeconds ?? 3600;
   let queryCount = 0;
   let base = '';
+  const faults = createFaultInjector();
 
   const fail = (res: ServerResponse, code: string, message: string, status = 200) =>
     sendJson(res, status, { success: false, code, message, data: null });
@@ -271,6 +276,7 @@ export async function startSnowflakeServer(options: SnowflakeServerOptions): Pro
     const url = new URL(req.url ?? '/', 'http://x');
     const route = `${req.method} ${url.pathname}`;
     const handle = async () => {
+      if (await faults.intercept(req, res, (status, message) => ({ success: false, code: String(status), message, data: null }))) return;
       if (route === 'POST /session/v1/login-request') return login(req, res);
       if (route === 'POST /session/token-request') return renew(req, res);
       if (route === 'POST /queries/v1/query-request') return query(req, res);
@@ -309,6 +315,7 @@ export async function startSnowflakeServer(options: SnowflakeServerOptions): Pro
     port,
     stats,
     sqlLog,
+    faults,
     expireSessions() {
       for (const s of sessions.values()) s.expiresAt = 0;
     },
