@@ -5,8 +5,10 @@
  * derived from these schemas, so the type users write against and the validator cannot drift.
  */
 import { z } from 'zod';
+import { identifierSchema, locationSchema } from '../security/names.js';
 
-export const identifierSchema = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a SQL identifier (letters, digits, _)');
+// The identifier rule lives with the other name and path rules (compiler/security/names.ts).
+export { identifierSchema };
 const stringList = z.union([z.string(), z.array(z.string())]);
 
 export const materializationSchema = z.enum(['view', 'table', 'incremental', 'ephemeral']);
@@ -22,7 +24,7 @@ export const modelConfigSchema = z
     /** `OPTIMIZE ... ZORDER BY` after each build. */
     zorder_by: stringList.describe('`OPTIMIZE ... ZORDER BY` after each build.'),
     /** Absolute location; defaults to `<layer root>/<model name>`. */
-    location: z.string().describe('Absolute location; defaults to `<layer root>/<model name>`.'),
+    location: locationSchema.describe('Absolute location; defaults to `<layer root>/<model name>`.'),
     tblproperties: z.record(z.string(), z.string()),
     /** Catalog database override (defaults to the layer's database). */
     database: identifierSchema.describe('Catalog database override (defaults to the layer\'s database).'),

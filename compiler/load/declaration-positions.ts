@@ -163,11 +163,24 @@ function readString(text: string, from: number): { value: string; end: number } 
   let value = '';
   for (let i = from + 1; i < text.length; i++) {
     const ch = text[i]!;
-    if (ch === '\\') value += text[++i] ?? '';
-    else if (ch === quote || ch === '\n') return { value, end: i + 1 };
+    if (ch === '\\') {
+      const escape = unescape(text, i);
+      value += escape.value;
+      i = escape.end - 1;
+    } else if (ch === quote || ch === '\n') return { value, end: i + 1 };
     else value += ch;
   }
   return { value, end: text.length };
+}
+
+const SIMPLE_ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', b: '\b', f: '\f', v: '\v', 0: '\0' };
+
+/** One escape sequence at `from` (the backslash): its value and where it ends, so keys such as 'a\nb' match. */
+function unescape(text: string, from: number): { value: string; end: number } {
+  const ch = text[from + 1] ?? '';
+  const hex = ch === 'x' ? /^[0-9a-fA-F]{2}/.exec(text.slice(from + 2)) : ch === 'u' ? /^(?:[0-9a-fA-F]{4}|\{[0-9a-fA-F]{1,6}\})/.exec(text.slice(from + 2)) : null;
+  if (hex) return { value: String.fromCodePoint(parseInt(hex[0].replace(/[{}]/g, ''), 16)), end: from + 2 + hex[0].length };
+  return { value: SIMPLE_ESCAPES[ch] ?? ch, end: from + 2 };
 }
 
 function readIdentifier(text: string, from: number): { value: string; end: number } {

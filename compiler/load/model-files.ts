@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { codeFrame } from '../diagnostics/frame.js';
 import { modelMetaSchema, type ModelMetaData } from '../config/model-config.js';
+import { identifierLike, identifierProblem } from '../security/names.js';
 import { parseYamlFile, positionOf, schemaDiagnostics, type YamlFile } from './yaml-file.js';
 
 export { modelMetaSchema };
@@ -88,6 +89,20 @@ export async function loadModelFiles(projectDir: string, diagnostics: Diagnostic
         line: 1,
         column: 1,
         hint: 'Move it into the folder of the layer it belongs to.',
+      });
+      continue;
+    }
+    const badName = identifierProblem(name);
+    if (badName) {
+      diagnostics.push({
+        code: 'ETL190',
+        severity: 'error',
+        message: `Model file ${file}: ${badName}`,
+        file,
+        line: 1,
+        column: 1,
+        frame: codeFrame(text, 1, 1),
+        hint: `The file name is the model name, which becomes a table name and a path: rename the file, e.g. to ${identifierLike(name)}${file.slice(base.length)}.`,
       });
       continue;
     }

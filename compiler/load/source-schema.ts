@@ -10,6 +10,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { codeFrame } from '../diagnostics/frame.js';
 import { durationSchema, type ConnectorDefinition } from '../../connectors/definition.js';
 import { driftPolicySchema } from '../../connectors/job-spec.js';
+import { identifierLike, identifierSchema, IDENTIFIER_RULE } from '../security/names.js';
 import type { DeclarationKeys } from './declaration-positions.js';
 
 const columnSchema = z.custom<unknown>(isColumnBuilder, { error: 'expected a typed column such as t.string() or t.decimal(18, 2)' });
@@ -26,7 +27,7 @@ const tableCommonShape = {
   columns: z.record(z.string(), columnSchema),
   cursor: z.string().optional(),
   freshness: freshnessSchema.optional(),
-  bronze: z.strictObject({ partitionBy: z.array(z.string()).min(1).optional(), table: z.string().regex(/^[A-Za-z_]\w*$/, 'must be a table name (letters, digits, _)').optional() }).optional(),
+  bronze: z.strictObject({ partitionBy: z.array(identifierSchema).min(1).optional(), table: identifierSchema.optional() }).optional(),
   drift: driftPolicySchema.optional(),
   owner: z.string().optional(),
   tags: z.array(z.string()).optional(),
@@ -41,7 +42,7 @@ export function tableSchemaFor(connector: ConnectorDefinition) {
 /** The declaration without its tables' contents (each table is checked on its own, so one bad table does not hide the others). */
 export function sourceSchemaFor(connector: ConnectorDefinition) {
   return z.strictObject({
-    name: z.string().regex(/^[A-Za-z_]\w*$/, 'must be a name of letters, digits and _'),
+    name: identifierSchema,
     system: z.literal(connector.system),
     description: z.string().optional(),
     owner: z.string().optional(),
@@ -65,8 +66,9 @@ export interface DeclarationSite {
 }
 
 /** Diagnostics for a failed parse of the value at `prefix` (`[]` for the source, `['tables', name]` for a table). */
-export function declarationDiagnostics(schema: z.ZodType, data: unknown, error: z.ZodError, prefix: Array<string | number>, site: DeclarationSite): Diagnostic[] {
-  return issueFacts(schema, data, error).map((fact) => {
+export function declarationDiagnostics(schema: z.ZodType, data: unknown, error: z.ZodError, prefix: Array<string | number>, site: DeclarationSite, reported: ReadonlySet<string> = new Set()): Diagnostic[] {
+  const facts = issueFacts(schema, data, error).filter((fact) => !reported.has([...prefix, ...fact.path].join('.')));
+  return facts.map((fact) => {
     const path = [...prefix, ...fact.path];
     const missing = !fact.unknownKey && valueAt(data, fact.path) === undefined;
     const pos = site.keys.positionOf(fact.unknownKey ? [...path, fact.unknownKey] : path, fact.unknownKey || missing ? 'key' : 'value');
@@ -83,6 +85,7 @@ export function declarationDiagnostics(schema: z.ZodType, data: unknown, error: 
 }
 
 function codeFor(path: Array<string | number>, fact: IssueFact): string {
+  if (fact.message.includes(IDENTIFIER_RULE)) return 'ETL190';
   if (path[0] === 'tables' && path[2] === 'columns' && path.length > 3) return 'ETL114';
   if (path[0] === 'tables' && path[2] === 'freshness' && !fact.unknownKey) return 'ETL116';
   return fact.unknownKey ? 'ETL117' : 'ETL118';
@@ -105,6 +108,7 @@ function messageFor(path: Array<string | number>, fact: IssueFact, missing: bool
 
 function hintFor(schema: z.ZodType, data: unknown, fact: IssueFact, missing: boolean): string {
   if (fact.suggestion) return fact.suggestion;
+  if (fact.message.includes(IDENTIFIER_RULE)) return `Names become SQL identifiers and paths: use ${IDENTIFIER_RULE}${typeof valueAt(data, fact.path) === 'string' ? `, e.g. ${identifierLike(String(valueAt(data, fact.path)))}` : ''}.`;
   if (fact.unknownKey) return `Allowed keys here: ${allowedKeys(schema, data, fact.path).join(', ')}.`;
   if (missing) return `Add it: ${fact.message.replace(/, received undefined$/, '')}.`;
   return 'See "Sources (sources/*.ts)" in README.md for each system\'s keys.';

@@ -4,6 +4,7 @@
  * anything is derived from it, so a typo is a diagnostic at its key, never silently ignored.
  */
 import { createHash } from 'node:crypto';
+import type { z } from 'zod';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -16,6 +17,8 @@ import type { LayerSettings, ManifestColumn, ManifestSource } from '../manifest/
 import { bronzeMetadataColumns as metadataColumnsOf, connectorFor, SYSTEM_NAMES } from '../../connectors/registry.js';
 import type { ConnectorDefinition } from '../../connectors/definition.js';
 import { durationSeconds } from '../../connectors/definition.js';
+import { declaredSecrets } from '../security/declared-secrets.js';
+import { columnNameProblem, identifierLike, identifierProblem } from '../security/names.js';
 import { declarationKeys, DeclarationKeys } from './declaration-positions.js';
 import { importProjectModule } from './import-project-module.js';
 import { declarationDiagnostics, sourceSchemaFor, systemSettings, tableSchemaFor, type DeclarationSite, type TableDeclaration } from './source-schema.js';
@@ -126,25 +129,58 @@ function loadDeclaration(def: Record<string, unknown>, site: DeclarationSite, br
     });
     return [];
   }
+  // Secrets first: a literal password is reported as such, not as "expected object" from the schema.
+  const secrets = declaredSecrets(def, site.sourceName);
+  for (const f of secrets) diagnostics.push(located(site, f.code, f.message, f.path, 'value', f.hint));
+  const reported = new Set(secrets.map((f) => f.path.join('.')));
   const sourceSchema = sourceSchemaFor(connector);
   const parsed = sourceSchema.safeParse(def);
   if (!parsed.success) {
-    diagnostics.push(...declarationDiagnostics(sourceSchema, def, parsed.error, [], site));
-    return [];
+    const problems = declarationDiagnostics(sourceSchema, def, parsed.error, [], site, reported);
+    diagnostics.push(...problems);
+    // Only the secrets were wrong: the tables are still checked, so one run reports everything.
+    if (problems.length || secrets.length === 0) return [];
   }
+  const data = parsed.success ? parsed.data : (def as z.output<typeof sourceSchema>);
   const tableSchema = tableSchemaFor(connector);
   const out: LoadedSource[] = [];
-  for (const [tableName, tableIn] of Object.entries(parsed.data.tables)) {
+  for (const [tableName, tableIn] of Object.entries(data.tables)) {
+    const badKey = identifierProblem(tableName);
+    if (badKey) {
+      const hint = `The table key names the bronze table, its folder and target/ingestion/ file: rename it, e.g. to ${identifierLike(tableName)} (the system's own name goes in its settings, e.g. table: or object:).`;
+      diagnostics.push(located(site, 'ETL190', `Table key of source ${site.sourceName}: ${badKey}`, ['tables', tableName], 'key', hint));
+      continue;
+    }
     const table = tableSchema.safeParse(tableIn);
     if (!table.success) {
       diagnostics.push(...declarationDiagnostics(tableSchema, tableIn, table.error, ['tables', tableName], site));
       continue;
     }
-    const source = { name: parsed.data.name, connection: parsed.data.connection as Record<string, unknown>, ...optional('description', parsed.data.description), ...optional('owner', parsed.data.owner) };
+    const source = { name: data.name, connection: data.connection as Record<string, unknown>, ...optional('description', data.description), ...optional('owner', data.owner) };
     const loaded = toManifestSource(connector, source, tableName, table.data, site, bronze, diagnostics);
     if (loaded) out.push(loaded);
   }
-  return out;
+  // Checked to the end so every problem is reported; nothing with a literal secret goes further.
+  return secrets.length ? [] : out;
+}
+
+/** A diagnostic at the key or value at `path` of the declaration. */
+function located(site: DeclarationSite, code: string, message: string, path: Array<string | number>, at: 'key' | 'value', hint: string): Diagnostic {
+  const pos = site.keys.positionOf(path, at);
+  return { code, severity: 'error', message, file: site.file, ...pos, frame: codeFrame(site.text, pos.line, pos.column), hint };
+}
+
+/** Column names (no control characters), `.from()` names and struct field names (identifiers). */
+function columnNameProblems(name: string, type: SqlType, sourceName: string | undefined): string | undefined {
+  const own = columnNameProblem(name) ?? (sourceName === undefined ? undefined : columnNameProblem(sourceName));
+  if (own) return own;
+  const fields = (t: SqlType): string | undefined => {
+    if (t.kind === 'struct') for (const f of t.fields) { const p = identifierProblem(f.name) ?? fields(f.type); if (p) return `struct field ${p}`; }
+    if (t.kind === 'array') return fields(t.element);
+    if (t.kind === 'map') return fields(t.value);
+    return undefined;
+  };
+  return fields(type);
 }
 
 const optional = <K extends string, V>(key: K, value: V | undefined) => (value === undefined ? {} : ({ [key]: value } as Record<K, V>));
@@ -174,6 +210,11 @@ function toManifestSource(
   for (const [name, builder] of Object.entries(table.columns)) {
     if (!isColumnBuilder(builder)) continue; // the schema has reported it (ETL114)
     const spec = builder.spec;
+    const badName = columnNameProblems(name, spec.type, spec.sourceName);
+    if (badName) {
+      diagnostics.push(located(site, 'ETL190', `Column of ${source.name}.${tableName}: ${badName}`, ['tables', tableName, 'columns', name], 'key', 'Rename the column: names become quoted identifiers in Spark SQL and field names in the bronze files.'));
+      return undefined;
+    }
     types.set(name, spec.type);
     columns.push({
       name,
