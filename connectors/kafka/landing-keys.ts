@@ -2,7 +2,8 @@
  * Kafka keys and values are bytes. Values must be UTF-8 JSON; keys may be anything, and `_key`
  * (a string column) must keep them exactly and keep different keys different:
  *
- * - a key that is valid UTF-8 and does not start with `base64:` lands as its text;
+ * - a key that is valid UTF-8 and starts with neither `base64:` nor a byte order mark (which many
+ *   readers strip) lands as its text;
  * - any other key lands as `base64:` followed by the standard base64 of its bytes.
  *
  * The mapping is injective (a text key that starts with `base64:` is itself written as base64), so
@@ -24,7 +25,7 @@ export function encodeKafkaKey(bytes: Uint8Array): string {
   } catch {
     text = undefined;
   }
-  if (text !== undefined && !text.startsWith(BINARY_KEY_PREFIX)) return text;
+  if (text !== undefined && !text.startsWith(BINARY_KEY_PREFIX) && text.charCodeAt(0) !== 0xfeff) return text;
   return BINARY_KEY_PREFIX + Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
 }
 

@@ -8,8 +8,9 @@ import type { IngestionJobSpec } from '../../compiler/emit/ingestion-jobs.js';
 import type { KafkaExtract } from './definition.js';
 import { jsonSafe, partitionDir, type QuarantineRecord } from '../../runtime/bronze/bronze-table.js';
 import { encodeMetadata, RecordValidator } from '../../runtime/bronze/record-validation.js';
-import { IngestError } from '../../runtime/bronze/errors.js';
+import { describeThrown, IngestError } from '../../runtime/bronze/errors.js';
 import { FileGroup, padOffset } from './file-group.js';
+import { binaryRecord, decodeKafkaValue, encodeKafkaKey } from './landing-keys.js';
 
 /** Records of one partition in consecutive offsets, packed for a cheap hand-over between threads. */
 export interface RecordBatch {
@@ -64,7 +65,6 @@ export class RecordLanding {
   private readonly open = new Map<number, FileGroup>();
   private readonly undeclaredSeen = new Set<string>();
   private newUndeclared: string[] = [];
-  private readonly decoder = new TextDecoder();
 
   constructor(private readonly settings: LandingSettings) {
     const { job } = settings;
@@ -102,25 +102,40 @@ export class RecordLanding {
     for (let i = 0; i < batch.offsets.length; i++) {
       const valueLength = batch.valueLengths[i]!;
       const keyLength = batch.keyLengths[i]!;
-      const value = valueLength < 0 ? undefined : this.decoder.decode(batch.values.subarray(valueAt, valueAt + valueLength));
-      const key = keyLength < 0 ? null : this.decoder.decode(batch.keys.subarray(keyAt, keyAt + keyLength));
+      const value = valueLength < 0 ? undefined : batch.values.subarray(valueAt, valueAt + valueLength);
+      const key = keyLength < 0 ? null : encodeKafkaKey(batch.keys.subarray(keyAt, keyAt + keyLength));
       valueAt += Math.max(0, valueLength);
       keyAt += Math.max(0, keyLength);
       const offset = batch.offsets[i]!;
-      const quarantined = this.land(batch.partition, offset, batch.timestamps[i]!, key, value);
-      const eventMicros = quarantined ? undefined : this.eventMicros;
-      const date = quarantined ? undefined : microsToDate(this.eventMicros);
+      const landed = this.landOrQuarantine(batch.partition, offset, batch.timestamps[i]!, key, value);
+      const eventMicros = landed.quarantine ? undefined : this.eventMicros;
       let group = this.open.get(batch.partition);
-      if (group && group.wouldExceedSpan(date, eventMicros, limits)) {
+      if (group && group.wouldExceedSpan(landed.date, eventMicros, limits)) {
         done.push(this.close(batch.partition, group));
         group = undefined;
       }
       if (!group) this.open.set(batch.partition, (group = new FileGroup(offset, this.fileSettings)));
-      if (quarantined) group.addQuarantine(offset, Math.max(0, valueLength), quarantined);
-      else group.addRow(offset, Math.max(0, valueLength), eventMicros, date!, this.values);
+      if (landed.quarantine) group.addQuarantine(offset, Math.max(0, valueLength), landed.quarantine);
+      else group.addRow(offset, Math.max(0, valueLength), eventMicros, landed.date!, this.values);
       if (group.isFull(limits)) done.push(this.close(batch.partition, group));
     }
     return done;
+  }
+
+  /**
+   * One record, landed (its ingest date) or quarantined. Nothing thrown while checking one record
+   * escapes, except the drift policy `fail`, which is meant to stop the job.
+   */
+  private landOrQuarantine(partition: number, offset: bigint, timestampMs: number, key: string | null, value: Uint8Array | undefined): { quarantine?: QuarantineRecord; date?: string } {
+    try {
+      const quarantine = this.land(partition, offset, timestampMs, key, value);
+      return quarantine ? { quarantine } : { date: microsToDate(this.eventMicros) };
+    } catch (err) {
+      if (err instanceof IngestError && err.details.code === 'INGEST_SCHEMA_DRIFT') throw err;
+      const text = value === undefined ? null : decodeKafkaValue(value);
+      const record = value === undefined ? null : text === undefined ? binaryRecord(value) : text;
+      return { quarantine: quarantineRecord(this.extract.topic, partition, offset, timestampMs, key, `could not be checked: ${describeThrown(err)}`, record) };
+    }
   }
 
   /** The partition reached its end for this run: closes what is open (nothing if empty). */
@@ -162,10 +177,13 @@ export class RecordLanding {
    * Decodes and checks one record. A record that lands leaves its values in `this.values` and its
    * event time in `this.eventMicros` and returns undefined; otherwise the quarantine entry.
    */
-  private land(partition: number, offset: bigint, timestampMs: number, key: string | null, text: string | undefined): QuarantineRecord | undefined {
+  private land(partition: number, offset: bigint, timestampMs: number, key: string | null, bytes: Uint8Array | undefined): QuarantineRecord | undefined {
     const { job } = this.settings;
     const topic = this.extract.topic;
-    if (text === undefined) return quarantineRecord(topic, partition, offset, timestampMs, key, 'tombstone: the message has no value', null);
+    if (bytes === undefined) return quarantineRecord(topic, partition, offset, timestampMs, key, 'tombstone: the message has no value', null);
+    const text = decodeKafkaValue(bytes);
+    // Kept as bytes: replacing invalid UTF-8 with U+FFFD would land a changed record.
+    if (text === undefined) return quarantineRecord(topic, partition, offset, timestampMs, key, 'the value is not valid UTF-8', binaryRecord(bytes));
     let value: unknown;
     try {
       value = JSON.parse(text);
@@ -199,7 +217,8 @@ export class RecordLanding {
       return quarantineRecord(topic, partition, offset, timestampMs, key, `schema: ${problems.join('; ')}`, record);
     }
     if (undeclared.length && job.drift === 'quarantine') return quarantineRecord(topic, partition, offset, timestampMs, key, `schema: undeclared fields ${undeclared.join(', ')}`, record);
-    const kafkaMicros = BigInt(timestampMs * 1000);
+    if (!Number.isSafeInteger(timestampMs)) return quarantineRecord(topic, partition, offset, timestampMs, key, `the message timestamp ${timestampMs} is not an epoch millisecond value`, record);
+    const kafkaMicros = BigInt(timestampMs) * 1000n;
     const at = this.at;
     this.eventMicros = at.eventTime >= 0 ? ((values[at.eventTime] as bigint | null) ?? kafkaMicros) : kafkaMicros;
     if (at.cursor >= 0) values[at.cursor] = offset.toString();

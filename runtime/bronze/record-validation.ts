@@ -1,11 +1,14 @@
 /**
  * Checks one source record against the declared columns and encodes it for Parquet in the same
  * pass, so a record that passes is guaranteed to land and one that fails is quarantined with the
- * reason, never dropped and never written half-valid.
+ * reason, never dropped and never written half-valid. Nothing thrown while checking one record
+ * escapes: any exception (a ValueError or a bug) becomes that record's problem, so one poison
+ * record cannot stop a table's ingestion.
  */
 import type { ManifestColumn } from '../../compiler/manifest/types.js';
 import type { JobColumn } from '../../compiler/emit/ingestion-jobs.js';
 import { encoderFor, encodeValue, ValueError, type ValueEncoder } from './value-encoding.js';
+import { describeThrown } from './errors.js';
 import { typeOf } from './parquet-writer.js';
 
 export interface RecordCheck {
@@ -30,7 +33,15 @@ export class RecordValidator {
     const problems = this.encodeInto(record, values) ?? [];
     const row: Record<string, unknown> = {};
     this.columns.forEach((c, i) => (row[c.name] = values[i]));
-    return { row, problems, unknownKeys: options.collectUnknown === false ? [] : this.undeclaredKeys(record) };
+    let unknownKeys: readonly string[] = NONE;
+    if (options.collectUnknown !== false) {
+      try {
+        unknownKeys = this.undeclaredKeys(record);
+      } catch (err) {
+        problems.push(`record: ${describeThrown(err)}`);
+      }
+    }
+    return { row, problems, unknownKeys };
   }
 
   /**
@@ -39,17 +50,22 @@ export class RecordValidator {
    * record, with no row object in between.
    */
   encodeInto(record: Record<string, unknown>, out: unknown[]): string[] | undefined {
+    if (typeof record !== 'object' || record === null || Array.isArray(record)) {
+      out.fill(null, 0, this.columns.length);
+      return [`record: expected an object, got ${record === null ? 'null' : Array.isArray(record) ? 'an array' : typeof record}`];
+    }
     let problems: string[] | undefined;
     const { columns, encoders } = this;
     for (let i = 0; i < columns.length; i++) {
       const c = columns[i]!;
       try {
-        const value = encoders[i]!(record[c.sourceName]);
+        // Own keys only: a column named `constructor` must not read Object.prototype's.
+        const value = encoders[i]!(Object.hasOwn(record, c.sourceName) ? record[c.sourceName] : undefined);
         if (value === null && !c.nullable) (problems ??= []).push(`${c.name}: missing or null, but declared NOT NULL`);
         out[i] = value;
       } catch (err) {
-        if (!(err instanceof ValueError)) throw err;
-        (problems ??= []).push(`${c.name}${err.path} (${c.type}): ${err.message}`);
+        const reason = err instanceof ValueError ? `${c.name}${err.path} (${c.type}): ${err.message}` : `${c.name} (${c.type}): could not be checked (${describeThrown(err)})`;
+        (problems ??= []).push(reason);
         out[i] = null;
       }
     }
