@@ -9,7 +9,7 @@
  * result polling, chunks): attempts and delays capped, Retry-After honoured, a request timeout.
  *
  * This reaches into the driver's `dist/lib` (the axios instance and ConnectionConfig's getters);
- * the fault-injection specs (spec/ingest/source-faults.spec.ts) fail if an upgrade moves them.
+ * the fault-injection specs (spec/ingest/snowflake-faults.spec.ts) fail if an upgrade moves them.
  * The driver's HTTPS agents do OCSP checks and cannot be swapped, so the connect phase is bounded
  * by the request timeout rather than a separate connect timeout.
  */

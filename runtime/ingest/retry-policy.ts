@@ -9,7 +9,7 @@
  *
  * Settings come from the environment so a user can bound a run without code:
  * `ETL_RETRY_MAX_ATTEMPTS` (5), `ETL_RETRY_BASE_MS` (500), `ETL_RETRY_MAX_DELAY_MS` (20000),
- * `ETL_CONNECT_TIMEOUT_MS` (10000), `ETL_REQUEST_TIMEOUT_MS` (120000).
+ * `ETL_CONNECT_TIMEOUT_MS` (10000), `ETL_REQUEST_TIMEOUT_MS` (60000).
  */
 import { IngestError } from '../bronze/errors.js';
 
@@ -28,7 +28,7 @@ export const DEFAULT_RETRY_POLICY: Readonly<RetryPolicy> = Object.freeze({
   baseDelayMs: 500,
   maxDelayMs: 20_000,
   connectTimeoutMs: 10_000,
-  requestTimeoutMs: 120_000,
+  requestTimeoutMs: 60_000,
 });
 
 const ENV_KEYS: Record<keyof RetryPolicy, string> = {
