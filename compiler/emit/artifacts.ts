@@ -95,9 +95,11 @@ function switchTarget(target: string, files: Map<string, string>, manifestText: 
   renameSync(stage(JSON.stringify(sortKeys(switching))), path.join(target, INDEX_FILE));
 
   const made = new Set<string>();
+  let changed = 0;
   for (const [file, text] of files) {
     const abs = path.join(target, file);
     if (readOr(abs) === text) continue;
+    if (changed++ === 1) holdForCrashTest();
     const dir = path.dirname(abs);
     if (!made.has(dir)) mkdirSync(dir, { recursive: true });
     made.add(dir);
@@ -112,6 +114,20 @@ function switchTarget(target: string, files: Map<string, string>, manifestText: 
   renameSync(staged[1]!, path.join(target, 'manifest.json'));
   renameSync(staged[2]!, path.join(target, INDEX_FILE));
   rmSync(staging, { recursive: true, force: true });
+}
+
+/**
+ * Fault injection for the crash spec (spec/safety/artifacts-race.spec.ts): with ETL_TEST_HOLD_WRITE
+ * set to a file path, the first writer that has switched one file of several creates that file
+ * with its pid and blocks until it is killed, so the spec can kill it mid-switch without timing
+ * anything. Writers that find the file already there carry on.
+ */
+function holdForCrashTest(): void {
+  const marker = process.env.ETL_TEST_HOLD_WRITE;
+  if (!marker || existsSync(marker)) return;
+  writeFileSync(`${marker}.tmp`, String(process.pid));
+  renameSync(`${marker}.tmp`, marker);
+  for (;;) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
 }
 
 const sortKeys = (index: ArtifactIndex): ArtifactIndex => ({ ...index, files: Object.fromEntries(Object.entries(index.files).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) });
