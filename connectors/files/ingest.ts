@@ -32,7 +32,8 @@ interface UnreadableLine {
   file: string;
   line: number;
   reason: string;
-  text: string;
+  /** The line as text, or its exact bytes when they are not UTF-8. */
+  text: string | { base64: string };
 }
 
 const UNREADABLE_BATCH = 'unreadable-';
@@ -69,32 +70,69 @@ async function readFolder(folder: string, extract: FilesExtract, ctx: JobContext
   const records: FileRecord[] = [];
   const unreadable: UnreadableLine[] = [];
   for (const file of names) {
-    const lines = (await readFile(join(folder, file), 'utf8')).split('\n');
-    lines.forEach((text, i) => {
+    const bytes = await readFile(join(folder, file));
+    forEachLine(bytes, (lineBytes, line) => {
+      const text = strictUtf8(lineBytes);
+      const reject = (reason: string) =>
+        unreadable.push({
+          key: `${file}:${line}:${createHash('sha1').update(lineBytes).digest('hex').slice(0, 12)}`,
+          file,
+          line,
+          reason,
+          // Bytes that are not UTF-8 are kept exactly, as base64, never with U+FFFD in them.
+          text: text ?? { base64: Buffer.from(lineBytes).toString('base64') },
+        });
+      if (text === undefined) return reject('not valid UTF-8');
       if (!text.trim()) return;
-      const line = i + 1;
-      const reject = (reason: string) => unreadable.push({ key: `${file}:${line}:${createHash('sha1').update(text).digest('hex').slice(0, 12)}`, file, line, reason, text });
-      let record: unknown;
-      try {
-        record = JSON.parse(text);
-      } catch (err) {
-        return reject(`not JSON: ${(err as Error).message}`);
-      }
-      if (typeof record !== 'object' || record === null || Array.isArray(record)) return reject('not a JSON object');
-      const fields = record as Record<string, unknown>;
-      let at = 0n;
-      if (cursor) {
-        try {
-          at = toMicros(fields[cursor.sourceName]);
-        } catch {
-          return reject(`cursor ${cursor.sourceName} is missing or not a ${cursor.type}`);
-        }
-      }
-      records.push({ record: fields, file, line, at });
+      const record = readRecord(text, cursor);
+      if (typeof record === 'string') return reject(record);
+      records.push({ ...record, file, line });
     });
   }
   records.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
   return { records, unreadable };
+}
+
+/** Calls `each` with every line's bytes (without its '\n') and its 1-based number. */
+function forEachLine(bytes: Uint8Array, each: (line: Uint8Array, number: number) => void): void {
+  let start = 0;
+  for (let number = 1; start <= bytes.length; number++) {
+    const end = bytes.indexOf(0x0a, start);
+    const stop = end < 0 ? bytes.length : end;
+    if (stop > start) each(bytes.subarray(start, stop), number);
+    start = stop + 1;
+  }
+}
+
+/** Invalid bytes are an error, not U+FFFD; a BOM stays (JSON.parse then refuses the line, as before). */
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+function strictUtf8(bytes: Uint8Array): string | undefined {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
+/** One line's record and cursor, or why it cannot be read. */
+function readRecord(text: string, cursor: JobContext['job']['cursor']): Omit<FileRecord, 'file' | 'line'> | string {
+  let record: unknown;
+  try {
+    record = JSON.parse(text);
+  } catch (err) {
+    return `not JSON: ${(err as Error).message}`;
+  }
+  if (typeof record !== 'object' || record === null || Array.isArray(record)) return 'not a JSON object';
+  const fields = record as Record<string, unknown>;
+  let at = 0n;
+  if (cursor) {
+    try {
+      at = toMicros(fields[cursor.sourceName]);
+    } catch {
+      return `cursor ${cursor.sourceName} is missing or not a ${cursor.type}`;
+    }
+  }
+  return { record: fields, at };
 }
 
 /** Quarantines lines no earlier run quarantined, in one committed batch; returns how many. */

@@ -13,7 +13,7 @@ import type { SqlType } from '../../compiler/api/columns.js';
 import { parseSparkType } from '../../compiler/analyse/sql-types.js';
 import { schemaElements, type SchemaElement } from './parquet-schema.js';
 import { encodeValue, ValueError } from './value-encoding.js';
-import { IngestError } from './errors.js';
+import { describeThrown, IngestError } from './errors.js';
 
 export interface ParquetWriteSettings {
   /** Rows per row group; bronze files are read whole, so one large group per file is fine. */
@@ -41,13 +41,13 @@ export function encodeParquet(columns: ManifestColumn[], rows: Record<string, un
       try {
         value = settings.preEncoded ? (raw ?? null) : encodeValue(type, raw);
       } catch (err) {
-        if (err instanceof ValueError) {
-          throw new IngestError(`row ${r}, column ${c.name}${err.path} (${c.type}): ${err.message}`, {
-            code: 'PARQUET_BAD_VALUE',
-            hint: 'fix the value at the source, or correct the declared column type',
-          });
-        }
-        throw err;
+        // Whatever a value throws (a ValueError, or a RangeError from a bug) is reported at its row
+        // and column, as a user-facing error: this writer takes whole files, not single records.
+        const reason = err instanceof ValueError ? `${c.name}${err.path} (${c.type}): ${err.message}` : `${c.name} (${c.type}): ${describeThrown(err)}`;
+        throw new IngestError(`row ${r}, column ${reason}`, {
+          code: 'PARQUET_BAD_VALUE',
+          hint: 'fix the value at the source, or correct the declared column type',
+        });
       }
       if (value === null && !c.nullable) {
         throw new IngestError(`row ${r}, column ${c.name}: null in a column declared NOT NULL`, {
