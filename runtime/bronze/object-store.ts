@@ -3,8 +3,8 @@
  * relative to the table root (`ingest_date=2024-01-01/x.parquet`, `_etl/state.json`). Every put is
  * atomic: readers see the old object or the whole new one.
  */
-import { link, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import { randomBytes } from 'node:crypto';
+import { link, mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
 import { writeFileAtomic } from './parquet-writer.js';
 
@@ -15,6 +15,13 @@ export interface ObjectStore {
   /** Creates the object only if no object has the key; false when one does (for locks). */
   putIfAbsent(key: string, body: string): Promise<boolean>;
   get(key: string): Promise<Buffer | undefined>;
+  /** The object with its version (an ETag on S3, a content hash locally), for conditional rewrites. */
+  getVersioned(key: string): Promise<{ body: Buffer; version: string } | undefined>;
+  /**
+   * Replaces the object only while it still is `version`; false when another writer changed or
+   * removed it (the run lock's heartbeat: a holder that lost its lock must not write it back).
+   */
+  putIfVersion(key: string, body: string, version: string): Promise<boolean>;
   delete(key: string): Promise<void>;
   /** Keys under `prefix`, recursively. */
   list(prefix?: string): Promise<string[]>;
@@ -56,6 +63,27 @@ export class LocalObjectStore implements ObjectStore {
       throw err;
     }
   }
+  async getVersioned(key: string): Promise<{ body: Buffer; version: string } | undefined> {
+    const body = await this.get(key);
+    return body && { body, version: contentVersion(body) };
+  }
+  async putIfVersion(key: string, body: string, version: string): Promise<boolean> {
+    // Checked, then swapped in by rename (atomic: readers see the old or the new record). A file
+    // system has no compare-and-swap; the window between the check and the rename is a few
+    // microseconds on one host, against a lock TTL of minutes.
+    const target = join(this.root, key);
+    const current = await this.get(key);
+    if (!current || contentVersion(current) !== version) return false;
+    const tmp = `${target}.${randomBytes(6).toString('hex')}.tmp`;
+    await writeFile(tmp, body);
+    try {
+      await rename(tmp, target);
+    } catch (err) {
+      await rm(tmp, { force: true });
+      throw err;
+    }
+    return true;
+  }
   async delete(key: string): Promise<void> {
     await rm(join(this.root, key), { force: true });
   }
@@ -80,4 +108,9 @@ export class LocalObjectStore implements ObjectStore {
     await walk(dir);
     return out.filter((k) => k.startsWith(prefix)).sort();
   }
+}
+
+/** A local object's version: the hash of its content. */
+function contentVersion(body: Buffer): string {
+  return createHash('sha256').update(body).digest('hex');
 }

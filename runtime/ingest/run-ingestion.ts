@@ -2,7 +2,8 @@
  * `etl ingest` without the CLI: runs the job specs a compile emitted (read-jobs.ts), as they are,
  * one after another into bronze (local or S3), each through its system's connector from the
  * registry, and writes a run record to target/ingest/. A job that fails does not stop the others;
- * its state stays at its last commit.
+ * its state stays at its last commit. Secrets resolved for a job are masked (redact.ts) in its
+ * error, its progress lines and the run record.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -14,6 +15,8 @@ import { LocalObjectStore, type ObjectStore } from '../bronze/object-store.js';
 import type { JobContext, JobResult, ProgressEvent } from './job-context.js';
 import { selectSources } from './select-sources.js';
 import { acquireRunLock } from './run-lock.js';
+import { redactDeep, redactor, resolvedSecrets, type Redactor } from './redact.js';
+import { describeRetry, retryPolicyFrom } from './retry-policy.js';
 
 export interface IngestRunRecord {
   runId: string;
@@ -64,54 +67,69 @@ export async function runIngestion(options: IngestOptions): Promise<IngestRunRec
     });
   }
   const record: IngestRunRecord = { runId, startedAt: startedAt.toISOString(), finishedAt: '', status: 'success', jobs: [] };
+  const allSecrets = new Set<string>();
   for (const emitted of selected) {
     const location = resolveBronzeLocation(emitted.bronze.location, options.projectDir);
     const job = { ...emitted, bronze: { ...emitted.bronze, location } };
-    const store = options.storeFor?.(location, job) ?? (await defaultStore(location, env));
-    const ctx: JobContext = { job, store, runId, startedAt, env, projectDir: options.projectDir, progress, ...(options.signal ? { signal: options.signal } : {}) };
-    progress({ jobId: job.id, phase: 'start', message: `${job.system} -> ${job.bronze.relation}` });
+    for (const s of resolvedSecrets(job.connection, env)) allSecrets.add(s);
+    const redact = redactor(resolvedSecrets(job.connection, env));
+    const jobProgress = (e: ProgressEvent) => progress({ ...e, message: redact(e.message) });
     const t0 = Date.now();
     let result: JobResult;
     try {
+      const store = options.storeFor?.(location, job) ?? (await defaultStore(location, env, job.id, jobProgress));
+      const ctx: JobContext = { job, store, runId, startedAt, env, projectDir: options.projectDir, progress: jobProgress, ...(options.signal ? { signal: options.signal } : {}) };
+      jobProgress({ jobId: job.id, phase: 'start', message: `${job.system} -> ${job.bronze.relation}` });
       result = await runJob(ctx);
     } catch (err) {
-      const e = err instanceof IngestError ? err : undefined;
-      result = {
-        jobId: job.id,
-        status: 'error',
-        rows: 0,
-        quarantined: 0,
-        batches: 0,
-        files: 0,
-        position: null,
-        drift: [],
-        warnings: [],
-        error: { code: e?.details.code ?? 'INGEST_INTERNAL', message: (err as Error).message, ...(e?.details.hint ? { hint: e.details.hint } : {}) },
-        seconds: (Date.now() - t0) / 1000,
-      };
-      if (!e) result.error!.hint = (err as Error).stack?.split('\n').slice(0, 4).join(' | ');
-      progress({ jobId: job.id, phase: 'done', message: `failed: ${result.error!.message}` });
+      result = failedResult(job.id, err, (Date.now() - t0) / 1000, redact);
+      jobProgress({ jobId: job.id, phase: 'done', message: `failed: ${result.error!.message}` });
     }
-    record.jobs.push({ ...result, relation: job.bronze.relation, location });
+    record.jobs.push(redactDeep({ ...result, relation: job.bronze.relation, location }, redact));
     if (options.signal?.aborted) break;
   }
   record.finishedAt = new Date().toISOString();
   record.status = record.jobs.some((j) => j.status === 'error') ? 'error' : record.jobs.some((j) => j.status === 'partial') ? 'partial' : 'success';
+  // The record as written and returned (the CLI prints from it): masked once more with every job's secrets.
+  const safe = redactDeep(record, redactor(allSecrets));
   const dir = join(options.projectDir, 'target', 'ingest');
   await mkdir(join(dir, 'runs'), { recursive: true });
-  const text = JSON.stringify(record, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 2);
+  const text = JSON.stringify(safe, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 2);
   await writeFile(join(dir, 'runs', `${runId}.json`), text);
   await writeFile(join(dir, 'last_run.json'), text);
-  return record;
+  return safe;
+}
+
+/** A failed job's result: a user-facing IngestError as it is, anything else with the top of its stack; both masked. */
+function failedResult(jobId: string, err: unknown, seconds: number, redact: Redactor): JobResult {
+  const e = err instanceof IngestError ? err : undefined;
+  const hint = e ? e.details.hint : (err as Error).stack?.split('\n').slice(0, 4).join(' | ');
+  return {
+    jobId,
+    status: 'error',
+    rows: 0,
+    quarantined: 0,
+    batches: 0,
+    files: 0,
+    position: null,
+    drift: [],
+    warnings: [],
+    error: { code: e?.details.code ?? 'INGEST_INTERNAL', message: redact(e?.details.where ? `${(err as Error).message} (at ${e.details.where})` : String((err as Error)?.message ?? err)), ...(hint ? { hint: redact(hint) } : {}) },
+    seconds,
+  };
 }
 
 /** Local directory, or S3 (ETL_AWS_ENDPOINT_URL points the client at an emulator such as moto). */
-async function defaultStore(location: string, env: NodeJS.ProcessEnv): Promise<ObjectStore> {
+async function defaultStore(location: string, env: NodeJS.ProcessEnv, jobId: string, progress: (e: ProgressEvent) => void): Promise<ObjectStore> {
   if (!isS3Url(location)) return new LocalObjectStore(location);
   // Loaded on demand: the AWS SDK is large and only S3 locations need it.
   const { S3ObjectStore } = await import('../bronze/s3-object-store.js');
   const endpoint = env.ETL_AWS_ENDPOINT_URL;
-  return new S3ObjectStore(location, { clientConfig: endpoint ? { endpoint, forcePathStyle: true, region: env.AWS_REGION ?? 'us-east-1' } : {} });
+  return new S3ObjectStore(location, {
+    clientConfig: endpoint ? { endpoint, forcePathStyle: true, region: env.AWS_REGION ?? 'us-east-1' } : {},
+    retry: retryPolicyFrom(env),
+    retryHooks: { onRetry: (e) => progress({ jobId, phase: 'warning', message: describeRetry(e) }) },
+  });
 }
 
 /** Runs one job through its system's connector, under the table's lock. Connectors load on demand: each pulls in a heavy client. */
