@@ -1,10 +1,13 @@
 /**
  * Writes the static site. Data goes into `<script>` files (not fetched JSON) so the site opens from
  * file:// with no server. The site is built in a sibling temp folder and swapped in by rename, so a
- * failed generate never leaves a half-written site behind.
+ * failed generate never leaves a half-written site behind. Only a folder the tool owns is replaced
+ * (see out-dir.ts): it is checked before building and again just before the swap.
  */
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { checkOutDir, markerText, SITE_MARKER } from './out-dir.js';
 import { encodeIndex } from '../shared/index-codec.js';
 import { DOCS_GLOBAL, NODES_PER_CHUNK } from '../shared/site-data.js';
 import type { SiteData } from './build-site-data.js';
@@ -43,9 +46,12 @@ export interface WriteStats {
   largestChunkBytes: number;
 }
 
-export async function writeSite(outDir: string, data: SiteData, client: ClientBundle): Promise<WriteStats> {
-  const tmp = `${outDir}.tmp-${process.pid}`;
-  await rm(tmp, { recursive: true, force: true });
+export async function writeSite(outDir: string, data: SiteData, client: ClientBundle, protect: { projectDir?: string } = {}): Promise<WriteStats> {
+  outDir = resolve(outDir);
+  checkOutDir(outDir, protect);
+  await mkdir(dirname(outDir), { recursive: true });
+  // Unique names (never a folder that happens to exist): only what this call created is removed.
+  const tmp = await mkdtemp(`${outDir}.tmp-`);
   await mkdir(join(tmp, 'data'), { recursive: true });
   const stats: WriteStats = { files: 0, bytes: 0, indexBytes: 0, largestChunkBytes: 0 };
   const put = async (rel: string, text: string) => {
@@ -55,6 +61,7 @@ export async function writeSite(outDir: string, data: SiteData, client: ClientBu
     return Buffer.byteLength(text);
   };
   try {
+    await writeFile(join(tmp, SITE_MARKER), markerText());
     await put('index.html', indexHtml(data.index.project.name, client.css));
     await put('app.js', client.js);
     const wire = encodeIndex(data.index, NODES_PER_CHUNK);
@@ -66,17 +73,30 @@ export async function writeSite(outDir: string, data: SiteData, client: ClientBu
       const size = await put(`data/chunk-${chunk.chunk}.js`, dataScript(`window.${DOCS_GLOBAL}.chunk`, chunk));
       stats.largestChunkBytes = Math.max(stats.largestChunkBytes, size);
     }
-    await mkdir(dirname(outDir), { recursive: true });
-    const old = `${outDir}.old-${process.pid}`;
-    await rm(old, { recursive: true, force: true });
-    await rename(outDir, old).catch((err: NodeJS.ErrnoException) => {
-      if (err.code !== 'ENOENT') throw err;
-    });
-    await rename(tmp, outDir);
-    await rm(old, { recursive: true, force: true });
+    await swapIn(tmp, outDir, protect);
   } catch (err) {
     await rm(tmp, { recursive: true, force: true });
     throw err;
   }
   return stats;
+}
+
+/** Replaces `outDir` by `tmp`, re-checking ownership first (the folder may have changed meanwhile). */
+async function swapIn(tmp: string, outDir: string, protect: { projectDir?: string }): Promise<void> {
+  checkOutDir(outDir, protect);
+  const old = `${outDir}.old-${process.pid}-${randomBytes(4).toString('hex')}`;
+  let moved = false;
+  await rename(outDir, old).then(
+    () => (moved = true),
+    (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'ENOENT') throw err;
+    },
+  );
+  try {
+    await rename(tmp, outDir);
+  } catch (err) {
+    if (moved) await rename(old, outDir); // put the previous site back: nothing lost
+    throw err;
+  }
+  if (moved) await rm(old, { recursive: true, force: true });
 }

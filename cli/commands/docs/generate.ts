@@ -1,7 +1,8 @@
 import { Flags } from '@oclif/core';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { writeArtifacts } from '../../../compiler/index.js';
 import { DocsError, generateDocs } from '../../../docs-site/generator/index.js';
+import { checkOutDir, OutDirRefused } from '../../../docs-site/generator/out-dir.js';
 import { EtlCommand, EXIT, projectFlags } from '../../base.js';
 
 export default class DocsGenerate extends EtlCommand {
@@ -20,12 +21,14 @@ export default class DocsGenerate extends EtlCommand {
     'no-compile': Flags.boolean({ description: 'Document an existing manifest instead of compiling first' }),
     manifest: Flags.string({ description: 'Manifest to document (implies --no-compile; default target/manifest.json)' }),
     'run-results': Flags.string({ description: 'Run results to show (default target/run_results.json, optional)' }),
-    out: Flags.string({ description: 'Output folder (default target/docs)' }),
+    out: Flags.string({ description: 'Output folder (default target/docs). Replaced whole, so it must be new, empty, or a site generated before; never the project or a folder holding it' }),
   };
 
   async run(): Promise<unknown> {
     const { flags } = await this.parse(DocsGenerate);
     const projectDir = resolve(flags.project);
+    // Checked before compiling: a refused --out is a usage error, and nothing is written.
+    this.refuseForeignOut(resolve(projectDir, flags.out ?? join('target', 'docs')), projectDir);
     let manifest;
     if (!flags['no-compile'] && !flags.manifest) {
       const result = await this.compileAndReport(flags);
@@ -53,7 +56,16 @@ export default class DocsGenerate extends EtlCommand {
       this.log(`Open ${result.entry} in a browser, or run \`etl docs serve\`.`);
       return { ok: true, ...result };
     } catch (err) {
-      if (err instanceof DocsError) this.error(err.message, { exit: EXIT.project, ...(err.hint ? { suggestions: [err.hint] } : {}) });
+      if (err instanceof DocsError) this.error(err.message, { exit: err instanceof OutDirRefused ? EXIT.usage : EXIT.project, ...(err.hint ? { suggestions: [err.hint] } : {}) });
+      throw err;
+    }
+  }
+
+  private refuseForeignOut(outDir: string, projectDir: string): void {
+    try {
+      checkOutDir(outDir, { projectDir });
+    } catch (err) {
+      if (err instanceof OutDirRefused) this.error(err.message, { exit: EXIT.usage, ...(err.hint ? { suggestions: [err.hint] } : {}) });
       throw err;
     }
   }
