@@ -48,7 +48,13 @@ export interface Relation<Cols> {
 export interface ModelContext {
   ref<N extends ModelName>(name: N): Relation<ModelColumns<N>>;
   source<S extends SourceName, T extends SourceTableName<S>>(source: S, table: T): Relation<SourceColumns<S, T>>;
-  var(name: string, fallback?: unknown): unknown;
+  /**
+   * A project var as SQL: a quoted literal for a string (`'2015-01-01'`), a literal for a number or
+   * boolean, comma-separated literals for a list; verbatim only when declared `{ value, raw: true }`.
+   */
+  var(name: string, fallback?: unknown): string;
+  /** A project var's value itself, for logic in `sql()`; never interpolate it into SQL (use `var`). */
+  varValue(name: string, fallback?: unknown): unknown;
   /** True when the model is incremental, already exists and no full refresh was asked for. */
   readonly isIncremental: boolean;
   /** The model's own table (for incremental filters). */

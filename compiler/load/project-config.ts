@@ -4,6 +4,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { identifierSchema, modelConfigSchema, type ModelConfig } from '../config/model-config.js';
 import { targetSchema, type TargetConfig } from '../config/targets.js';
+import { varsSchema } from '../config/vars.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { LayerName } from '../manifest/types.js';
 import { parseYamlFile, schemaDiagnostics } from './yaml-file.js';
@@ -19,8 +20,8 @@ export const projectConfigSchema = z
     version: z.literal(1).default(1),
     /** Catalog database per layer; roots default per target. */
     layers: z.object({ bronze: layerSchema, silver: layerSchema, gold: layerSchema }).strict().describe('Catalog database per layer; roots default per target.'),
-    /** `{{var "name"}}` in SQL, `ctx.var("name")` in TypeScript; `--vars` overrides. */
-    vars: z.record(z.string(), z.unknown()).default({}).describe('`{{var "name"}}` in SQL, `ctx.var("name")` in TypeScript; `--vars` overrides.'),
+    /** `{{var "name"}}` renders a SQL literal; `{ value, raw: true }` SQL text; `--vars` overrides (compiler/config/vars.ts). */
+    vars: varsSchema,
     /** Config by folder: the longest matching path wins, tags add up. */
     defaults: z.record(z.string(), modelConfigSchema).default({}).describe('Config by folder: the longest matching path wins, tags add up.'),
     default_target: z.string().default('local').describe('The target used without --target.'),

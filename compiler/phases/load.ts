@@ -13,6 +13,7 @@ import { loadSources } from '../load/sources.js';
 import type { LayerName, LayerSettings } from '../manifest/types.js';
 import { declaredLayerRoots } from '../plan/layer-roots.js';
 import { createEnvironment } from '../resolve/environment.js';
+import { mergeVars } from '../config/vars.js';
 
 /** Projects at least this large are analysed on worker threads. */
 const PARALLEL_THRESHOLD = 400;
@@ -40,7 +41,7 @@ export async function loadPhase(projectDir: string, options: CompileOptions, dia
   const layers = Object.fromEntries(
     (['bronze', 'silver', 'gold'] as const).map((l) => [l, { root: roots[l], database: config.layers[l].database }]),
   ) as Record<LayerName, LayerSettings>;
-  const vars = { ...config.vars, ...(options.vars ?? {}) };
+  const vars = mergeVars(config.vars, options.vars);
 
   const [sources, modelFiles, macros, singular, cache] = await Promise.all([
     loadSources(projectDir, layers.bronze, diagnostics),

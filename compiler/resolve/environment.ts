@@ -10,6 +10,9 @@ import { didYouMean, suggest } from '../config/suggest.js';
 import { importProjectModule } from '../load/import-project-module.js';
 import type { MacroFiles } from '../load/model-files.js';
 import { positionFromStack } from '../load/sources.js';
+import { isRawVar } from '../config/vars.js';
+import { stringLiteral } from '../emit/spark-dialect.js';
+import { renderVar, siteAt, sqlLiteral as literalOf } from '../security/sql-vars.js';
 
 export interface RenderProblem {
   code: string;
@@ -46,11 +49,47 @@ const posOf = (options: HelperOptions) => ({
 // Re-exported for the stages that import them from here; they live in one neutral place.
 export { didYouMean, suggest };
 
+/** A value as a SQL literal, through the dialect's one string-literal function. */
 export function sqlLiteral(value: unknown): string {
-  if (value === null || value === undefined) return 'NULL';
-  if (typeof value === 'number' || typeof value === 'bigint') return String(value);
-  if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
-  return `'${String(value).replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+  return literalOf(value) ?? stringLiteral(String(value));
+}
+
+type VarOptions = HelperOptions & { output?: boolean; source?: string };
+
+/** Where the helper call is in the text it is written in (1-based line, 0-based column in `loc`). */
+function offsetOfCall(options: VarOptions): number {
+  const source = options.source ?? '';
+  let offset = 0;
+  for (let l = 1; l < (options.loc?.start.line ?? 1); l++) offset = source.indexOf('\n', offset) + 1;
+  return offset + (options.loc?.start.column ?? 0);
+}
+
+/**
+ * `{{var "x"}}`: printed into SQL, a var renders as a literal fitting where it is written
+ * (compiler/security/sql-vars.ts); handed to a helper (`{{quote_list (var "x")}}`, `{{#if (var "x")}}`)
+ * it is the value itself.
+ */
+function varHelper(this: unknown, ...args: unknown[]): unknown {
+  const options = args.pop() as VarOptions;
+  const [name, fallback] = args;
+  const s = options.data.state;
+  let value: unknown;
+  if (typeof name === 'string' && name in s.vars) value = s.vars[name];
+  else if (args.length > 1) value = fallback;
+  else {
+    s.problems.push({
+      code: 'ETL142',
+      message: `Unknown var '${String(name)}'`,
+      hint: didYouMean(String(name), Object.keys(s.vars)) || 'Define it under vars: in project.yaml, pass --vars, or give a default: {{var "name" "default"}}.',
+      ...posOf(options),
+    });
+    return '__unknown_var__';
+  }
+  if (!options.output) return isRawVar(value) ? value.value : value;
+  const rendered = renderVar(String(name), value, options.source ? siteAt(options.source, offsetOfCall(options)) : 'sql');
+  if ('text' in rendered) return rendered.text;
+  s.problems.push({ code: 'ETL192', message: rendered.problem, hint: rendered.hint, ...posOf(options) });
+  return 'NULL';
 }
 
 export async function createEnvironment(macros: MacroFiles, diagnostics: Diagnostic[]): Promise<typeof Handlebars> {
@@ -103,23 +142,7 @@ export async function createEnvironment(macros: MacroFiles, diagnostics: Diagnos
     return resolved;
   });
 
-  env.registerHelper('var', function (this: unknown, ...args: unknown[]) {
-    const options = args.pop() as HelperOptions;
-    const [name, fallback] = args;
-    const s = state(options);
-    if (typeof name === 'string' && name in s.vars) {
-      const v = s.vars[name];
-      return Array.isArray(v) || (typeof v === 'object' && v !== null) ? v : String(v);
-    }
-    if (args.length > 1) return fallback;
-    s.problems.push({
-      code: 'ETL142',
-      message: `Unknown var '${String(name)}'`,
-      hint: didYouMean(String(name), Object.keys(s.vars)) || 'Define it under vars: in project.yaml, pass --vars, or give a default: {{var "name" "default"}}.',
-      ...posOf(options),
-    });
-    return '__unknown_var__';
-  });
+  env.registerHelper('var', varHelper);
 
   env.registerHelper('quote_list', function (this: unknown, value: unknown, options: HelperOptions) {
     if (!Array.isArray(value)) {

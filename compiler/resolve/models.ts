@@ -17,6 +17,8 @@ import type { LayerName, LayerSettings } from '../manifest/types.js';
 import { didYouMean, type RenderState } from './environment.js';
 import { compileTemplate, templateSyntaxDiagnostic, TemplateRenderError, TemplateSyntaxError, type CompiledTemplate, type RenderedText } from './template.js';
 import { typeScriptSqlMapper } from './ts-sql-positions.js';
+import { isRawVar } from '../config/vars.js';
+import { renderVar } from '../security/sql-vars.js';
 
 export interface ModelRelation {
   database: string;
@@ -242,6 +244,12 @@ function relationHandle(fqn: string, alias?: string): Relation<Record<string, un
 
 function renderTs(model: PreparedModel, state: RenderState): RenderedText {
   const pos = model.sqlPosition ?? { line: 1, column: 1 };
+  const varValue = (name: string, fallback: unknown): unknown => {
+    if (name in state.vars) return state.vars[name];
+    if (fallback !== undefined) return fallback;
+    state.problems.push({ code: 'ETL142', message: `Unknown var '${name}'`, hint: didYouMean(name, Object.keys(state.vars)) || 'Define it under vars: in project.yaml.', ...pos });
+    return undefined;
+  };
   const ctx: ModelContext = {
     ref: ((name: string) => {
       state.refs.push({ name, ...pos });
@@ -260,10 +268,16 @@ function renderTs(model: PreparedModel, state: RenderState): RenderedText {
       return relationHandle(fqn ?? `__unknown_source_${source}_${table}__`);
     }) as ModelContext['source'],
     var: (name: string, fallback?: unknown) => {
-      if (name in state.vars) return state.vars[name];
-      if (fallback !== undefined) return fallback;
-      state.problems.push({ code: 'ETL142', message: `Unknown var '${name}'`, hint: 'Define it under vars: in project.yaml.', ...pos });
-      return null;
+      const value = varValue(name, fallback);
+      if (value === undefined) return '__unknown_var__';
+      const rendered = renderVar(name, value, 'sql');
+      if ('text' in rendered) return rendered.text;
+      state.problems.push({ code: 'ETL192', message: rendered.problem, hint: 'ctx.var() renders a SQL literal; ctx.varValue() gives the value itself, for logic.', ...pos });
+      return 'NULL';
+    },
+    varValue: (name: string, fallback?: unknown) => {
+      const value = varValue(name, fallback);
+      return isRawVar(value) ? value.value : (value ?? null);
     },
     isIncremental: state.isIncremental,
     this: state.self,

@@ -140,10 +140,25 @@ class Interpreter {
   /** Output from partials is attributed to the partial call, not recorded piece by piece. */
   private recording = 0;
 
+  /** The text of the template being read (a partial's while inside it): helpers see where they are written (`var` in quotes). */
+  private readonly sources: string[];
+
   constructor(
     private readonly env: Env,
     private readonly data: Record<string, unknown>,
-  ) {}
+    source: string,
+  ) {
+    this.sources = [source];
+  }
+
+  private withSource<T>(source: string, run: () => T): T {
+    this.sources.push(source);
+    try {
+      return run();
+    } finally {
+      this.sources.pop();
+    }
+  }
 
   text(): string {
     return this.out.join('');
@@ -196,7 +211,7 @@ class Interpreter {
       case 'MustacheStatement': {
         const m = s as unknown as hbs.AST.MustacheStatement & Node;
         this.mark('expr', s);
-        const value = this.call(m.path, m.params, m.hash, context, parents, s);
+        const value = this.call(m.path, m.params, m.hash, context, parents, s, undefined, true);
         this.emit(value === undefined || value === null ? '' : String(value));
         return;
       }
@@ -217,16 +232,18 @@ class Interpreter {
         this.mark('expr', s);
         const name = p.name.type === 'PathExpression' ? (p.name as hbs.AST.PathExpression).original : String((p.name as unknown as { value: unknown }).value);
         const ast = this.partial(name, s);
-        let ctx: unknown = p.params.length ? this.eval(p.params[0]!, context, parents) : context;
-        if (p.hash?.pairs.length) ctx = { ...(typeof ctx === 'object' && ctx !== null ? ctx : {}), ...this.hash(p.hash, context, parents) };
+        // Arguments of a partial are printed by it: a `(var "x")` there renders as SQL, as {{var}} does.
+        let ctx: unknown = p.params.length ? this.eval(p.params[0]!, context, parents, true) : context;
+        if (p.hash?.pairs.length) ctx = { ...(typeof ctx === 'object' && ctx !== null ? ctx : {}), ...this.hash(p.hash, context, parents, true) };
+        const partialSource = String(this.env.partials[name] ?? '');
         // A standalone partial is indented like its call, line by line, as Handlebars does.
         const indent = (p as unknown as { indent?: string }).indent ?? '';
         if (!indent) {
-          this.program(ast, ctx, [context, ...parents], false);
+          this.withSource(partialSource, () => this.program(ast, ctx, [context, ...parents], false));
           return;
         }
         this.recording++;
-        const text = this.capture(ast, ctx, [context, ...parents]);
+        const text = this.withSource(partialSource, () => this.capture(ast, ctx, [context, ...parents]));
         this.recording--;
         this.emit(text.replace(/^(?=.)/gm, indent));
         return;
@@ -249,9 +266,9 @@ class Interpreter {
     return ast;
   }
 
-  private hash(h: hbs.AST.Hash | undefined, context: unknown, parents: unknown[]): Record<string, unknown> {
+  private hash(h: hbs.AST.Hash | undefined, context: unknown, parents: unknown[], output = false): Record<string, unknown> {
     const out: Record<string, unknown> = {};
-    for (const pair of h?.pairs ?? []) out[pair.key] = this.eval(pair.value, context, parents);
+    for (const pair of h?.pairs ?? []) out[pair.key] = this.eval(pair.value, context, parents, output);
     return out;
   }
 
@@ -266,7 +283,8 @@ class Interpreter {
     return v;
   }
 
-  private eval(e: hbs.AST.Expression, context: unknown, parents: unknown[]): unknown {
+  /** `output`: the value is printed as it is (a partial's argument), not handed to a helper. */
+  private eval(e: hbs.AST.Expression, context: unknown, parents: unknown[], output = false): unknown {
     switch (e.type) {
       case 'StringLiteral':
       case 'NumberLiteral':
@@ -278,7 +296,7 @@ class Interpreter {
         return null;
       case 'SubExpression': {
         const sub = e as hbs.AST.SubExpression & Node;
-        return this.call(sub.path, sub.params, sub.hash, context, parents, sub);
+        return this.call(sub.path, sub.params, sub.hash, context, parents, sub, undefined, output);
       }
       case 'PathExpression': {
         const path = e as hbs.AST.PathExpression;
@@ -301,6 +319,7 @@ class Interpreter {
     parents: unknown[],
     node: Node,
     block?: hbs.AST.BlockStatement,
+    output = false,
   ): unknown {
     // `{{"x"}}` or `{{1}}`: Handlebars reads a literal in path position as a lookup of that name.
     const path =
@@ -330,7 +349,9 @@ class Interpreter {
     }
     const helper = name ? this.env.helpers[name] : undefined;
     if (helper) {
-      const options = { name, hash, data: this.data, loc: node.loc, fn, inverse };
+      // `output`: the result is printed into the SQL (not an argument of another helper); `source`: the
+      // text `loc` is in. The var helper uses both to render a literal that fits where it is written.
+      const options = { name, hash, data: this.data, loc: node.loc, fn, inverse, output, source: this.sources[this.sources.length - 1]! };
       return (helper as (...a: unknown[]) => unknown).call(context, ...args, options);
     }
     if (args.length || Object.keys(hash).length) {
@@ -503,7 +524,7 @@ export function compileTemplate(env: Env, source: string): CompiledTemplate {
   return {
     configCalls: findConfigCalls(ast),
     render(context, data) {
-      const interpreter = new Interpreter(env, data ?? {});
+      const interpreter = new Interpreter(env, data ?? {}, source);
       interpreter.program(ast, context, []);
       const text = interpreter.text();
       const starts = interpreter.segments;

@@ -37,7 +37,7 @@ checked AS (
     *,
     {{is_valid_email "customer_email"}} AS has_valid_email,
     coalesce(amount > 0, false) AS has_positive_amount,
-    coalesce(order_date BETWEEN DATE '{{var "min_order_date"}}' AND DATE '{{var "max_order_date"}}', false) AS has_valid_order_date
+    coalesce(order_date BETWEEN DATE {{var "min_order_date"}} AND DATE {{var "max_order_date"}}, false) AS has_valid_order_date
   FROM latest
 )
 
