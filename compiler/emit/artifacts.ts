@@ -9,6 +9,7 @@ import { hashOf, INDEX_FILE, INDEX_VERSION, readIndex, type ArtifactIndex } from
 import { OWNED_DIRS, targetRelative, underTarget } from './artifact-paths.js';
 import { script } from './spark-dialect.js';
 import { lockTarget, type LockOptions } from './target-lock.js';
+import { assertNoCredentials } from '../security/artifact-scan.js';
 
 export { verifyTarget } from './artifact-index.js';
 export { ArtifactError } from './artifact-paths.js';
@@ -138,6 +139,8 @@ const sortKeys = (index: ArtifactIndex): ArtifactIndex => ({ ...index, files: Ob
  * are gone are removed. manifest.json and plan.json are switched last, together.
  */
 export async function writeArtifacts(result: CompileResult, projectDir: string, opts: { lock?: LockOptions } = {}): Promise<string> {
+  // A credential shape in the manifest, plan or an ingestion job stops here, before target/ is touched.
+  assertNoCredentials(result, projectDir);
   const target = path.join(path.resolve(projectDir), 'target');
   const files = await artifactFiles(result, target);
   // Compact like the manifest: target/run/ holds the same operations as SQL for people.
