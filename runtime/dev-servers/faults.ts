@@ -91,8 +91,10 @@ export function createFaultInjector(): FaultHandler {
       } else {
         req.resume();
       }
-      const text = JSON.stringify(body);
-      const headers: Record<string, string> = { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)) };
+      // A string body goes as is (S3 answers XML); anything else as JSON.
+      const text = typeof body === 'string' ? body : JSON.stringify(body);
+      const type = typeof body === 'string' ? (body.startsWith('<') ? 'application/xml' : 'text/plain') : 'application/json';
+      const headers: Record<string, string> = { 'content-type': type, 'content-length': String(Buffer.byteLength(text)) };
       if (rule.retryAfter !== undefined) headers['retry-after'] = String(rule.retryAfter);
       res.writeHead(status, headers);
       res.end(text);

@@ -139,7 +139,14 @@ export async function runJob(ctx: JobContext): Promise<JobResult> {
     throw new IngestError(`${ctx.job.id}: unknown source system '${ctx.job.system}'`, { code: 'INGEST_CONFIG', hint: `this etl knows ${SYSTEM_NAMES.join(', ')}` });
   }
   const run = await connector.run();
-  const lock = await acquireRunLock(ctx.store, ctx.job, ctx.runId);
+  const lock = await acquireRunLock(ctx.store, ctx.job, ctx.runId, {
+    onLost: (holder) =>
+      ctx.progress({
+        jobId: ctx.job.id,
+        phase: 'warning',
+        message: `lost the table lock${holder ? ` to run ${holder.runId} (pid ${holder.pid} on ${holder.host})` : ''}: its heartbeat was late past the TTL; this run no longer refreshes it`,
+      }),
+  });
   if (lock.tookOverFrom) {
     const from = lock.tookOverFrom;
     ctx.progress({ jobId: ctx.job.id, phase: 'warning', message: `took over the lock of run ${from.runId} (pid ${from.pid} on ${from.host}), which is gone` });

@@ -67,6 +67,47 @@ describe('ingestion run lock', () => {
     await store.delete(lockKey(job));
   });
 
+  it('a heartbeat after a takeover does not overwrite the new holder (conditional on the holder token)', async () => {
+    const store = new LocalObjectStore(join(dir, 't5'));
+    let now = new Date('2024-01-01T00:00:00Z');
+    const clock = { now: () => now, ttlMs: 60_000 };
+    const lost: Array<string | undefined> = [];
+    const old = await acquireRunLock(store, job, 'old-run', { ...clock, onLost: (h) => lost.push(h?.runId) });
+    expect(await old.heartbeat()).toBe(true);
+    // The old holder stalls past the TTL; a run elsewhere sees the stale heartbeat and takes over.
+    now = new Date('2024-01-01T00:05:00Z');
+    const stale = JSON.parse((await store.get(lockKey(job)))!.toString()) as LockRecord;
+    await store.put(lockKey(job), JSON.stringify({ ...stale, host: 'another-host' }));
+    const taker = await acquireRunLock(store, job, 'new-run', clock);
+    expect(taker.tookOverFrom?.runId).toBe('old-run');
+    const held = (await store.get(lockKey(job)))!.toString();
+    // The old holder wakes up: its heartbeat must leave the new record alone and report the loss.
+    expect(await old.heartbeat()).toBe(false);
+    expect(old.lost).toBe(true);
+    expect(lost).toEqual(['new-run']);
+    expect((await store.get(lockKey(job)))!.toString()).toBe(held);
+    await old.release();
+    expect(JSON.parse((await store.get(lockKey(job)))!.toString()).runId).toBe('new-run');
+    // The new holder's heartbeats go on.
+    now = new Date('2024-01-01T00:06:00Z');
+    expect(await taker.heartbeat()).toBe(true);
+    expect(JSON.parse((await store.get(lockKey(job)))!.toString()).heartbeatAt).toBe('2024-01-01T00:06:00.000Z');
+    await taker.release();
+    expect(await readdir(join(dir, 't5', '_etl'))).toEqual([]);
+  });
+
+  it('a heartbeat whose record changed since it was read does not write (compare-and-swap on the version)', async () => {
+    const store = new LocalObjectStore(join(dir, 't6'));
+    const lock = await acquireRunLock(store, job, 'run-6');
+    const read = (await store.getVersioned(lockKey(job)))!;
+    await store.put(lockKey(job), record({ runId: 'someone-else' }));
+    expect(await store.putIfVersion(lockKey(job), 'overwritten', read.version)).toBe(false);
+    expect(JSON.parse((await store.get(lockKey(job)))!.toString()).runId).toBe('someone-else');
+    expect(await store.putIfVersion('_etl/absent.json', 'x', read.version)).toBe(false);
+    expect(await lock.heartbeat()).toBe(false);
+    await store.delete(lockKey(job));
+  });
+
   it('runJob refuses to start while another run holds the table, touching nothing', async () => {
     const location = join(dir, 't4');
     const store = new LocalObjectStore(location);
