@@ -4,8 +4,8 @@
  * dispatches here when the target's kind is `emr`.
  */
 import { Flags, type Command } from '@oclif/core';
-import type { CompileResult, Manifest } from '../../compiler/index.js';
-import { AwsTargetError } from './errors.js';
+import type { CompileResult, Manifest } from '../compiler/index.js';
+import { AwsTargetError } from '../runtime/aws/errors.js';
 
 export const emrFlags = {
   'dry-run': Flags.boolean({ description: 'EMR target: print the AWS requests (S3 uploads, Glue tables, EMR cluster and steps) without sending them', helpGroup: 'EMR' }),
@@ -35,7 +35,7 @@ const EMR_ONLY = ['dry-run', 'cluster-id', 'terminate'] as const;
  * it succeeded; returns undefined for other targets (the local build runs), after refusing the
  * EMR-only flags there, so `--dry-run` can never start a real local build.
  */
-export async function buildOnEmrIfTargeted(cmd: Command, flags: EmrCliFlags, compiled: CompileResult & { projectDir: string }): Promise<boolean | undefined> {
+export async function buildOnEmrIfTargeted(cmd: Command, flags: EmrCliFlags, compiled: CompileResult & { projectDir: string; fromPlan?: boolean }): Promise<boolean | undefined> {
   const names = [...EMR_ONLY.filter((f) => flags[f] !== undefined && flags[f] !== false).map((f) => `--${f}`), ...(flags.wait === false ? ['--no-wait'] : [])];
   // A failed compile has no trustworthy target: with EMR flags, say nothing was sent to AWS.
   if (compiled.manifest.target.kind === 'emr' || (!compiled.ok && names.length)) return runEmrFromCli(cmd, flags, compiled);
@@ -50,12 +50,12 @@ export async function buildOnEmrIfTargeted(cmd: Command, flags: EmrCliFlags, com
 }
 
 /** Returns whether every model succeeded (a dry run always does). */
-export async function runEmrFromCli(cmd: Command, flags: EmrCliFlags, compiled: CompileResult & { projectDir: string }): Promise<boolean> {
+export async function runEmrFromCli(cmd: Command, flags: EmrCliFlags, compiled: CompileResult & { projectDir: string; fromPlan?: boolean }): Promise<boolean> {
   if (!compiled.ok) cmd.error('Compilation failed; nothing was sent to AWS.', { exit: 1, code: 'ETL_COMPILE' });
   if (flags.failed) cmd.error('--failed is not supported with an EMR target yet', { exit: 2, code: 'EMR_UNSUPPORTED_FLAG', suggestions: ['select the models to rerun with --select'] });
-  const { writeArtifacts, selectModels, SelectorError } = await import('../../compiler/index.js');
+  const { writeArtifacts, selectModels, SelectorError } = await import('../compiler/index.js');
   // Loaded here so a local `etl build` never pays for the AWS SDK.
-  const { runEmrBuild } = await import('./emr-build.js');
+  const { runEmrBuild } = await import('../runtime/aws/emr-build.js');
   let select: string[] | undefined;
   try {
     select = flags.select?.length || flags.exclude?.length ? selectModels(compiled.manifest, { select: flags.select ?? [], exclude: flags.exclude ?? [], ...(flags.stateManifest ? { state: flags.stateManifest } : {}) }) : undefined;
@@ -63,8 +63,9 @@ export async function runEmrFromCli(cmd: Command, flags: EmrCliFlags, compiled: 
     if (e instanceof SelectorError) cmd.error(e.message, { exit: 2, code: 'ETL_SELECTOR' });
     throw e;
   }
-  // The build uploads target/compiled and target/run as they are written here.
-  if (!flags['dry-run']) await writeArtifacts(compiled, compiled.projectDir);
+  // The build uploads target/compiled and target/run as they are written here (a --plan build
+  // renders them from the plan it was given instead).
+  if (!flags['dry-run'] && !compiled.fromPlan) await writeArtifacts(compiled, compiled.projectDir);
 
   const controller = new AbortController();
   const onSigint = () => {

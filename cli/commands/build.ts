@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
 import { EtlCommand, EXIT, projectFlags, selectionFlags } from '../base.js';
 import { compiledForRun, runFlags, runLocally } from '../run-command.js';
-import { buildOnEmrIfTargeted, emrFlags } from '../../runtime/aws/emr-cli.js';
+import { buildOnEmrIfTargeted, emrFlags } from '../emr-command.js';
 
 export default class Build extends EtlCommand {
   static override summary = 'Build models on Spark in dependency order, each followed by its data tests.';
