@@ -16,8 +16,9 @@ afterAll(cleanupTemps);
 
 const FIXTURE = path.join(repoRoot, 'spec/compiler/fixtures/materializations');
 
+/** The fixture in `<temp>/project`, so files "outside the project" are still inside this spec's temp folder. */
 async function fixtureCopy(): Promise<string> {
-  const dir = await tempDir('etl-paths-');
+  const dir = path.join(await tempDir('etl-paths-'), 'project');
   await cp(FIXTURE, dir, { recursive: true });
   return dir;
 }
@@ -39,16 +40,16 @@ async function deadPid(): Promise<number> {
 describe('artifact paths stay under target/', () => {
   it('index entries that resolve outside target/ are ignored: the compile deletes nothing outside', async () => {
     const dir = await fixtureCopy();
-    await writeFile(path.join(path.dirname(dir), `${path.basename(dir)}-precious.txt`), 'keep me');
+    await writeFile(path.join(path.dirname(dir), 'precious.txt'), 'keep me');
     await writeFile(path.join(dir, 'precious.txt'), 'keep me');
     await mkdir(path.join(dir, 'target'), { recursive: true });
     await writeFile(path.join(dir, 'target', 'run_results.json'), '{"keep": true}');
-    const entries = ['../precious.txt', 'compiled/../../project.yaml', `../../${path.basename(dir)}-precious.txt`, path.join(dir, 'precious.txt'), 'run_results.json', 'compiled/../run_results.json'];
+    const entries = ['../precious.txt', 'compiled/../../project.yaml', '../../precious.txt', 'compiled/../../../precious.txt', path.join(dir, 'precious.txt'), 'run_results.json', 'compiled/../run_results.json'];
     await writeFile(path.join(dir, 'target', '.artifacts-index.json'), JSON.stringify(Object.fromEntries(entries.map((e) => [e, 'x']))));
     const res = await etl(['compile', '--project', dir]);
     expect(res.code, res.stderr).toBe(0);
     expect(await readFile(path.join(dir, 'precious.txt'), 'utf8')).toBe('keep me');
-    expect(await readFile(path.join(path.dirname(dir), `${path.basename(dir)}-precious.txt`), 'utf8')).toBe('keep me');
+    expect(await readFile(path.join(path.dirname(dir), 'precious.txt'), 'utf8')).toBe('keep me');
     expect(existsSync(path.join(dir, 'project.yaml'))).toBe(true);
     expect(await readFile(path.join(dir, 'target', 'run_results.json'), 'utf8')).toBe('{"keep": true}');
     expect(verifyTarget(path.join(dir, 'target'))).toEqual([]);
@@ -81,7 +82,7 @@ describe('artifact paths stay under target/', () => {
     const test = { id: 'test.escape', sql: 'SELECT 1', artifact: 'target/tests/../../../outside.sql' };
     result.manifest.tests[test.id] = test as unknown as (typeof result.manifest.tests)[string];
     await expect(writeArtifacts(result, dir)).rejects.toThrow(/test .* resolves outside target/);
-    expect(existsSync(path.join(dir, '..', 'outside.sql'))).toBe(false);
+    expect(existsSync(path.join(path.dirname(dir), 'outside.sql'))).toBe(false);
     expect(() => underTarget('/p/target', 'run/bronze/a_b.sql', 'x')).not.toThrow();
     expect(() => underTarget('/p/target', 'run/../run/x.sql', 'x')).not.toThrow();
   });

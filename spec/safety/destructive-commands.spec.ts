@@ -1,7 +1,7 @@
 // Issue 11, item 1: destructive commands touch only what they own. `etl docs generate --out .`
 // deleted a whole project, .git included; `etl clean --project DIR` deleted a Maven or Cargo target/.
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fixtureProject } from '../docs/helpers/fixture-site.js';
@@ -42,11 +42,19 @@ describe('etl docs generate --out', () => {
   });
 
   it('refuses any ancestor of the project', async () => {
-    const dir = await project();
-    for (const out of [path.dirname(dir), '/']) {
+    // Only ancestors this spec owns: were the guard ever to regress, a run must not take the
+    // system's temp folder (or more) with it, as running this spec against the old code once did.
+    const base = await tempDir('etl-ancestor-');
+    const dir = path.join(base, 'outer', 'project');
+    await mkdir(path.dirname(dir), { recursive: true });
+    await rename(await project(), dir);
+    for (const out of [base, path.join(base, 'outer')]) {
       const res = await etl(['docs', 'generate', '--no-compile', '--project', dir, '--out', out]);
       expectRefused(res, /it contains the project directory/);
     }
+    // The current directory is guarded the same way (`--project` elsewhere, `--out ..` from inside).
+    const fromInside = await etl(['docs', 'generate', '--no-compile', '--project', dir, '--out', path.join(base, 'outer')], { cwd: path.join(dir, 'models') });
+    expectRefused(fromInside, /it contains the (project|current) directory/);
     expect(existsSync(path.join(dir, '.git', 'HEAD'))).toBe(true);
   });
 
