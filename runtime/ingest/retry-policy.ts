@@ -19,7 +19,9 @@ export interface RetryPolicy {
   baseDelayMs: number;
   /** No single wait is longer; a Retry-After beyond it ends the retries with a clear error. */
   maxDelayMs: number;
+  /** TCP connect (S3's handler). snowflake-sdk and jsforce offer no connect hook: their request timeout bounds it. */
   connectTimeoutMs: number;
+  /** One attempt, connect to last byte. */
   requestTimeoutMs: number;
 }
 
