@@ -44,6 +44,12 @@ export function columnNameProblem(name: string): string | undefined {
   return undefined;
 }
 
+/** Why `s` cannot be a name quoted by its system (a Snowflake table): empty or a control character. */
+export function plainTextProblem(s: string): string | undefined {
+  if (s.length === 0) return 'cannot be empty';
+  return CONTROL.test(s) ? `'${printable(s)}' contains a control character` : undefined;
+}
+
 /** Why `location` cannot be a table location, or undefined. */
 export function locationProblem(location: string): string | undefined {
   if (CONTROL.test(location)) return `location '${printable(location)}' contains a control character`;

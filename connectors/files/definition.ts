@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { defineConnector, durationSchema, durationSeconds, metadataColumn } from '../definition.js';
+import { checkedString, relativePathProblem } from '../../compiler/security/names.js';
 
 export const filesConnectionSchema = z.strictObject({
   /** Root folder: absolute, or relative to the project directory `etl ingest` runs in. */
@@ -14,7 +15,7 @@ export const filesConnectionSchema = z.strictObject({
 
 export const filesTableSchema = z.strictObject({
   /** Folder of the table's files under `directory` (defaults to the table key). */
-  folder: z.string().min(1).optional(),
+  folder: checkedString(relativePathProblem).pipe(z.string().min(1)).optional(),
   /** Cursor span landed per batch (default 1d). */
   windowSize: durationSchema.optional(),
 });

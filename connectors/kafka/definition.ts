@@ -11,7 +11,7 @@ export const kafkaConnectionSchema = z.strictObject({
 });
 
 export const kafkaTableSchema = z.strictObject({
-  topic: z.string().min(1),
+  topic: z.string().regex(/^[A-Za-z0-9._-]{1,249}$/, 'must be a Kafka topic name (letters, digits, ., _ and -)'),
   partitions: z.number().int().positive(),
   valueFormat: z.enum(['json', 'avro']),
   keyColumn: z.string().optional(),

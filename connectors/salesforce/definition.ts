@@ -16,7 +16,7 @@ export const salesforceConnectionSchema = z.strictObject({
 
 export const salesforceTableSchema = z.strictObject({
   /** sObject API name (e.g. `Lead`); defaults to the table key. */
-  object: z.string().min(1).optional(),
+  object: z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'must be an sObject API name (letters, digits, _), e.g. Account or Invoice__c: it is written into SOQL').optional(),
   /** Bulk API 2.0 for windows expected above this many rows (default 50,000). */
   bulkThreshold: z.number().int().positive().optional(),
   /** queryAll, so deleted records arrive flagged (default true). */

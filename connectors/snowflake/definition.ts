@@ -1,6 +1,7 @@
 /** Snowflake: tables read through snowflake-sdk in cursor windows with the queries emitted here. */
 import { z } from 'zod';
 import { defineConnector, durationSchema, durationSeconds, envRefSchema } from '../definition.js';
+import { checkedString, plainTextProblem } from '../../compiler/security/names.js';
 
 const authSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('password'), username: envRefSchema, password: envRefSchema }),
@@ -19,7 +20,7 @@ export const snowflakeConnectionSchema = z.strictObject({
 
 export const snowflakeTableSchema = z.strictObject({
   /** Table name in Snowflake (e.g. `CUSTOMER_ORDERS`); defaults to the table key upper-cased. */
-  table: z.string().min(1).optional(),
+  table: checkedString(plainTextProblem).optional(),
   /** Cursor span extracted per batch (default 1d). */
   windowSize: durationSchema.optional(),
 });

@@ -75,4 +75,21 @@ describe('names that become SQL or paths', () => {
       "ETL153 models/silver/rel.sql:1:31 Invalid config 'location': location 'some/where' is relative: it must be absolute (/data/x) or a URI (s3://bucket/x) in model rel",
     ]);
   });
+
+  it('system names written into queries are checked by the connector schema: a SOQL fragment as sObject is ETL118 at the value', async () => {
+    const crm = `import { defineSource, env, t } from 'lakehouse-etl';
+export default defineSource({
+  name: 'crm',
+  system: 'salesforce',
+  connection: { loginUrl: 'https://login.salesforce.com', apiVersion: '58.0', auth: { kind: 'refresh_token', clientId: env('A'), clientSecret: env('B'), refreshToken: env('C') } },
+  tables: {
+    leads: { object: 'Lead WHERE IsDeleted = false', columns: { Id: t.string() } },
+  },
+});
+`;
+    const dir = projectCopy('unknown-var', { 'sources/shop.ts': null, 'sources/crm.ts': crm, 'models/silver/recent_orders.sql': null });
+    expect(brief(await compile(dir))).toEqual([
+      'ETL118 sources/crm.ts:7:22 Invalid object of table crm.leads: must be an sObject API name (letters, digits, _), e.g. Account or Invoice__c: it is written into SOQL',
+    ]);
+  });
 });
