@@ -18,7 +18,12 @@ export type Locate = (location: Location) => string;
 
 export const quoteIdent = (id: string) => `\`${id.replace(/`/g, '``')}\``;
 export const relationSql = (r: Relation) => `${quoteIdent(r.database)}.${quoteIdent(r.table)}`;
-export const stringLiteral = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+/**
+ * A Spark string literal. A quote is written `\u0027`, not `\'`: Spark reads both, and the
+ * compiler's SQL parser reads only the former as staying inside the string, so what the analyser
+ * checks is what Spark runs.
+ */
+export const stringLiteral = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, '\\u0027')}'`;
 const identList = (ids: string[]) => ids.map(quoteIdent).join(', ');
 
 /** `head`, then the query, then `tail`, remembering where the query starts. */

@@ -26,8 +26,11 @@ export function sqlLiteral(value: unknown): string | undefined {
   return undefined;
 }
 
-/** The body of a string literal: escaped for either quote, without quotes of its own. */
-const stringBody = (s: string) => s.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/"/g, '\\"');
+/**
+ * The body of a string literal, escaped for either quote, without quotes of its own. Quotes are
+ * written \u0027 / \u0022, as stringLiteral writes them: Spark and the analyser's parser agree.
+ */
+const stringBody = (s: string) => s.replace(/\\/g, '\\\\').replace(/'/g, '\\u0027').replace(/"/g, '\\u0022');
 
 export function renderVar(name: string, value: unknown, site: VarSite): VarRendering {
   if (isRawVar(value)) {

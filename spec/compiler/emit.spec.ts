@@ -49,7 +49,7 @@ describe('the Spark dialect', () => {
   const sql = (op: Operation) => renderOperation(op, locate).map((s) => s.sql);
   it('quotes the location and table properties as SQL strings, identifiers with backticks', () => {
     const op: Operation = { kind: 'CreateOrReplaceTableAs', relation, location: { layer: 'gold', path: "s3://b/it's" }, partitionBy: ['d`x'], properties: { "k'1": 'v' }, query: written('SELECT 1 AS a') };
-    expect(sql(op)).toEqual(["CREATE OR REPLACE TABLE `gold`.`t`\nUSING DELTA\nPARTITIONED BY (`d``x`)\nLOCATION 's3://b/it\\'s'\nTBLPROPERTIES (\n  'k\\'1' = 'v'\n)\nAS\nSELECT 1 AS a"]);
+    expect(sql(op)).toEqual(["CREATE OR REPLACE TABLE `gold`.`t`\nUSING DELTA\nPARTITIONED BY (`d``x`)\nLOCATION 's3://b/it\\u0027s'\nTBLPROPERTIES (\n  'k\\u00271' = 'v'\n)\nAS\nSELECT 1 AS a"]);
   });
   it('renders MERGE from its keys and update columns, quoting each', () => {
     const op: Operation = { kind: 'Merge', relation, query: written('SELECT 2'), uniqueKey: ['a', 'b`c'], updateColumns: ['f'] };
@@ -68,7 +68,7 @@ describe('the Spark dialect', () => {
   it('registers bronze Parquet with its partition columns and picks up new partitions', () => {
     const op: Operation = { kind: 'RegisterBronze', relation: { database: 'bronze', table: 's_t' }, location: { layer: 'bronze', path: "s/it's" }, format: 'parquet', columns: [{ name: 'a`b', type: 'string' }], partitionBy: [{ name: 'ingest_date', type: 'date' }] };
     expect(sql(op)).toEqual([
-      "CREATE TABLE IF NOT EXISTS `bronze`.`s_t` (\n  `a``b` string,\n  `ingest_date` date\n)\nUSING PARQUET\nPARTITIONED BY (`ingest_date`)\nLOCATION '/w/bronze/s/it\\'s'",
+      "CREATE TABLE IF NOT EXISTS `bronze`.`s_t` (\n  `a``b` string,\n  `ingest_date` date\n)\nUSING PARQUET\nPARTITIONED BY (`ingest_date`)\nLOCATION '/w/bronze/s/it\\u0027s'",
       'ALTER TABLE `bronze`.`s_t` RECOVER PARTITIONS',
     ]);
   });
@@ -81,7 +81,7 @@ describe('the Spark dialect', () => {
     expect(text).toContain('CAST(c0 AS int) AS `id`');
     expect(text).toContain("from_json(c1, 'array<string>') AS `tags`");
     expect(text).toContain(`('1', '["a"]', NULL)`);
-    expect(text).toContain(`('2', NULL, 'it\\'s')`);
+    expect(text).toContain(`('2', NULL, 'it\\u0027s')`);
   });
 });
 

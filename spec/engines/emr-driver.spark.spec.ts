@@ -24,6 +24,7 @@ import { buildNodes, type BuildNode } from '../../runtime/aws/build-models.js';
 import type { DriverResult } from '../../runtime/aws/run-results.js';
 import { locate, stepSpec, type LayerRoots } from '../../runtime/aws/step-spec.js';
 import { assertSparkInstalled, sparkPaths } from '../../runtime/engines/spark/paths.js';
+import { DAY1, DAY1_ORDERS, DAY2, DAY2_ORDERS, FULL_ROWS_WRITTEN, FULL_TABLES, INCREMENTAL_ROWS_WRITTEN, INCREMENTAL_TABLES, orderRecord, TABLES, type OrderRow } from './operations-expected.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const FIXTURE = join(import.meta.dirname, 'fixtures', 'operations');
@@ -131,25 +132,13 @@ function readResult(run: string, id: string, stderr: string): DriverResult {
   }
 }
 
-const TABLES: Record<string, string> = {
-  orders_view: 'SELECT order_id, amount FROM silver.orders_view ORDER BY order_id, amount',
-  orders_table: 'SELECT order_id, amount FROM silver.orders_table ORDER BY order_id, amount',
-  orders_append: 'SELECT order_id, amount FROM silver.orders_append ORDER BY order_id, amount',
-  orders_merge: 'SELECT order_id, amount, status FROM silver.orders_merge ORDER BY order_id',
-  orders_by_day: 'SELECT CAST(order_date AS STRING) AS day, versions, amount FROM silver.orders_by_day ORDER BY day',
-  customer_totals: 'SELECT customer_id, CAST(`order``day` AS STRING) AS day, total FROM gold.customer_totals ORDER BY customer_id',
-  customer_totals_detail: 'DESCRIBE DETAIL gold.customer_totals',
-  checked_orders: 'SELECT count(*) AS n FROM gold.checked_orders',
-};
 
 /** Lands one bronze partition of orders as Parquet, typed as the source's RegisterBronze declares. */
-function landOrders(ingestDate: string, extractedAt: string, rows: Array<[string, string, number, string, string, string]>): string {
+function landOrders(day: { ingestDate: string; extractedAt: string }, rows: OrderRow[]): string {
   const source = plan.nodes['source.shop.orders']!;
   const register = (source.kind === 'source' ? source.operations : []).find((o): o is OperationOf<'RegisterBronze'> => o.kind === 'RegisterBronze')!;
-  const typed = rows.map(([order_id, customer_id, amount, status, order_date, updated_at]) => ({
-    order_id, customer_id, amount, status, order_date, updated_at, _run_id: `run-${ingestDate}`, _extracted_at: extractedAt, _source: 'fixture', _cursor_value: updated_at, _is_deleted: false,
-  }));
-  const path = `${locate(roots, register.location)}/ingest_date=${ingestDate}`;
+  const typed = rows.map((row) => orderRecord(row, day));
+  const path = `${locate(roots, register.location)}/ingest_date=${day.ingestDate}`;
   return `INSERT OVERWRITE DIRECTORY ${stringLiteral(path)} USING PARQUET\n${typedRowsSql(register.columns, typed)}`;
 }
 
@@ -170,11 +159,7 @@ describe('EMR step driver on local Spark, every operation kind', () => {
       {
         sql: [
           'CREATE DATABASE IF NOT EXISTS silver',
-          landOrders('2024-01-01', '2024-01-01 00:00:00', [
-            ['o1', 'c1', 10, 'PAID', '2024-01-01', '2024-01-01 01:00:00'],
-            ['o2', 'c1', 5, 'new', '2024-01-01', '2024-01-01 01:00:00'],
-            ['o3', 'c2', -3, 'shipped', '2024-01-02', '2024-01-01 01:00:00'],
-          ]),
+          landOrders(DAY1, DAY1_ORDERS),
         ],
         hive: [glueEntry],
       },
@@ -193,17 +178,8 @@ describe('EMR step driver on local Spark, every operation kind', () => {
       'model.checked_orders': ['error', 'full'],
       'model.after_checked': ['skipped', null],
     });
-    expect(rowsWritten(full.results)).toEqual({
-      'source.shop.orders': null,
-      'model.orders_view': null,
-      'model.orders_table': 3, // its OPTIMIZE ZORDER BY counts nothing
-      'model.orders_append': 3,
-      'model.orders_merge': 3,
-      'model.orders_by_day': 2,
-      'model.customer_totals': 2,
-      'model.checked_orders': 3,
-      'model.after_checked': null,
-    });
+    // The same figures the local engine reports for the same plan (operations-expected.ts).
+    expect(rowsWritten(full.results)).toEqual({ 'source.shop.orders': null, 'model.orders_view': null, 'model.after_checked': null, ...FULL_ROWS_WRITTEN });
     // Freshness fails (the landed rows are old) without failing the source's step.
     expect(full.results['source.shop.orders']!.tests.map((t) => [t.name, t.status, t.failures])).toEqual([
       ['shop.orders.freshness_error', 'fail', 1],
@@ -216,24 +192,11 @@ describe('EMR step driver on local Spark, every operation kind', () => {
       ['orders_merge.not_null.order_id', 'pass'],
       ['orders_merge.unique.order_id', 'pass'],
     ]);
-    expect(full.tables).toMatchObject({
-      orders_view: [{ order_id: 'o1' }, { order_id: 'o2' }, { order_id: 'o3' }],
-      orders_table: [{ order_id: 'o1' }, { order_id: 'o2' }, { order_id: 'o3' }],
-      orders_append: [{ order_id: 'o1' }, { order_id: 'o2' }, { order_id: 'o3' }],
-      orders_merge: [{ order_id: 'o1', status: 'paid' }, { order_id: 'o2', status: 'new' }, { order_id: 'o3', status: 'shipped' }],
-      orders_by_day: [{ day: '2024-01-01', versions: 2, amount: 15 }, { day: '2024-01-02', versions: 1, amount: -3 }],
-      customer_totals: [{ customer_id: 'c1', day: '2024-01-01', total: 15 }, { customer_id: 'c2', day: '2024-01-02', total: -3 }],
-      customer_totals_detail: [{ partitionColumns: ['order`day'] }],
-      checked_orders: [{ n: 3 }],
-    });
+    expect(full.tables).toMatchObject(FULL_TABLES);
 
-    // The increment: o2 changes, o4 is new.
     const incremental = await runBatch('r2', {
       sql: [
-        landOrders('2024-01-02', '2024-01-02 00:00:00', [
-          ['o2', 'c1', 7, 'paid', '2024-01-01', '2024-01-02 01:00:00'],
-          ['o4', 'c3', 4, 'new', '2024-01-03', '2024-01-02 01:00:00'],
-        ]),
+        landOrders(DAY2, DAY2_ORDERS),
       ],
     });
     expect(statuses(incremental.results)).toMatchObject({
@@ -245,20 +208,8 @@ describe('EMR step driver on local Spark, every operation kind', () => {
       'model.checked_orders': ['error', 'full'],
       'model.after_checked': ['skipped', null],
     });
-    expect(rowsWritten(incremental.results)).toMatchObject({
-      'model.orders_table': 5,
-      'model.orders_append': 2, // only what landed since
-      'model.orders_merge': 2, // one updated, one inserted
-      'model.orders_by_day': 2, // the two days that received versions
-      'model.customer_totals': 3,
-    });
-    expect(incremental.tables).toMatchObject({
-      orders_view: [{ order_id: 'o1' }, { order_id: 'o2', amount: 5 }, { order_id: 'o2', amount: 7 }, { order_id: 'o3' }, { order_id: 'o4' }],
-      orders_append: [{ order_id: 'o1' }, { order_id: 'o2', amount: 5 }, { order_id: 'o2', amount: 7 }, { order_id: 'o3' }, { order_id: 'o4' }],
-      orders_merge: [{ order_id: 'o1', amount: 10 }, { order_id: 'o2', amount: 7, status: 'paid' }, { order_id: 'o3' }, { order_id: 'o4', amount: 4 }],
-      orders_by_day: [{ day: '2024-01-01', versions: 3, amount: 22 }, { day: '2024-01-02', versions: 1, amount: -3 }, { day: '2024-01-03', versions: 1, amount: 4 }],
-      customer_totals: [{ customer_id: 'c1', total: 17 }, { customer_id: 'c2', total: -3 }, { customer_id: 'c3', day: '2024-01-03', total: 4 }],
-    });
+    expect(rowsWritten(incremental.results)).toMatchObject(INCREMENTAL_ROWS_WRITTEN);
+    expect(incremental.tables).toMatchObject(INCREMENTAL_TABLES);
     expect(incremental.tables.orders_table).toHaveLength(5);
 
     // One step through the driver's real command line, its engine shipped with --py-files as on
