@@ -9,6 +9,7 @@ import type { z } from 'zod';
 import { MANIFEST_VERSION, ManifestSchema } from '../../compiler/manifest/schema.js';
 import type { Manifest, Plan } from '../../compiler/manifest/types.js';
 import { PLAN_VERSION, PlanSchema } from '../../compiler/plan/plan-schema.js';
+import { INDEX_FILE, verifyTarget } from '../../compiler/emit/artifact-index.js';
 
 export class CompiledTargetError extends Error {
   constructor(message: string) {
@@ -47,6 +48,12 @@ export function readPlan(file: string): Plan {
 
 /** The manifest and plan of a compiled target folder, checked to come from one compile. */
 export function readCompiledTarget(dir: string): { manifest: Manifest; plan: Plan } {
+  // The compile's index of content hashes travels with target/ when the copy keeps dot-files:
+  // then manifest.json and plan.json must be the ones it wrote together.
+  if (existsSync(join(dir, INDEX_FILE))) {
+    const stale = verifyTarget(dir).filter((f) => f === 'manifest.json' || f === 'plan.json');
+    if (stale.length) throw new CompiledTargetError(`${dir}: ${stale.join(' and ')} ${stale.length > 1 ? 'are' : 'is'} not what the compile wrote (edited, truncated or from another compile); compile again.`);
+  }
   const manifest = readManifest(join(dir, 'manifest.json'));
   const plan = readPlan(join(dir, 'plan.json'));
   if (plan.target !== manifest.target.name) {
@@ -55,6 +62,8 @@ export function readCompiledTarget(dir: string): { manifest: Manifest; plan: Pla
   for (const node of Object.values(plan.nodes)) {
     const known = node.kind === 'source' ? manifest.sources[node.id] : node.kind === 'model' ? manifest.models[node.id] : node.kind === 'test' ? manifest.tests[node.id] : manifest.unitTests[node.id];
     if (!known) throw new CompiledTargetError(`${dir}: plan.json names ${node.id}, which manifest.json does not have; compile again so both come from one compile.`);
+    const dangling = node.dependsOn.find((d) => !plan.nodes[d]);
+    if (dangling) throw new CompiledTargetError(`${dir}: in plan.json, ${node.id} waits for ${dangling}, which the plan does not have; compile again.`);
   }
   return { manifest, plan };
 }
