@@ -94,23 +94,6 @@ export async function analysePhase(loaded: LoadedProject, resolved: ResolvedProj
     models.set(r.id, toManifestModel(modelContext, r, columns, rowDeps));
   }
   await cache.save(new Set([...rendered.values()].map((r) => r.id)));
-
-
-  // Source columns each model column derives from, through every model in between.
-  const columnsByModel = new Map<string, Map<string, ManifestModel['columns'][number]>>();
-  for (const id of order) {
-    const m = models.get(id);
-    if (!m) continue;
-    columnsByModel.set(id, new Map(m.columns.map((c) => [c.name, c])));
-    for (const c of m.columns) {
-      const out = new Map<string, { node: string; column: string }>();
-      for (const u of c.upstream) {
-        if (u.node.startsWith('source.')) out.set(`${u.node}.${u.column}`, u);
-        else for (const s of columnsByModel.get(u.node)?.get(u.column)?.sources ?? []) out.set(`${s.node}.${s.column}`, s);
-      }
-      c.sources = [...out.values()].sort((a, b) => `${a.node}.${a.column}`.localeCompare(`${b.node}.${b.column}`));
-    }
-  }
   propagateSourceLineage(models, order);
   return { models, queries, sourceById, cacheHits };
 }
