@@ -60,7 +60,7 @@ async function compile(options: CompileOptions): Promise<CompileResult> {
 
   const { models, queries, sourceById } = analysed;
   const { rendered, scope, preparedByName } = resolved;
-  const { tests, operations } = compileTests(models, loaded.sources, rendered, loaded.singular, loaded.env, scope, preparedByName, diagnostics);
+  const { tests, operations } = compileTests({ models, sources: loaded.sources, rendered, singular: loaded.singular, env: loaded.env, scope, preparedByName, diagnostics });
   const unitTests = compileUnitTests(models, rendered, sourceById, diagnostics);
   const unitTestOperations = compileUnitTestOperations({ unitTests, models, rendered, scope, sourceById, diagnostics });
   const manifest = assembleManifest(loaded, models, tests, unitTests);

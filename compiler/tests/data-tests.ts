@@ -11,28 +11,48 @@ import { parseSpark } from '../analyse/parse.js';
 import { newRenderState, type RenderedModel, type RenderScope } from '../resolve/models.js';
 import { compileTemplate, TemplateRenderError, TemplateSyntaxError, templateSyntaxDiagnostic } from '../resolve/template.js';
 
-export function compileTests(
-  models: Map<string, ManifestModel>,
-  sources: LoadedSource[],
-  rendered: Map<string, RenderedModel>,
-  singular: Array<{ name: string; file: string; text: string }>,
-  env: Parameters<typeof compileTemplate>[0],
-  scope: RenderScope,
-  preparedByName: Map<string, { relation: { fqn: string } }>,
-  diagnostics: Diagnostic[],
-): { tests: Record<string, ManifestTest>; operations: Map<string, DataTest> } {
-  const tests: Record<string, ManifestTest> = {};
-  const operations = new Map<string, DataTest>();
-  const resolve = (name: string) => preparedByName.get(name)?.relation.fqn ?? scope.sources.get(name);
+export interface TestsInput {
+  models: Map<string, ManifestModel>;
+  sources: LoadedSource[];
+  rendered: Map<string, RenderedModel>;
+  singular: Array<{ name: string; file: string; text: string }>;
+  env: Parameters<typeof compileTemplate>[0];
+  scope: RenderScope;
+  preparedByName: Map<string, { relation: { fqn: string } }>;
+  diagnostics: Diagnostic[];
+}
+
+/** Collects the tests of the project and their DataTest operations, ids made unique in order. */
+class TestCollector {
+  readonly tests: Record<string, ManifestTest> = {};
+  readonly operations = new Map<string, DataTest>();
+  constructor(private readonly input: TestsInput) {}
+
   // Thresholds were checked where the test is read; generated SQL maps to the test's own entry.
-  const add = (t: ManifestTest, query: Query) => {
+  add(t: ManifestTest, query: Query): void {
     let id = t.id;
-    for (let i = 2; tests[id]; i++) id = `${t.id}_${i}`;
-    tests[id] = { ...t, id, artifact: `target/tests/${id}.sql` };
-    const maskColumns = classifiedColumns([...t.dependsOn.models, ...t.dependsOn.sources, t.attachedTo.node], models, sources);
-    operations.set(id, { kind: 'DataTest', query, severity: t.severity, warnIf: parseThreshold(t.warnIf)!, errorIf: parseThreshold(t.errorIf)!, maskColumns });
-  };
-  const at = (sql: string, file: string, line: number, column: number): Query => ({ sql, files: [file], segments: [[0, 0, line, column, 0]] });
+    for (let i = 2; this.tests[id]; i++) id = `${t.id}_${i}`;
+    this.tests[id] = { ...t, id, artifact: `target/tests/${id}.sql` };
+    const maskColumns = classifiedColumns([...t.dependsOn.models, ...t.dependsOn.sources, t.attachedTo.node], this.input.models, this.input.sources);
+    this.operations.set(id, { kind: 'DataTest', query, severity: t.severity, warnIf: parseThreshold(t.warnIf)!, errorIf: parseThreshold(t.errorIf)!, maskColumns });
+  }
+}
+
+/** Generated SQL attributed to the test's entry in its file. */
+const at = (sql: string, file: string, line: number, column: number): Query => ({ sql, files: [file], segments: [[0, 0, line, column, 0]] });
+
+export function compileTests(input: TestsInput): { tests: Record<string, ManifestTest>; operations: Map<string, DataTest> } {
+  const out = new TestCollector(input);
+  genericTests(input, out);
+  freshnessTests(input, out);
+  singularTests(input, out);
+  return { tests: out.tests, operations: out.operations };
+}
+
+/** Tests declared in model sidecars (per column and per model). */
+function genericTests(input: TestsInput, out: TestCollector): void {
+  const { models, rendered, scope, preparedByName, diagnostics } = input;
+  const resolve = (name: string) => preparedByName.get(name)?.relation.fqn ?? scope.sources.get(name);
   for (const m of models.values()) {
     const r = rendered.get(m.name)!;
     const meta = r.file.meta;
@@ -67,7 +87,7 @@ export function compileTests(
       void _s;
       void _w;
       void _e;
-      add({
+      out.add({
         id: `test.${m.name}.${read.test}${column ? `.${column}` : ''}`,
         name: `${read.test}${column ? `_${column}` : ''}`,
         kind: 'generic',
@@ -85,7 +105,11 @@ export function compileTests(
       }, at(sql.sql, meta.file, meta.position(p).line, meta.position(p).column));
     }
   }
-  for (const s of sources) {
+}
+
+/** Source freshness, a warn and an error test per declared threshold. */
+function freshnessTests(input: TestsInput, out: TestCollector): void {
+  for (const s of input.sources) {
     const f = s.manifest.freshness;
     if (!f) continue;
     for (const [severity, after] of [
@@ -93,7 +117,7 @@ export function compileTests(
       ['error', f.errorAfterSeconds],
     ] as const) {
       if (!after) continue;
-      add({
+      out.add({
         id: `test.${s.manifest.sourceName}.${s.manifest.table}.freshness_${severity}`,
         name: `freshness_${severity}`,
         kind: 'generic',
@@ -110,6 +134,11 @@ export function compileTests(
       }, at(freshnessSql(s.manifest.bronze.relation, f.loadedAtColumn, after), s.manifest.file, 1, 1));
     }
   }
+}
+
+/** Singular tests: templates under tests/, each a SELECT returning failing rows. */
+function singularTests(input: TestsInput, collector: TestCollector): void {
+  const { singular, env, scope, diagnostics } = input;
   for (const t of singular) {
     let template;
     try {
@@ -149,7 +178,7 @@ export function compileTests(
     if (query.sql.endsWith(';')) query = trimQuery(sliceQuery(query, 0, query.sql.length - 1));
     // Attached to the last model it reads (in id order), so it runs once that model is built.
     const attached = modelDeps[modelDeps.length - 1] ?? sourceDeps[0] ?? '';
-    add({
+    collector.add({
       id: `test.singular.${t.name}`,
       name: t.name,
       kind: 'singular',
@@ -162,7 +191,6 @@ export function compileTests(
       artifact: '',
     }, query);
   }
-  return { tests, operations };
 }
 
 /**
