@@ -4,7 +4,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { CompileResult } from '../compile-types.js';
 import type { Manifest, ManifestSource } from '../manifest/types.js';
-import type { Location } from '../plan/operations.js';
+import { declaredLocation } from '../plan/layer-roots.js';
 import { hashOf, INDEX_FILE, INDEX_VERSION, readIndex, type ArtifactIndex } from './artifact-index.js';
 import { OWNED_DIRS, targetRelative, underTarget } from './artifact-paths.js';
 import { script } from './spark-dialect.js';
@@ -39,7 +39,7 @@ async function artifactFiles(result: CompileResult, target: string): Promise<Map
   const { manifest, plan } = result;
   const put = (manifestPath: string, what: string, text: string) => files.set(targetRelative(target, manifestPath, what), text);
   // For people: locations as the target declares them (relative roots resolve where the plan runs).
-  const locate = (l: Location) => (/^([a-z][a-z0-9+.-]*:|\/)/i.test(l.path) ? l.path : `${manifest.target.layers[l.layer].root}/${l.path}`);
+  const locate = declaredLocation(manifest.target.layers);
   for (const m of Object.values(manifest.models)) put(m.artifacts.compiled, `model ${m.id}`, `${m.compiledSql}\n`);
   for (const node of Object.values(plan.nodes)) {
     if (node.kind === 'model') {

@@ -4,6 +4,7 @@
  * another checkout or directory; an EMR target's roots are S3 URIs.
  */
 import type { LayerName } from '../manifest/types.js';
+import type { Location } from './operations.js';
 
 interface RootsConfig {
   layers: Record<LayerName, { root?: string | undefined }>;
@@ -26,3 +27,11 @@ export function declaredLayerRoots(config: RootsConfig, target: TargetRoots): Re
 }
 
 const trimSlashes = (p: string) => p.replace(/^\.\/+/, '').replace(/\/+$/, '');
+
+/**
+ * A location as the target declares it, for people (target/run/, the docs site): an absolute path or
+ * URI as is, else under its layer's declared root, which stays relative until the plan runs.
+ */
+export function declaredLocation(layers: Record<LayerName, { root: string }>): (l: Location) => string {
+  return (l) => (/^([a-z][a-z0-9+.-]*:|\/)/i.test(l.path) ? l.path : `${layers[l.layer].root}/${l.path}`);
+}

@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { isAbsolute, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { IngestionJobSpec } from '../../compiler/emit/ingestion-jobs.js';
 import { connectorFor, SYSTEM_NAMES } from '../../connectors/registry.js';
 import { IngestError } from '../bronze/errors.js';
@@ -17,6 +17,7 @@ import { selectSources } from './select-sources.js';
 import { acquireRunLock } from './run-lock.js';
 import { redactDeep, redactor, resolvedSecrets, type Redactor } from './redact.js';
 import { describeRetry, retryPolicyFrom } from './retry-policy.js';
+import { resolveManifestLocation } from '../plan/locations.js';
 
 export interface IngestRunRecord {
   runId: string;
@@ -51,7 +52,7 @@ const isS3Url = (location: string) => /^s3a?:\/\//.test(location);
  * against the project directory. The one place job locations are resolved at run time.
  */
 export function resolveBronzeLocation(location: string, projectDir: string): string {
-  return /^[a-z][a-z0-9+.-]*:\/\//i.test(location) || isAbsolute(location) ? location : resolve(projectDir, location);
+  return resolveManifestLocation(location, projectDir);
 }
 
 export async function runIngestion(options: IngestOptions): Promise<IngestRunRecord> {

@@ -8,7 +8,7 @@ import type { LayerName, TargetSettings } from '../../compiler/manifest/types.js
 import type { Location } from '../../compiler/plan/operations.js';
 import type { LocationResolver } from '../engines/engine.js';
 
-const isUri = (p: string) => /^[a-z][a-z0-9+.-]*:\/\//i.test(p);
+export const isUri = (p: string) => /^[a-z][a-z0-9+.-]*:\/\//i.test(p);
 
 /** A layer root as a path or URI usable where the plan runs. */
 export function resolveRoot(root: string, projectDir: string): string {

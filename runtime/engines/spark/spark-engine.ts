@@ -10,8 +10,8 @@ import type { DataTest, Location, Operation, Relation, UnitTest } from '../../..
 import type { DataTestRun, Engine, EngineSession, LocationResolver, TableState, UnitTestRun } from '../engine.js';
 import type { SparkSession } from './client.js';
 import { catalogHasTable, isMergeSelfReadBug, isRtasTruncateBug, mergeViaStaging, replaceTableAs } from './delta-workarounds.js';
+import { isUri } from '../../plan/locations.js';
 import { acquireSpark, type AcquireOptions, type SparkEngine } from './engine.js';
-import { SparkSqlError } from './errors.js';
 
 /** A statement Spark rejected, with where the user's query sits in it (for error locations). */
 export class StatementFailed extends Error {
@@ -27,7 +27,7 @@ export class StatementFailed extends Error {
 /** Set once Spark has shown the RTAS bug: the engine does not change within a process. */
 let rtasKnownBroken = false;
 
-const isRemote = (path: string) => /^[a-z][a-z0-9+.-]*:\/\//i.test(path) && !path.startsWith('file:');
+const isRemote = (path: string) => isUri(path) && !path.startsWith('file:');
 const localPath = (path: string) => path.replace(/^file:(\/\/)?/, '');
 
 export class SparkThriftSession implements EngineSession {
@@ -47,8 +47,9 @@ export class SparkThriftSession implements EngineSession {
   async tableState(relation: Relation, location: Location | null): Promise<TableState> {
     if (!location) return { exists: false };
     const path = this.locate(location);
-    const hasLog = isRemote(path) ? await catalogHasTable(this.spark, relation) : deltaLogPresent(localPath(path));
     let inCatalog = await catalogHasTable(this.spark, relation);
+    // A remote location (no file system here): the catalog entry stands for the Delta log.
+    const hasLog = isRemote(path) ? inCatalog : deltaLogPresent(localPath(path));
     if (!hasLog) {
       // The metastore remembers a table whose files were deleted (e.g. data/ was wiped): forget it.
       if (inCatalog) await this.spark.execute(`DROP TABLE IF EXISTS ${relationSql(relation)}`);
@@ -220,4 +221,3 @@ export class SparkThriftEngine implements Engine {
   }
 }
 
-export { SparkSqlError };
