@@ -158,10 +158,13 @@ function gateOnParentTests(nodes: Record<string, PlanNode>, testsOf: Map<string,
   };
   for (const node of Object.values(nodes)) {
     if (node.kind !== 'model') continue;
-    const below = descendants(node.id);
+    // Only a test reading more than its own model can read something below this one: walk the
+    // descendants for those alone (a walk per model is quadratic on deep 10,000-model graphs).
+    let below: Set<string> | undefined;
+    const readsBelow = (t: TestNode) => t.dependsOn.some((d) => d !== t.attachedTo && (below ??= descendants(node.id)).has(d));
     const gates = node.dependsOn
       .flatMap((p) => testsOf.get(p) ?? [])
-      .filter((t) => t.blocksDownstream && !t.dependsOn.some((d) => below.has(d)))
+      .filter((t) => t.blocksDownstream && !readsBelow(t))
       .map((t) => t.id);
     node.dependsOn = [...new Set([...node.dependsOn, ...gates])].sort();
   }

@@ -97,9 +97,10 @@ export async function run(opts: RunOptions): Promise<RunResults> {
 async function openEngine(opts: RunOptions, emit: (e: RunEvent) => void): Promise<Engine> {
   const t0 = Date.now();
   if (!opts.spark) emit({ event: 'spark_starting' });
+  const warehouseDir = localWarehouse(opts.manifest, opts.projectDir);
   const engine = await SparkThriftEngine.acquire({
     projectDir: opts.projectDir,
-    ...(localWarehouse(opts.manifest, opts.projectDir) ? { warehouseDir: localWarehouse(opts.manifest, opts.projectDir)! } : {}),
+    ...(warehouseDir ? { warehouseDir } : {}),
     settings: sparkSettingsFromTarget(opts.manifest.target.settings),
     locate: locationResolver(opts.manifest.target, opts.projectDir),
     ...(opts.spark ? { shared: opts.spark } : {}),
