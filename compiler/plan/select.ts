@@ -6,6 +6,7 @@
  * Space-separated terms are a union; comma-separated atoms within a term an intersection.
  */
 import type { Manifest } from '../manifest/types.js';
+import { changedModels } from './state-compare.js';
 
 export class SelectorError extends Error {}
 
@@ -67,28 +68,13 @@ export interface SelectionContext {
   state?: Manifest;
 }
 
-/**
- * What a model's build depends on, as compiled: its SQL (so changed vars, macros or upstream
- * ephemeral models count), its relation, config and materialization (which decide its operations),
- * and its column types. File checksums alone would miss a changed var; this cannot. Locations are
- * relative to the layer roots, so the same project compiled in another directory is not modified.
- */
-function fingerprint(m: Manifest['models'][string], projectRoot: string): string {
-  const text = JSON.stringify([m.compiledSql, m.relation ?? null, m.config, m.materialized, m.columns.map((c) => [c.name, c.type, c.nullable])]);
-  // Manifests from before relative locations held the checkout's absolute path.
-  return projectRoot ? text.split(JSON.stringify(projectRoot).slice(1, -1)).join('<project>') : text;
-}
-
 function matchState(value: string, manifest: Manifest, context: SelectionContext): Set<string> {
   const reference = context.state;
   if (!reference) throw new SelectorError(`state:${value} needs a reference manifest: pass --state path/to/manifest.json (for example production's).`);
-  const out = new Set<string>();
-  for (const m of Object.values(manifest.models)) {
-    const before = reference.models[m.id];
-    if (value === 'new' ? !before : value === 'modified' ? !before || fingerprint(before, reference.project.root) !== fingerprint(m, manifest.project.root) : false) out.add(m.id);
-  }
   if (value !== 'new' && value !== 'modified') throw new SelectorError(`Unknown state selector 'state:${value}'. Use state:modified or state:new.`);
-  return out;
+  const changed = changedModels(reference, manifest);
+  // state:modified includes new models, as in dbt.
+  return new Set([...changed].filter(([, change]) => value === 'modified' || change === 'new').map(([id]) => id));
 }
 
 function matchAtom(method: string | undefined, value: string, nodes: NodeInfo[], manifest?: Manifest, context: SelectionContext = {}): Set<string> {
