@@ -1,0 +1,51 @@
+/** Function calls: return types, aggregates, windows, structs. */
+import { formatType, type SqlType } from '../api/columns.js';
+import { EMPTY, lc, objectName, identName, spanOf, union, type Node, type Value } from './ast.js';
+import type { Ctx, Scope } from './context.js';
+import { callArgs, expr } from './expressions.js';
+import { AGGREGATES, functionReturnType, NEVER_NULL } from './functions.js';
+import { isComplex, isKnown, T } from './sql-types.js';
+
+export function func(cx: Ctx, f: Node, scope: Scope, silent: boolean): Value {
+  const name = lc(objectName(f.name).join('.'));
+  const argNodes = callArgs(f);
+  const args = argNodes.map((a) => (a.__wildcard ? { ...EMPTY(), nullable: false } : expr(cx, a, scope, silent)));
+  if (f.over?.WindowSpec) {
+    const spec = f.over.WindowSpec;
+    for (const p of spec.partition_by ?? []) cx.addRowDeps(expr(cx, p, scope, silent).refs, 'window');
+    for (const o of spec.order_by ?? []) cx.addRowDeps(expr(cx, o.expr, scope, silent).refs, 'window');
+  }
+  if (f.filter) cx.addRowDeps(expr(cx, f.filter, scope, silent).refs, 'filter');
+  const types = args.map((a) => a.type);
+  if ((name === 'sum' || name === 'avg') && types[0] && (types[0].kind === 'boolean' || isComplex(types[0]) || types[0].kind === 'date' || types[0].kind === 'timestamp')) {
+    cx.report('ETL170', 'error', `${name}() needs a number, got ${formatType(types[0])}`, spanOf(argNodes[0]), `Cast it first, or use count() to count rows.`);
+  }
+  let type = functionReturnType(name, types);
+  if (name === 'explode' || name === 'explode_outer' || name === 'posexplode') {
+    if (types[0] && isKnown(types[0]) && types[0].kind !== 'array' && types[0].kind !== 'map') {
+      cx.report('ETL170', 'error', `${name}() needs an array or map, got ${formatType(types[0])}`, spanOf(argNodes[0]));
+    }
+  }
+  if (name === 'named_struct' || name === 'struct') {
+    const fields: Array<{ name: string; type: SqlType }> = [];
+    if (name === 'named_struct') {
+      for (let i = 0; i + 1 < argNodes.length; i += 2) {
+        const n = argNodes[i]?.Value?.value?.SingleQuotedString ?? `col${i / 2 + 1}`;
+        fields.push({ name: n, type: types[i + 1] ?? T.unknown });
+      }
+    } else {
+      argNodes.forEach((a, i) => fields.push({ name: a.Identifier ? identName(a.Identifier) : `col${i + 1}`, type: types[i] ?? T.unknown }));
+    }
+    type = { kind: 'struct', fields };
+  }
+  const isAgg = AGGREGATES.has(name) && !f.over;
+  // A count of personal data is not personal data: counting drops classification.
+  const dropsClasses = name.startsWith('count') || name === 'approx_count_distinct';
+  return {
+    type,
+    nullable: NEVER_NULL.has(name) ? false : args.length === 0 ? false : /^(coalesce|nvl|ifnull)$/.test(name) ? args.every((a) => a.nullable) : args.some((a) => a.nullable) || AGGREGATES.has(name) || name === 'lag' || name === 'lead',
+    refs: union(...args.map((a) => a.refs)),
+    classes: dropsClasses ? new Set() : union(...args.map((a) => a.classes)),
+    agg: isAgg || args.some((a) => a.agg),
+  };
+}

@@ -1,0 +1,163 @@
+/** Queries, CTEs, set operations, VALUES and SELECT blocks: the columns each produces. */
+import { formatType, type SqlType } from '../api/columns.js';
+import { didYouMean } from '../resolve/environment.js';
+import { identName, lc, objectName, spanOf, union, type Node } from './ast.js';
+import type { AnalysedColumn, Ctx, Scope } from './context.js';
+import { expectBoolean, expr } from './expressions.js';
+import { from } from './relations.js';
+import { commonType, T } from './sql-types.js';
+
+export function query(cx: Ctx, q: Node, outer: Scope): AnalysedColumn[] {
+  const scope: Scope = { rels: [], ctes: new Map(outer.ctes), parent: outer.parent ?? (outer.rels.length ? outer : undefined) };
+  for (const cte of q.with?.cte_tables ?? []) {
+    const name = lc(identName(cte.alias.name));
+    let cols = query(cx, cte.query, { ...scope, ctes: new Map(scope.ctes) });
+    const renames = (cte.alias.columns ?? []).map((c: Node) => identName(c.name ?? c));
+    if (renames.length) cols = cols.map((c, i) => ({ ...c, name: renames[i] ?? c.name }));
+    scope.ctes.set(name, cols);
+  }
+  const cols = setExpr(cx, q.body, scope);
+  // ORDER BY of the outermost query orders output rows only.
+  return cols;
+}
+
+export function setExpr(cx: Ctx, body: Node, scope: Scope): AnalysedColumn[] {
+  if (body.Select) return select(cx, body.Select, scope);
+  if (body.Query) return query(cx, body.Query, scope);
+  if (body.SetOperation) {
+    const { left, right } = body.SetOperation;
+    const l = setExpr(cx, left, scope);
+    const r = setExpr(cx, right, scope);
+    if (l.length !== r.length) {
+      cx.report('ETL166', 'error', `The branches of ${String(body.SetOperation.op).toUpperCase()} have ${l.length} and ${r.length} columns`, spanOf(right), 'Each branch must select the same number of columns, in the same order.');
+      return l;
+    }
+    return l.map((c, i) => {
+      const o = r[i]!;
+      const type = commonType([c.type, o.type]);
+      if (type === undefined) {
+        cx.report('ETL170', 'error', `Column ${i + 1} ('${c.name}') is ${formatType(c.type)} in one branch of ${String(body.SetOperation.op).toUpperCase()} and ${formatType(o.type)} in the other`, spanOf(right), 'Cast one side so both branches agree.');
+      }
+      return { name: c.name, type: type ?? T.unknown, nullable: c.nullable || o.nullable, refs: union(c.refs, o.refs), classes: union(c.classes, o.classes) };
+    });
+  }
+  if (body.Values) {
+    const rows: Node[][] = body.Values.rows ?? [];
+    return (rows[0] ?? []).map((e, i) => {
+      const v = expr(cx, e, scope);
+      return { name: `col${i + 1}`, type: v.type, nullable: v.nullable, refs: v.refs, classes: v.classes };
+    });
+  }
+  cx.report('ETL167', 'warning', `Unsupported query form ${Object.keys(body)[0]}: its columns are not analysed`, spanOf(body));
+  return [];
+}
+
+export function select(cx: Ctx, sel: Node, outer: Scope): AnalysedColumn[] {
+  const scope: Scope = { rels: [], ctes: outer.ctes, parent: outer.rels.length ? outer : outer.parent, laterals: new Map() };
+  from(cx, sel.from ?? [], scope);
+  for (const lv of sel.lateral_views ?? []) {
+    const v = expr(cx, lv.lateral_view, scope);
+    const name = objectName(lv.lateral_view_name ?? []).join('.') || '__lateral';
+    const aliases = (lv.lateral_col_alias ?? []).map(identName);
+    const fn = lc(identName(lv.lateral_view?.Function?.name?.[0] ?? ''));
+    const types: SqlType[] =
+      fn === 'posexplode' ? [T.int, v.type] : v.type.kind === 'map' ? [v.type.key, v.type.value] : v.type.kind === 'struct' ? v.type.fields.map((f) => f.type) : [v.type];
+    scope.rels.push({
+      alias: name,
+      columns: aliases.map((a: string, i: number) => ({ name: a, type: types[i] ?? T.unknown, nullable: true, refs: v.refs, classes: v.classes })),
+    });
+  }
+  if (sel.selection) {
+    const v = expr(cx, sel.selection, scope);
+    cx.addRowDeps(v.refs, 'filter');
+    expectBoolean(cx, v, sel.selection, 'WHERE');
+  }
+  const groupExprs: Node[] = sel.group_by?.Expressions?.[0] ?? [];
+  for (const g of groupExprs) {
+    if (g?.Value) continue; // positional GROUP BY 1: resolved against the SELECT list below
+    const v = expr(cx, g, scope, true);
+    cx.addRowDeps(v.refs, 'group');
+  }
+  const out: AnalysedColumn[] = [];
+  const seen = new Map<string, number>();
+  const push = (c: AnalysedColumn, pos: { line: number; column: number } | undefined) => {
+    const key = lc(c.name);
+    if (seen.has(key)) {
+      cx.report('ETL168', 'warning', `Column '${c.name}' appears twice in the SELECT list`, pos, 'Alias one of them: Delta rejects duplicate column names.');
+    }
+    seen.set(key, out.length);
+    out.push(c);
+    scope.laterals!.set(key, c);
+  };
+  for (const item of sel.projection ?? []) {
+    if (item.UnnamedExpr !== undefined || item.ExprWithAlias !== undefined) {
+      const e = item.UnnamedExpr ?? item.ExprWithAlias.expr;
+      const v = expr(cx, e, scope);
+      let name: string;
+      if (item.ExprWithAlias) name = identName(item.ExprWithAlias.alias);
+      else if (e.Identifier) name = identName(e.Identifier);
+      else if (e.CompoundIdentifier) name = identName(e.CompoundIdentifier[e.CompoundIdentifier.length - 1]);
+      else {
+        name = `_c${out.length}`;
+        if (cx.outputSelects.has(sel)) cx.report('ETL169', 'warning', `Expression in the SELECT list has no alias`, spanOf(e), 'Add `AS name`: Spark would name it after the expression text, which makes a poor column name.');
+      }
+      push({ name, type: v.type.kind === 'null' ? T.unknown : v.type, nullable: v.nullable, refs: v.refs, classes: v.classes }, spanOf(e));
+    } else if (item.Wildcard !== undefined) {
+      const except = exceptList(item.Wildcard);
+      const rels = scope.rels;
+      if (rels.length === 0) cx.report('ETL161', 'error', 'SELECT * without a FROM clause', undefined);
+      // As in Spark, USING keys come first and once, then every other column in FROM order.
+      const keys = scope.usingKeys ?? new Set<string>();
+      for (const key of keys) {
+        const owners = rels.flatMap((r) => r.columns.filter((c) => lc(c.name) === key));
+        if (owners.length && !except.has(key)) push({ ...owners[0]!, refs: union(...owners.map((c) => c.refs)) }, undefined);
+      }
+      for (const r of rels) for (const c of r.columns) if (!except.has(lc(c.name)) && !keys.has(lc(c.name))) push(c, undefined);
+      checkExcept(cx, except, rels.flatMap((r) => r.columns), item.Wildcard);
+    } else if (item.QualifiedWildcard !== undefined) {
+      const [target, opts] = item.QualifiedWildcard;
+      const parts = objectName(target?.ObjectName ?? []);
+      const alias = parts[parts.length - 1] ?? '';
+      const rel = scope.rels.find((r) => lc(r.alias) === lc(alias) || (r.fqn && r.fqn === lc(parts.join('.'))));
+      if (!rel) {
+        cx.report('ETL161', 'error', `Unknown table alias '${parts.join('.')}' in ${parts.join('.')}.*`, spanOf(target), didYouMean(alias, scope.rels.map((r) => r.alias)));
+        continue;
+      }
+      const except = exceptList(opts ?? {});
+      for (const c of rel.columns) if (!except.has(lc(c.name))) push(c, undefined);
+      checkExcept(cx, except, rel.columns, opts);
+    }
+  }
+  for (const g of groupExprs) {
+    if (g?.Value?.value?.Number) {
+      const c = out[Number(g.Value.value.Number[0]) - 1];
+      if (c) cx.addRowDeps(c.refs, 'group');
+      else cx.report('ETL161', 'error', `GROUP BY position ${g.Value.value.Number[0]} is not in the SELECT list`, spanOf(g));
+    }
+  }
+  for (const key of ['having', 'qualify'] as const) {
+    if (sel[key]) {
+      const v = expr(cx, sel[key], scope);
+      cx.addRowDeps(v.refs, 'filter');
+      expectBoolean(cx, v, sel[key], key.toUpperCase());
+    }
+  }
+  return out;
+}
+
+export function exceptList(opts: Node): Set<string> {
+  const ex = opts?.opt_except ?? opts?.opt_exclude;
+  if (!ex) return new Set();
+  const names: string[] = [];
+  if (ex.first_element) names.push(identName(ex.first_element), ...(ex.additional_elements ?? []).map(identName));
+  else if (ex.Multiple) names.push(...ex.Multiple.map(identName));
+  else if (ex.Single) names.push(identName(ex.Single));
+  return new Set(names.map(lc));
+}
+
+export function checkExcept(cx: Ctx, except: Set<string>, cols: AnalysedColumn[], node: Node): void {
+  const names = new Set(cols.map((c) => lc(c.name)));
+  for (const e of except) {
+    if (!names.has(e)) cx.report('ETL161', 'error', `Column '${e}' in * EXCEPT is not among the selected columns`, spanOf(node), didYouMean(e, cols.map((c) => c.name)));
+  }
+}
