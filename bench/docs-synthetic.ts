@@ -169,6 +169,7 @@ export function syntheticManifest(opts: SyntheticOptions): Manifest {
     unitTests: {},
     childMap,
     parentMap,
+    exposures: {},
   };
 }
 

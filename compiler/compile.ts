@@ -93,4 +93,5 @@ function emptyResult(diagnostics: Diagnostic[]): CompileResult {
     parentMap: {},
   };
   return { manifest, plan: { planVersion: PLAN_VERSION, manifestVersion: MANIFEST_VERSION, target: '', nodes: {}, stages: [] }, diagnostics, ok: false };
+    exposures: {},
 }

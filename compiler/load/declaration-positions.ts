@@ -53,8 +53,8 @@ interface Frame {
 const IDENT_START = /[A-Za-z_$]/;
 const IDENT_PART = /[\w$]/;
 
-/** Every `defineSource(...)` call of a file with the positions of its keys, in file order. */
-export function declarationKeys(text: string): DeclarationKeys[] {
+/** Every `defineSource(...)` call (or `callee(...)`: `defineExposure`) of a file with the positions of its keys, in file order. */
+export function declarationKeys(text: string, callee = 'defineSource'): DeclarationKeys[] {
   const out: DeclarationKeys[] = [];
   const lineStarts = [0];
   for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
@@ -100,7 +100,7 @@ export function declarationKeys(text: string): DeclarationKeys[] {
         i = after + 1;
         continue;
       }
-      if (token.value === 'defineSource' && text[after] === '(') rootPending = new DeclarationKeys(positionAt(i));
+      if (token.value === callee && text[after] === '(') rootPending = new DeclarationKeys(positionAt(i));
       i = token.end;
     } else if (ch === '{' || ch === '[' || ch === '(') {
       const path = top ? (top.key === undefined ? top.path : [...top.path, top.key]) : [];

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { incrementalStrategySchema, materializationSchema, severitySchema } from '../config/model-config.js';
+import { ExposureOwnerSchema, ExposureToolSchema, ExposureTypeSchema } from '../config/exposure-schema.js';
 
 export const MANIFEST_VERSION = 2 as const;
 
@@ -152,6 +153,20 @@ export const ManifestUnitTestSchema = z.object({
   expect: z.object({ rows: z.array(z.record(z.string(), z.unknown())) }),
 });
 
+/** A consumer of models outside the project (dashboard, notebook, ...), from `exposures/*.ts`. */
+export const ManifestExposureSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  type: ExposureTypeSchema,
+  tool: ExposureToolSchema,
+  owner: ExposureOwnerSchema,
+  url: z.string().optional(),
+  description: z.string().optional(),
+  /** The models it reads (`model` is the model id) and the columns it shows; none: the whole model. */
+  depends: z.array(z.object({ model: z.string(), columns: ListOf })),
+  file: z.string(),
+});
+
 export const ManifestSchema = z.object({
   manifestVersion: z.literal(MANIFEST_VERSION),
   generator: z.object({ name: z.literal('lakehouse-etl'), version: z.string() }),
@@ -166,3 +181,5 @@ export const ManifestSchema = z.object({
   childMap: z.record(z.string(), ListOf),
   parentMap: z.record(z.string(), ListOf),
 });
+  /** By id (`exposure.<name>`); manifests written before exposures read as none. */
+  exposures: z.record(z.string(), ManifestExposureSchema).default({}),

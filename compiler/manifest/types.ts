@@ -9,6 +9,7 @@ import type {
   LayerSettingsSchema,
   LineageRoleSchema,
   ManifestColumnSchema,
+  ManifestExposureSchema,
   ManifestModelSchema,
   ManifestSchema,
   ManifestSourceSchema,
@@ -35,4 +36,5 @@ export type ManifestSource = z.infer<typeof ManifestSourceSchema>;
 export type ManifestModel = z.infer<typeof ManifestModelSchema>;
 export type ManifestTest = z.infer<typeof ManifestTestSchema>;
 export type ManifestUnitTest = z.infer<typeof ManifestUnitTestSchema>;
+export type ManifestExposure = z.infer<typeof ManifestExposureSchema>;
 export type Manifest = z.infer<typeof ManifestSchema>;

@@ -10,6 +10,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { loadMacroFiles, loadModelFiles, loadSingularTests } from '../load/model-files.js';
 import { loadProjectConfig } from '../load/project-config.js';
 import { loadSources } from '../load/sources.js';
+import { loadExposures } from '../load/exposures.js';
 import type { LayerName, LayerSettings } from '../manifest/types.js';
 import { declaredLayerRoots } from '../plan/layer-roots.js';
 import { createEnvironment } from '../resolve/environment.js';
@@ -43,12 +44,13 @@ export async function loadPhase(projectDir: string, options: CompileOptions, dia
   ) as Record<LayerName, LayerSettings>;
   const vars = mergeVars(config.vars, options.vars);
 
-  const [sources, modelFiles, macros, singular, cache] = await Promise.all([
+  const [sources, modelFiles, macros, singular, cache, exposures] = await Promise.all([
     loadSources(projectDir, layers.bronze, diagnostics),
     loadModelFiles(projectDir, diagnostics),
     loadMacroFiles(projectDir),
     loadSingularTests(projectDir),
     options.cache === false || process.env.ETL_NO_CACHE ? AnalysisCache.disabled() : AnalysisCache.load(projectDir),
+    loadExposures(projectDir, diagnostics),
   ]);
   // Start the worker threads now, so they boot while the main thread renders (about 0.15 s each).
   const expectedMisses = modelFiles.filter((f) => !cache.probablyHit(`model.${f.name}`)).length;
@@ -57,7 +59,7 @@ export async function loadPhase(projectDir: string, options: CompileOptions, dia
   pool?.catch(() => undefined);
   const env = await createEnvironment(macros, diagnostics);
 
-  return { projectDir, config, targetName, target, roots, layers, vars, sources, modelFiles, macros, singular, cache, env, pool, threads };
+  return { projectDir, config, targetName, target, roots, layers, vars, sources, modelFiles, macros, singular, exposures, cache, env, pool, threads };
 }
 
 export type { Analyser };

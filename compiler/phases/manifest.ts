@@ -34,4 +34,5 @@ export function assembleManifest(
     childMap: sortedRecord(Object.entries(childMap)),
     parentMap: sortedRecord(Object.entries(parentMap)),
   };
+    exposures: loaded.exposures.toManifest(models.values()),
 }
