@@ -25,10 +25,7 @@ export default class Compile extends EtlCommand {
     const { flags } = await this.parse(Compile);
     const started = performance.now();
     const result = await this.compileAndReport(flags);
-    if (!result.ok) {
-      if (this.jsonEnabled()) return { ok: false, diagnostics: result.diagnostics };
-      this.exit(EXIT.project);
-    }
+    if (!result.ok) this.failCompile(result.diagnostics);
     if (!flags['no-write']) {
       await writeArtifacts(result, result.projectDir);
       await writeTypings(result.manifest, result.projectDir);

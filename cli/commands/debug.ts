@@ -63,7 +63,7 @@ export default class Debug extends EtlCommand {
     if (!this.jsonEnabled()) {
       for (const c of checks) this.log(`${c.ok ? 'ok     ' : 'MISSING'} ${c.name.padEnd(36)} ${c.detail}${c.ok || !c.fix ? '' : `\n        fix: ${c.fix}`}`);
     }
-    if (!ok) this.exit(1);
+    if (!ok) this.exitWithJson(1, { ok, checks });
     return { ok, checks };
   }
 }

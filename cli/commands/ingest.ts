@@ -67,7 +67,7 @@ export default class Ingest extends EtlCommand {
         signal: controller.signal,
       });
       if (!flags.json) this.printSummary(record);
-      if (record.status === 'error') this.exit(EXIT.project);
+      if (record.status === 'error') this.exitWithJson(EXIT.project, record);
       return record;
     } catch (err) {
       if (err instanceof IngestError) this.error(err.describe(), { exit: EXIT.project, code: err.details.code });
@@ -83,7 +83,7 @@ export default class Ingest extends EtlCommand {
     let planDir = flags.plan ? path.resolve(flags.plan) : undefined;
     if (!planDir) {
       const compiled = await this.compileAndReport(flags, true);
-      if (!compiled.ok) this.exit(EXIT.project);
+      if (!compiled.ok) this.failCompile(compiled.diagnostics);
       planDir = await writeArtifacts(compiled, compiled.projectDir);
     }
     const { readJobSpecs } = await import('../../runtime/ingest/read-jobs.js');

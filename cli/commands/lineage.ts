@@ -27,7 +27,7 @@ export default class Lineage extends EtlCommand {
   async run(): Promise<unknown> {
     const { args, flags } = await this.parse(Lineage);
     const result = await this.compileAndReport(flags, true);
-    if (!result.ok) this.exit(EXIT.project);
+    if (!result.ok) this.failCompile(result.diagnostics);
     const m = result.manifest;
     const [modelName, columnName] = args.target.split('.', 2) as [string, string | undefined];
     const model = m.models[`model.${modelName}`];

@@ -20,7 +20,7 @@ export default class Ls extends EtlCommand {
   async run(): Promise<unknown> {
     const { flags } = await this.parse(Ls);
     const result = await this.compileAndReport(flags, true);
-    if (!result.ok) this.exit(EXIT.project);
+    if (!result.ok) this.failCompile(result.diagnostics);
     let ids: string[];
     try {
       const state = await this.loadStateManifest(flags.state);

@@ -33,7 +33,7 @@ export default class DocsGenerate extends EtlCommand {
     if (!flags['no-compile'] && !flags.manifest) {
       const result = await this.compileAndReport(flags);
       if (!result.ok) {
-        if (this.jsonEnabled()) return { ok: false, diagnostics: result.diagnostics };
+        if (this.jsonEnabled()) this.failCompile(result.diagnostics);
         this.error('The project did not compile, so no docs were generated.', { exit: EXIT.project, suggestions: ['Fix the errors above and run `etl docs generate` again.'] });
       }
       await writeArtifacts(result, projectDir);

@@ -1,11 +1,12 @@
-import { Command, Flags } from '@oclif/core';
+import { Flags } from '@oclif/core';
+import { ExitCodeCommand } from '../../base.js';
 import path from 'node:path';
 import { startThriftServer } from '../../../runtime/engines/spark/launcher.js';
 import { sparkPaths } from '../../../runtime/engines/spark/paths.js';
 import { readTargetSparkSettings } from '../../../runtime/engines/spark/project-settings.js';
 import { liveServer, writeServerState } from '../../../runtime/engines/spark/state.js';
 
-export default class SparkStart extends Command {
+export default class SparkStart extends ExitCodeCommand {
   static override summary = 'Start a local Spark and keep it warm for later builds and tests.';
   static override description =
     'Starts the Spark Thrift Server (Delta, Derby metastore in .etl/spark/, warehouse under the project) and records its pid and port in .etl/spark/server.json. `etl build` and `etl test` use it instead of starting their own, which saves the start-up on every run. Stop it with `etl spark stop`.';

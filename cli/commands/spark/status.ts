@@ -1,9 +1,10 @@
-import { Command, Flags } from '@oclif/core';
+import { Flags } from '@oclif/core';
+import { ExitCodeCommand } from '../../base.js';
 import path from 'node:path';
 import { sparkPaths } from '../../../runtime/engines/spark/paths.js';
 import { liveServer } from '../../../runtime/engines/spark/state.js';
 
-export default class SparkStatus extends Command {
+export default class SparkStatus extends ExitCodeCommand {
   static override summary = 'Show whether a warm Spark is running for this project.';
   static override enableJsonFlag = true;
   static override flags = {

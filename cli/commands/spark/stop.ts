@@ -1,10 +1,11 @@
-import { Command, Flags } from '@oclif/core';
+import { Flags } from '@oclif/core';
+import { ExitCodeCommand } from '../../base.js';
 import path from 'node:path';
 import { stopProcess } from '../../../runtime/engines/spark/launcher.js';
 import { sparkPaths } from '../../../runtime/engines/spark/paths.js';
 import { clearServerState, liveServer } from '../../../runtime/engines/spark/state.js';
 
-export default class SparkStop extends Command {
+export default class SparkStop extends ExitCodeCommand {
   static override summary = 'Stop the warm Spark started by `etl spark start`.';
   static override enableJsonFlag = true;
   static override flags = {
