@@ -6,6 +6,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { codeFrame } from '../diagnostics/frame.js';
 import { modelMetaSchema, type ModelMetaData } from '../config/model-config.js';
 import { identifierLike, identifierProblem } from '../security/names.js';
+import { withoutBom } from './text-file.js';
 import { parseYamlFile, positionOf, schemaDiagnostics, type YamlFile } from './yaml-file.js';
 
 export { modelMetaSchema };
@@ -63,8 +64,18 @@ async function walk(dir: string, root: string): Promise<string[]> {
  */
 async function readAll(projectDir: string, files: string[]): Promise<Map<string, string>> {
   const out = new Map<string, string>();
-  for (const f of files) out.set(f, readFileSync(path.join(projectDir, f), 'utf8'));
+  for (const f of files) out.set(f, withoutBom(readFileSync(path.join(projectDir, f), 'utf8')));
   return out;
+}
+
+/** Extensions read under models/ (the rest is reported, never silently ignored). */
+const MODEL_EXTENSIONS = ['.sql', '.ts', '.yml', '.yaml'];
+
+/** A file under models/ that is neither a model nor a sidecar, nor documentation or a dotfile. */
+function unreadModelFile(file: string): boolean {
+  const base = path.posix.basename(file);
+  if (base.startsWith('.') || /\.(md|d\.ts)$/i.test(base)) return false;
+  return !MODEL_EXTENSIONS.some((ext) => base.endsWith(ext));
 }
 
 export async function loadModelFiles(projectDir: string, diagnostics: Diagnostic[]): Promise<ModelFile[]> {
@@ -72,6 +83,18 @@ export async function loadModelFiles(projectDir: string, diagnostics: Diagnostic
   const modelPaths = all.filter((f) => f.endsWith('.sql') || (f.endsWith('.ts') && !f.endsWith('.d.ts')));
   const yamlPaths = new Set(all.filter((f) => /\.ya?ml$/.test(f)));
   const texts = await readAll(projectDir, [...modelPaths, ...yamlPaths]);
+  for (const file of all.filter(unreadModelFile)) {
+    const ext = path.posix.extname(file);
+    diagnostics.push({
+      code: 'ETL123',
+      severity: 'warning',
+      message: `${file} is ignored: ${ext ? `'${ext}' is not a model file extension` : 'a file without an extension is not a model'}`,
+      file,
+      line: 1,
+      column: 1,
+      hint: `Models are .sql (Spark SQL with Handlebars) or .ts (defineModel) files, with an optional .yml/.yaml sidecar; rename the file${ext === '.sqlx' || ext === '.hql' ? ` to ${path.posix.basename(file, ext)}.sql` : ''} or move it out of models/.`,
+    });
+  }
   const out: ModelFile[] = [];
   const claimed = new Set<string>();
   for (const file of modelPaths) {

@@ -7,7 +7,9 @@ import { targetSchema, type TargetConfig } from '../config/targets.js';
 import { varsSchema } from '../config/vars.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { LayerName } from '../manifest/types.js';
-import { parseYamlFile, schemaDiagnostics } from './yaml-file.js';
+import { withoutBom } from './text-file.js';
+import { codeFrame } from '../diagnostics/frame.js';
+import { parseYamlFile, positionOf, schemaDiagnostics, type YamlFile } from './yaml-file.js';
 
 export { modelConfigSchema };
 export type { TargetConfig };
@@ -35,10 +37,16 @@ export type ModelConfigInput = ModelConfig;
 export interface LoadedProjectConfig {
   config: ProjectConfig;
   file: string;
+  /** The file with positions, for diagnostics about a value in it (an unknown default_target). */
+  yaml: YamlFile;
 }
 
 /** Validates project.yaml's text; every problem becomes a diagnostic at its line and column. */
 export function parseProjectConfig(text: string, diagnostics: Diagnostic[], file = 'project.yaml'): ProjectConfig | undefined {
+  return parseProjectFile(text, diagnostics, file)?.config;
+}
+
+function parseProjectFile(text: string, diagnostics: Diagnostic[], file: string): { config: ProjectConfig; yaml: YamlFile } | undefined {
   const yaml = parseYamlFile(file, text, diagnostics);
   if (!yaml) return undefined;
   const parsed = projectConfigSchema.safeParse(yaml.data);
@@ -46,15 +54,19 @@ export function parseProjectConfig(text: string, diagnostics: Diagnostic[], file
     diagnostics.push(...schemaDiagnostics(yaml, projectConfigSchema, parsed.error, 'ETL102', 'project.yaml'));
     return undefined;
   }
-  return parsed.data;
+  return { config: parsed.data, yaml };
 }
 
 /** Reads and validates `<projectDir>/project.yaml` (synchronously: also used outside compiles). */
 export function readProjectConfig(projectDir: string, diagnostics: Diagnostic[]): ProjectConfig | undefined {
+  return readProjectFile(projectDir, diagnostics)?.config;
+}
+
+function readProjectFile(projectDir: string, diagnostics: Diagnostic[]): { config: ProjectConfig; yaml: YamlFile } | undefined {
   const file = 'project.yaml';
   let text: string;
   try {
-    text = readFileSync(path.join(projectDir, file), 'utf8');
+    text = withoutBom(readFileSync(path.join(projectDir, file), 'utf8'));
   } catch {
     diagnostics.push({
       code: 'ETL100',
@@ -64,12 +76,18 @@ export function readProjectConfig(projectDir: string, diagnostics: Diagnostic[])
     });
     return undefined;
   }
-  return parseProjectConfig(text, diagnostics, file);
+  return parseProjectFile(text, diagnostics, file);
 }
 
 export async function loadProjectConfig(projectDir: string, diagnostics: Diagnostic[]): Promise<LoadedProjectConfig | undefined> {
-  const config = readProjectConfig(projectDir, diagnostics);
-  return config ? { config, file: 'project.yaml' } : undefined;
+  const read = readProjectFile(projectDir, diagnostics);
+  return read ? { ...read, file: 'project.yaml' } : undefined;
+}
+
+/** Where the value at `path` is written in project.yaml (the enclosing key when it is not written). */
+export function projectPosition(loaded: LoadedProjectConfig, path: ReadonlyArray<string>): { line: number; column: number; frame: string } {
+  const pos = positionOf(loaded.yaml, path);
+  return { ...pos, frame: codeFrame(loaded.yaml.text, pos.line, pos.column) };
 }
 
 /** The target's settings as the manifest carries them: the target without its `kind`. */

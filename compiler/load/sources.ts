@@ -21,6 +21,7 @@ import { declaredSecrets } from '../security/declared-secrets.js';
 import { columnNameProblem, identifierLike, identifierProblem } from '../security/names.js';
 import { declarationKeys, DeclarationKeys } from './declaration-positions.js';
 import { importProjectModule } from './import-project-module.js';
+import { withoutBom } from './text-file.js';
 import { declarationDiagnostics, sourceSchemaFor, systemSettings, tableSchemaFor, type DeclarationSite, type TableDeclaration } from './source-schema.js';
 
 export interface LoadedSource {
@@ -57,7 +58,7 @@ export async function loadSources(projectDir: string, bronze: LayerSettings, dia
   for (const name of files) {
     const file = `sources/${name}`;
     const abs = path.join(dir, name);
-    const text = await readFile(abs, 'utf8');
+    const text = withoutBom(await readFile(abs, 'utf8'));
     let mod: Record<string, unknown>;
     try {
       mod = await importProjectModule(abs);
@@ -88,7 +89,7 @@ export async function loadSources(projectDir: string, bronze: LayerSettings, dia
     }
     const calls = declarationKeys(text);
     for (const def of defs) {
-      const keys = calls.find((c) => c.name === def.name) ?? (calls.length === 1 ? calls[0]! : new DeclarationKeys({ line: 1, column: 1 }));
+      const keys = declarationOf(def, calls);
       const site: DeclarationSite = { file, text, keys, sourceName: String(def.name) };
       for (const loaded of loadDeclaration(def, site, bronze, diagnostics)) {
         const id = loaded.manifest.id;
@@ -111,6 +112,21 @@ export async function loadSources(projectDir: string, bronze: LayerSettings, dia
     }
   }
   return out;
+}
+
+/**
+ * The `defineSource(...)` call that made `def`: by its literal name, else (a computed name) by its
+ * system and table keys, else the only call of the file; never the top of the file, which is
+ * usually a doc comment.
+ */
+function declarationOf(def: Record<string, unknown>, calls: DeclarationKeys[]): DeclarationKeys {
+  const byName = calls.find((c) => c.name === def.name);
+  if (byName) return byName;
+  if (calls.length === 1) return calls[0]!;
+  const tables = typeof def.tables === 'object' && def.tables !== null ? Object.keys(def.tables) : [];
+  const fits = (c: DeclarationKeys) =>
+    c.entries.get('system')?.literal === def.system && tables.every((t) => c.entries.has(`tables.${t}`));
+  return calls.filter((c) => c.name === undefined).find(fits) ?? calls.find(fits) ?? calls[0] ?? new DeclarationKeys({ line: 1, column: 1 });
 }
 
 /** One `defineSource(...)` value: its system, its own keys, then each table on its own. */

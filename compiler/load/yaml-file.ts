@@ -30,7 +30,7 @@ export function parseYamlFile(file: string, text: string, diagnostics: Diagnosti
   } catch {
     const { doc, lines } = withPositions(text);
     for (const err of doc.errors) {
-      const pos = lines.linePos(err.pos[0]);
+      const pos = lines.linePos(errorOffset(text, err));
       diagnostics.push({
         code: 'ETL101',
         severity: 'error',
@@ -56,6 +56,23 @@ export function parseYamlFile(file: string, text: string, diagnostics: Diagnosti
       return (positioned ??= withPositions(text)).lines;
     },
   };
+}
+
+/**
+ * Where a syntax error is shown: an unclosed quote at its opening quote (the parser reports it at
+ * the end of the file, where the string it swallowed ends), anything else at most at the last
+ * character of the file.
+ */
+function errorOffset(text: string, err: { code: string; message: string; pos: [number, number] }): number {
+  const quote = err.code === 'MISSING_CHAR' ? /closing (['"])/.exec(err.message)?.[1] : undefined;
+  if (quote) {
+    let at = text.lastIndexOf(quote, err.pos[0] - 1);
+    // Inside the unclosed string, a quote is escaped: '' in single quotes, \" in double quotes.
+    while (at > 0 && (quote === "'" ? text[at - 1] === "'" : text[at - 1] === '\\')) at = text.lastIndexOf(quote, at - (quote === "'" ? 2 : 1) - 1);
+    if (at >= 0) return at;
+  }
+  const last = text.trimEnd().length - 1;
+  return Math.max(0, Math.min(err.pos[0], last));
 }
 
 /** Line and column of the node at `path` (or of its key, for unknown keys). */
