@@ -8,7 +8,8 @@ import { workerAnalyser, type Analyser } from '../analyse/pool.js';
 import { AnalysisCache } from '../analyse/cache.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { loadMacroFiles, loadModelFiles, loadSingularTests } from '../load/model-files.js';
-import { loadProjectConfig } from '../load/project-config.js';
+import { loadProjectConfig, projectPosition } from '../load/project-config.js';
+import { didYouMean } from '../config/suggest.js';
 import { loadSources } from '../load/sources.js';
 import { loadExposures } from '../load/exposures.js';
 import type { LayerName, LayerSettings } from '../manifest/types.js';
@@ -31,9 +32,11 @@ export async function loadPhase(projectDir: string, options: CompileOptions, dia
     diagnostics.push({
       code: 'ETL103',
       severity: 'error',
-      message: `Unknown target '${targetName}'`,
+      message: `Unknown target '${targetName}'${options.target ? ' (--target)' : ''}`,
       file: 'project.yaml',
-      hint: `Targets in project.yaml: ${Object.keys(config.targets).join(', ')}.`,
+      // --target has no place in the file; default_target is at its value (or at targets: when unset).
+      ...(options.target ? {} : projectPosition(loaded, 'default_target' in (loaded.yaml.data as object) ? ['default_target'] : ['targets'])),
+      hint: `${didYouMean(targetName, Object.keys(config.targets))} Targets in project.yaml: ${Object.keys(config.targets).join(', ')}.`.trim(),
     });
     return undefined;
   }
