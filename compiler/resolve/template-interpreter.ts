@@ -6,7 +6,7 @@
  */
 import type Handlebars from 'handlebars';
 import { blockOverValue, BUILTIN_HELPERS, runBuiltin, type BlockOptions } from './template-builtins.js';
-import { childScope, lookupPath, rootScope, type DataFrame, type Scope } from './template-scope.js';
+import { childScope, lookupPath, NULL_CONTEXT, ownProperty, rootScope, type DataFrame, type Scope } from './template-scope.js';
 import { parseTemplate, TemplateSyntaxError } from './template-syntax.js';
 import { enterMacro, macroRegistry, type MacroSite } from './macro-site.js';
 
@@ -174,7 +174,7 @@ export class Interpreter {
     if (!cache) partialCache.set(this.env, (cache = new Map()));
     let ast = cache.get(name);
     if (!ast) {
-      const source = this.env.partials[name] as unknown;
+      const source = ownProperty(this.env.partials, name);
       if (typeof source !== 'string') throw this.fault(`Unknown partial '${name}'`, at);
       try {
         ast = parseTemplate(source);
@@ -186,6 +186,11 @@ export class Interpreter {
       cache.set(name, ast);
     }
     return ast;
+  }
+
+  /** A registered helper (own entries only: `{{__proto__}}` is not one). */
+  private helper(name: string): unknown {
+    return ownProperty(this.env.helpers, name);
   }
 
   private hash(h: hbs.AST.Hash | undefined, scope: Scope, output = false): Record<string, unknown> {
@@ -212,7 +217,7 @@ export class Interpreter {
       case 'PathExpression': {
         const path = e as hbs.AST.PathExpression;
         const name = path.parts.length === 1 && !path.data && path.depth === 0 ? path.parts[0]! : undefined;
-        if (name && this.env.helpers[name] && !NOT_CALLED_AS_VALUE.has(name)) return this.call(path, [], undefined, scope, e as Node);
+        if (name && this.helper(name) && !NOT_CALLED_AS_VALUE.has(name)) return this.call(path, [], undefined, scope, e as Node);
         return lookupPath(path, scope);
       }
       default:
@@ -238,7 +243,7 @@ export class Interpreter {
     const args = params.map((p) => this.eval(p, scope));
     const hash = this.hash(hashNode, scope);
     const options: BlockOptions = {
-      self: scope.context,
+      self: scope.context ?? NULL_CONTEXT,
       data: scope.data,
       hash,
       fn: (ctx, o) => this.capture(block?.program, childScope(scope, ctx, block?.program, o)),
@@ -246,7 +251,7 @@ export class Interpreter {
     };
     const builtin = name && BUILTIN_HELPERS.has(name) ? runBuiltin(name, args, options) : undefined;
     if (builtin) return builtin.value;
-    const helper = name ? this.env.helpers[name] : undefined;
+    const helper = name ? this.helper(name) : undefined;
     if (helper) {
       // `output`: the result is printed into the SQL (not an argument of another helper); `source`: the
       // text `loc` is in. The var helper uses both to render a literal that fits where it is written.
@@ -263,7 +268,7 @@ export class Interpreter {
         macro: this.macros[this.macros.length - 1],
         argLocs,
       };
-      return (helper as (...a: unknown[]) => unknown).call(scope.context, ...args, helperOptions);
+      return (helper as (...a: unknown[]) => unknown).call(scope.context ?? NULL_CONTEXT, ...args, helperOptions);
     }
     if (args.length || Object.keys(hash).length) throw this.fault(`Unknown helper '${path.original ?? '?'}'`, node);
     const value = lookupPath(path, scope);

@@ -17,6 +17,9 @@ export interface Scope {
   blockParams: Array<{ names: string[]; values: unknown[] }>;
 }
 
+/** `this` of a helper called where the context is null or undefined (Handlebars' nullContext). */
+export const NULL_CONTEXT: object = Object.seal({});
+
 /** `object[name]` if it is the object's own property (strings' and arrays' `length` included). */
 export function ownProperty(object: unknown, name: string): unknown {
   if (object === null || object === undefined) return undefined;
@@ -44,7 +47,8 @@ export function childScope(
   options: { data?: DataFrame; blockParams?: unknown[] } = {},
 ): Scope {
   // Loose inequality, as Handlebars' wrapProgram.
-  const depths = context != scope.depths[0] ? [context, ...scope.depths] : scope.depths;
+  const same = context == scope.depths[0] || (context === NULL_CONTEXT && scope.depths[0] === null);
+  const depths = same ? scope.depths : [context, ...scope.depths];
   const names = (program as (hbs.AST.Program & { blockParams?: string[] }) | undefined)?.blockParams ?? [];
   const blockParams = names.length ? [{ names, values: options.blockParams ?? [] }, ...scope.blockParams] : scope.blockParams;
   return { context, depths, data: options.data ?? scope.data, blockParams };
