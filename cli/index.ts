@@ -1,6 +1,7 @@
 // Every `etl` command, by its id. Explicit rather than globbed: faster start-up, and the list is reviewable.
 import Clean from './commands/clean.js';
 import Compile from './commands/compile.js';
+import Diff from './commands/diff.js';
 import Debug from './commands/debug.js';
 import Lineage from './commands/lineage.js';
 import Ls from './commands/ls.js';
@@ -18,6 +19,7 @@ import Show from './commands/show.js';
 export const COMMANDS = {
   clean: Clean,
   compile: Compile,
+  diff: Diff,
   debug: Debug,
   lineage: Lineage,
   ls: Ls,
