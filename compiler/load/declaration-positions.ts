@@ -22,6 +22,8 @@ interface KeyEntry {
 /** The keys of one `defineSource(...)` call, by path (`tables.orders.drift`). */
 export class DeclarationKeys {
   readonly entries = new Map<string, KeyEntry>();
+  /** Keys written twice in one object literal (JavaScript keeps the last value): the path and both keys. */
+  readonly duplicates: Array<{ path: string[]; first: Position; second: Position }> = [];
   constructor(readonly start: Position) {}
 
   get name(): string | undefined {
@@ -94,7 +96,10 @@ export function declarationKeys(text: string, callee = 'defineSource'): Declarat
         const path = [...top.path, token.value];
         const value = text[valueAt] === '"' || text[valueAt] === "'" ? readString(text, valueAt) : undefined;
         const plain = value !== undefined && /^[,}]$/.test(text[skipSpace(value.end)] ?? '');
-        keysOf(stack)?.entries.set(path.join('.'), { key: positionAt(i), value: positionAt(valueAt), ...(plain ? { literal: value.value } : {}) });
+        const keys = keysOf(stack);
+        const earlier = keys?.entries.get(path.join('.'));
+        if (earlier) keys!.duplicates.push({ path: path.map(String), first: earlier.key, second: positionAt(i) });
+        keys?.entries.set(path.join('.'), { key: positionAt(i), value: positionAt(valueAt), ...(plain ? { literal: value.value } : {}) });
         top.key = token.value;
         top.expectKey = false;
         i = after + 1;

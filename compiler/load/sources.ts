@@ -92,7 +92,8 @@ export async function loadSources(projectDir: string, bronze: LayerSettings, dia
       const keys = declarationOf(def, calls);
       const site: DeclarationSite = { file, text, keys, sourceName: String(def.name) };
       for (const loaded of loadDeclaration(def, site, bronze, diagnostics)) {
-        const id = loaded.manifest.id;
+        // Spark and Glue ignore case: shop.Orders and shop.orders would be one bronze table.
+        const id = loaded.manifest.id.toLowerCase();
         if (seen.has(id)) {
           const pos = keys.positionOf(['tables', loaded.manifest.table]);
           diagnostics.push({
@@ -186,6 +187,43 @@ function located(site: DeclarationSite, code: string, message: string, path: Arr
   return { code, severity: 'error', message, file: site.file, ...pos, frame: codeFrame(site.text, pos.line, pos.column), hint };
 }
 
+/**
+ * ETL119: a column written twice in one `columns: {...}` (JavaScript keeps the second, so the first's
+ * primary key or type is silently lost), or two columns differing only in case (Spark and Glue
+ * resolve names case-insensitively: they are one column). At the second declaration, the first related.
+ */
+function reportColumnClashes(site: DeclarationSite, table: string, tableKey: string, diagnostics: Diagnostic[]): void {
+  const prefix = ['tables', tableKey, 'columns'];
+  const clash = (name: string, message: string, hint: string, first: { line: number; column: number }, second: { line: number; column: number }) =>
+    diagnostics.push({
+      code: 'ETL119',
+      severity: 'error',
+      message,
+      file: site.file,
+      ...second,
+      frame: codeFrame(site.text, second.line, second.column),
+      hint,
+      related: [{ file: site.file, ...first, message: `'${name}' first declared here` }],
+    });
+  for (const d of site.keys.duplicates) {
+    if (d.path.length !== 4 || d.path.slice(0, 3).join('.') !== prefix.join('.')) continue;
+    const name = d.path[3]!;
+    clash(name, `Column '${name}' of ${table} is declared twice: the second declaration replaces the first`, `Keep one declaration of ${name}, with everything it needs (its type, .primaryKey(), classification).`, d.first, d.second);
+  }
+  const byLower = new Map<string, string>();
+  for (const [key] of site.keys.entries) {
+    const path = key.split('.');
+    if (path.length !== 4 || path.slice(0, 3).join('.') !== prefix.join('.')) continue;
+    const name = path[3]!;
+    const other = byLower.get(name.toLowerCase());
+    if (other === undefined) byLower.set(name.toLowerCase(), name);
+    else if (other !== name) {
+      const first = site.keys.positionOf([...prefix, other]);
+      clash(other, `Columns '${other}' and '${name}' of ${table} differ only in case: Spark and Glue resolve names case-insensitively, so they are one column`, `Rename '${name}' (e.g. to ${name.toLowerCase()}_2), or map it from the system's own name with .from('${name}').`, first, site.keys.positionOf([...prefix, name]));
+    }
+  }
+}
+
 /** Column names (no control characters), `.from()` names and struct field names (identifiers). */
 function columnNameProblems(name: string, type: SqlType, sourceName: string | undefined): string | undefined {
   const own = columnNameProblem(name) ?? (sourceName === undefined ? undefined : columnNameProblem(sourceName));
@@ -225,6 +263,7 @@ function toManifestSource(
   const types = new Map<string, SqlType>();
   for (const [name, builder] of Object.entries(table.columns)) {
     if (!isColumnBuilder(builder)) continue; // the schema has reported it (ETL114)
+    if (columns.some((c) => c.name.toLowerCase() === name.toLowerCase())) continue; // the same column in Spark: ETL119
     const spec = builder.spec;
     const badName = columnNameProblems(name, spec.type, spec.sourceName);
     if (badName) {
@@ -242,6 +281,7 @@ function toManifestSource(
       ...(spec.sourceName ? { sourceName: spec.sourceName } : {}),
     });
   }
+  reportColumnClashes(site, `${source.name}.${tableName}`, tableName, diagnostics);
   if (columns.length === 0) {
     error('ETL114', `Source table ${source.name}.${tableName} declares no columns`, 'columns', 'Declare its columns with types, e.g. id: t.string().primaryKey().');
     return undefined;

@@ -2,31 +2,44 @@
  * Phase 2, resolve: model names checked unique, config and relations prepared, every model rendered
  * (refs, sources and vars resolved) in a scope the tests and unit tests reuse.
  */
+import type { DeferredRelation } from '../compile-types.js';
+import path from 'node:path';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { prepareModels, renderModel, type RenderedModel } from '../resolve/models.js';
 import type { LoadedProject } from './load.js';
 
 export type ResolvedProject = Awaited<ReturnType<typeof resolvePhase>>;
 
-export async function resolvePhase(loaded: LoadedProject, diagnostics: Diagnostic[]) {
-  const { modelFiles, config, layers, env, projectDir, sources, vars } = loaded;
+export async function resolvePhase(loaded: LoadedProject, diagnostics: Diagnostic[], defer?: Record<string, DeferredRelation>) {
+  const { modelFiles, config, layers, env, projectDir, sources, vars, environment } = loaded;
   const byName = new Map<string, (typeof modelFiles)[number]>();
-  for (const f of modelFiles) {
-    const other = byName.get(f.name);
+  // Keyed without case: Spark and Glue resolve table names case-insensitively.
+  const byLowerName = new Map<string, (typeof modelFiles)[number]>();
+  // Of two names differing only in case, the lower-case one is kept and the other reported.
+  const files = [...modelFiles].sort((a, b) => Number(a.name !== a.name.toLowerCase()) - Number(b.name !== b.name.toLowerCase()));
+  for (const f of files) {
+    const other = byLowerName.get(f.name.toLowerCase());
     if (other) {
+      const sameCase = other.name === f.name;
+      const free = [`${f.name.toLowerCase()}_${f.layer}`, `${f.name.toLowerCase()}_2`].find((n) => !byLowerName.has(n)) ?? `${f.name.toLowerCase()}_2`;
       diagnostics.push({
         code: 'ETL155',
         severity: 'error',
-        message: `Two models are named '${f.name}': ${other.file} and ${f.file}`,
+        message: sameCase
+          ? `Two models are named '${f.name}': ${other.file} and ${f.file}`
+          : `Models '${other.name}' and '${f.name}' differ only in case (${other.file} and ${f.file}): Spark and Glue see one table name`,
         file: f.file,
         line: 1,
         column: 1,
-        hint: 'Model names must be unique across layers: rename one file.',
+        hint: `Model names must be unique across layers, ignoring case: rename ${f.file} to ${path.posix.dirname(f.file)}/${free}${path.posix.extname(f.file)}, or merge the two models.`,
         related: [{ file: other.file, line: 1, column: 1, message: 'first defined here' }],
       });
-    } else byName.set(f.name, f);
+    } else {
+      byName.set(f.name, f);
+      byLowerName.set(f.name.toLowerCase(), f);
+    }
   }
-  const prepared = await prepareModels([...byName.values()], config, layers, env, diagnostics, projectDir);
+  const prepared = await prepareModels([...byName.values()], config, layers, env, diagnostics, projectDir, { environment, defer });
   const preparedByName = new Map(prepared.map((m) => [m.file.name, m]));
   const sourceRelations = new Map(sources.map((s) => [`${s.manifest.sourceName}.${s.manifest.table}`, s.manifest.bronze.relation]));
   const scope = { models: preparedByName, sources: sourceRelations, vars, modelNames: [...preparedByName.keys()], sourceNames: [...sourceRelations.keys()] };
