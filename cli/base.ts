@@ -53,7 +53,8 @@ export abstract class ExitCodeCommand extends Command {
   }
 }
 
-type CompileFlags = { project: string; target?: string; vars?: string; 'no-cache'?: boolean } & DiagnosticFlagValues;
+/** `json`: build and test's own --json flag (JSON lines on stdout), which oclif's jsonEnabled() does not see. */
+type CompileFlags = { project: string; target?: string; vars?: string; 'no-cache'?: boolean; json?: boolean } & DiagnosticFlagValues;
 
 export abstract class EtlCommand extends ExitCodeCommand {
   static override enableJsonFlag = true;
@@ -110,7 +111,7 @@ export abstract class EtlCommand extends ExitCodeCommand {
       projectDir,
       format: (flags.format ?? 'text') as DiagnosticFormat,
       errorsOnly: quiet,
-      json: this.jsonEnabled(),
+      json: this.jsonEnabled() || flags.json === true,
       color: process.stderr.isTTY === true,
       ...(flags.sarif ? { sarif: flags.sarif } : {}),
       tool: { name: this.config.name, version: this.config.version },

@@ -5,6 +5,7 @@
 import { Flags } from '@oclif/core';
 import path from 'node:path';
 import type { CompileResult, Manifest } from '../compiler/index.js';
+import type { RunResults } from '../runtime/runner/results.js';
 import type { EtlCommand } from './base.js';
 import { EXIT } from './base.js';
 
@@ -60,8 +61,8 @@ export async function compiledForRun(cmd: EtlCommand, flags: RunCliFlags): Promi
   return { ...compiled, fromPlan: false };
 }
 
-/** Runs the plan on local Spark; returns whether everything passed. */
-export async function runLocally(cmd: EtlCommand, command: 'build' | 'test', flags: RunCliFlags, compiled: CompiledProject): Promise<boolean> {
+/** Runs the plan on local Spark; `onResults` sees the results (--junit); returns whether everything passed. */
+export async function runLocally(cmd: EtlCommand, command: 'build' | 'test', flags: RunCliFlags, compiled: CompiledProject, onResults?: (results: RunResults) => void): Promise<boolean> {
   const [{ run }, { pickReporter }, { SparkNotInstalledError }, { SparkStartError }] = await Promise.all([
     import('../runtime/runner/run.js'),
     import('../runtime/runner/events.js'),
@@ -85,6 +86,7 @@ export async function runLocally(cmd: EtlCommand, command: 'build' | 'test', fla
       ...(flags.unitTests !== undefined ? { unitTests: flags.unitTests } : {}),
       reporter,
     });
+    onResults?.(results);
     return results.success;
   } catch (e) {
     reporter.close();

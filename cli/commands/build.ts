@@ -2,6 +2,7 @@ import { Flags } from '@oclif/core';
 import { EtlCommand, EXIT, projectFlags, selectionFlags } from '../base.js';
 import { compiledForRun, runFlags, runLocally } from '../run-command.js';
 import { buildOnEmrIfTargeted, emrFlags } from '../emr-command.js';
+import { junitFlags } from '../output/flags.js';
 
 export default class Build extends EtlCommand {
   static override summary = 'Build models on Spark in dependency order, each followed by its data tests.';
@@ -23,13 +24,16 @@ export default class Build extends EtlCommand {
     ...runFlags,
     'full-refresh': Flags.boolean({ description: 'Rebuild incremental models from scratch' }),
     ...emrFlags,
+    ...junitFlags,
   };
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Build);
     const withState = { ...flags, stateManifest: await this.loadStateManifest(flags.state) };
     const compiled = await compiledForRun(this, withState);
-    const ok = (await buildOnEmrIfTargeted(this, withState, compiled)) ?? (await runLocally(this, 'build', withState, compiled));
+    if (flags.junit && compiled.manifest.target.kind === 'emr') this.error('--junit is not supported with an EMR target yet: target/run_results.json has the per-model results', { exit: EXIT.usage, code: 'EMR_UNSUPPORTED_FLAG' });
+    const { junitWriter } = await import('../output/junit-report.js');
+    const ok = (await buildOnEmrIfTargeted(this, withState, compiled)) ?? (await runLocally(this, 'build', withState, compiled, junitWriter(flags.junit, compiled)));
     if (!ok) this.exit(EXIT.project);
   }
 }

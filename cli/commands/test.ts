@@ -1,6 +1,7 @@
 import { Flags } from '@oclif/core';
 import { EtlCommand, EXIT, projectFlags, selectionFlags } from '../base.js';
 import { compiledForRun, runFlags, runLocally } from '../run-command.js';
+import { junitFlags } from '../output/flags.js';
 
 export default class Test extends EtlCommand {
   static override summary = 'Run data tests, source freshness and model unit tests, without building.';
@@ -19,12 +20,15 @@ export default class Test extends EtlCommand {
     ...runFlags,
     unit: Flags.boolean({ description: 'Only model unit tests', exclusive: ['data'] }),
     data: Flags.boolean({ description: 'Only data tests (and source freshness)', exclusive: ['unit'] }),
+    ...junitFlags,
   };
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Test);
     const withState = { ...flags, dataTests: !flags.unit, unitTests: !flags.data, stateManifest: await this.loadStateManifest(flags.state) };
-    const ok = await runLocally(this, 'test', withState, await compiledForRun(this, withState));
+    const compiled = await compiledForRun(this, withState);
+    const { junitWriter } = await import('../output/junit-report.js');
+    const ok = await runLocally(this, 'test', withState, compiled, junitWriter(flags.junit, compiled));
     if (!ok) this.exit(EXIT.project);
   }
 }
