@@ -39,7 +39,7 @@ export default class Diff extends EtlCommand {
     const report = diffManifests(reference!, result.manifest);
     if (flags['fail-on'] === 'breaking' && report.summary.breaking > 0) process.exitCode = EXIT.project;
     if (this.jsonEnabled()) return report;
-    this.log(flags.format === 'markdown' ? renderMarkdown(report) : renderText(report));
+    this.log((flags.format === 'markdown' ? renderMarkdown(report) : renderText(report)).replace(/\n$/, ''));
     return report;
   }
 }

@@ -1,0 +1,137 @@
+/**
+ * `etl diff` in process: two versions of a small project (diff-base, then diff-base with an overlay
+ * or an edit) compiled for real, compared with diffManifests. Categories, changes and the exact
+ * downstream columns, tests and exposures, including a change nothing reads (no impact) and a
+ * reference compiled for another target (no change at all).
+ */
+import { rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { diffManifests } from '../../compiler/diff/diff-manifests.js';
+import { DiffReportSchema } from '../../compiler/diff/report-schema.js';
+import { compileDir, fixtureCopy, overlay, removeCopies, twoVersions } from './diff-helpers.js';
+
+afterAll(removeCopies);
+
+const none = { models: [], columns: [], tests: [], exposures: [] };
+const cols = (model: string, names: string[]) => names.map((column) => ({ model: `model.${model}`, column }));
+
+describe('etl diff: change categories and column-level impact', () => {
+  it('a silver rename and retype are breaking with their exact readers; an unread retype and a gold column added impact nothing', async () => {
+    const { reference, current } = await twoVersions(overlay('diff-branch'));
+    expect(reference.diagnostics).toEqual([]);
+    expect(current.diagnostics).toEqual([]);
+    const report = DiffReportSchema.parse(diffManifests(reference.manifest, current.manifest));
+    expect(report.models).toEqual([
+      {
+        id: 'model.fct_orders',
+        name: 'fct_orders',
+        status: 'modified',
+        category: 'non-breaking',
+        // It also follows the rename (o.ordered_on AS order_date) and casts amount back: its own
+        // columns keep their names, types and lineage, so only the addition is a change.
+        changes: [{ kind: 'column_added', column: 'status', detail: 'status added (string)' }],
+        changedColumns: [],
+        impact: none,
+      },
+      {
+        id: 'model.stg_customers',
+        name: 'stg_customers',
+        status: 'modified',
+        category: 'breaking',
+        changes: [{ kind: 'column_retyped', column: 'signup_source', from: 'string', to: 'int', detail: 'signup_source: string -> int' }],
+        changedColumns: ['signup_source'],
+        impact: none,
+      },
+      {
+        id: 'model.stg_orders',
+        name: 'stg_orders',
+        status: 'modified',
+        category: 'breaking',
+        changes: [
+          { kind: 'column_renamed', column: 'ordered_on', from: 'order_date', to: 'ordered_on', detail: 'order_date -> ordered_on' },
+          { kind: 'column_retyped', column: 'amount', from: 'decimal(18,2)', to: 'double', detail: 'amount: decimal(18,2) -> double' },
+        ],
+        changedColumns: ['amount', 'order_date', 'ordered_on'],
+        impact: {
+          models: ['model.fct_orders', 'model.mart_revenue'],
+          // fct_orders.order_date reads the renamed column; mart_revenue groups by it, so every
+          // mart column is impacted; fct_orders.region and order_id read neither.
+          columns: [...cols('fct_orders', ['amount', 'order_date']), ...cols('mart_revenue', ['order_date', 'orders', 'region', 'revenue'])],
+          tests: ['test.fct_orders.not_null.amount', 'test.mart_revenue.not_null.revenue'],
+          exposures: ['exposure.revenue_dashboard'],
+        },
+      },
+    ]);
+    expect(report.summary).toEqual({ breaking: 2, nonBreaking: 1, impactedColumns: 6, impactedExposures: 1 });
+  });
+
+  it('filter, logic, description and test changes: rows changed reach every column of the readers', async () => {
+    const { current, reference } = await twoVersions(overlay('diff-rows-branch'));
+    expect(current.diagnostics).toEqual([]);
+    const report = diffManifests(reference.manifest, current.manifest);
+    const brief = report.models.map((m) => [m.name, m.category, m.changes.map((c) => c.kind)]);
+    expect(brief).toEqual([
+      ['dim_customers', 'breaking', ['logic_changed']],
+      ['fct_orders', 'non-breaking', ['tests_changed']],
+      ['mart_revenue', 'non-breaking', ['description_changed', 'description_changed']],
+      ['stg_orders', 'breaking', ['filter_changed']],
+    ]);
+    const byName = new Map(report.models.map((m) => [m.name, m]));
+    expect(byName.get('stg_orders')!.changes[0]!.detail).toBe('filter columns: source.shop.orders.status -> source.shop.orders.amount, source.shop.orders.status');
+    expect(byName.get('stg_orders')!.impact).toEqual({
+      models: ['model.fct_orders', 'model.mart_revenue'],
+      // customer_id is fct_orders' join key: its rows change, so region (from stg_customers) too.
+      columns: [...cols('fct_orders', ['amount', 'customer_id', 'order_date', 'order_id', 'region']), ...cols('mart_revenue', ['order_date', 'orders', 'region', 'revenue'])],
+      tests: [
+        'test.fct_orders.not_null.amount',
+        'test.fct_orders.not_null.order_date',
+        'test.fct_orders.not_null.order_id',
+        'test.fct_orders.not_null.region',
+        'test.fct_orders.unique.order_id',
+        'test.mart_revenue.not_null.revenue',
+      ],
+      exposures: ['exposure.revenue_dashboard'],
+    });
+    expect(byName.get('dim_customers')!.impact).toEqual({
+      models: [],
+      columns: [],
+      tests: ['test.dim_customers.not_null.customer_id', 'test.dim_customers.unique.customer_id'],
+      exposures: ['exposure.customer_list'],
+    });
+    expect(byName.get('mart_revenue')!.impact).toEqual(none);
+    expect(byName.get('fct_orders')!.impact).toEqual(none);
+  });
+
+  it('a removed model is breaking for what read it; a new model is not', async () => {
+    const { current, reference } = await twoVersions(async (dir) => {
+      for (const f of ['models/gold/dim_customers.sql', 'models/gold/dim_customers.yml', 'exposures/customers.ts']) await rm(path.join(dir, f));
+      await writeFile(path.join(dir, 'models/gold/dim_regions.sql'), 'SELECT DISTINCT region FROM {{ref "stg_customers"}}\n');
+    });
+    expect(current.diagnostics).toEqual([]);
+    const report = diffManifests(reference.manifest, current.manifest);
+    expect(report.models.map((m) => [m.id, m.status, m.category, m.changedColumns, m.impact])).toEqual([
+      [
+        'model.dim_customers',
+        'removed',
+        'breaking',
+        ['customer_id', 'email', 'region'],
+        { models: [], columns: [], tests: ['test.dim_customers.not_null.customer_id', 'test.dim_customers.unique.customer_id'], exposures: ['exposure.customer_list'] },
+      ],
+      ['model.dim_regions', 'new', 'non-breaking', [], none],
+    ]);
+  });
+
+  it('a reference compiled for another target (other databases and warehouse root) with nothing changed: empty', async () => {
+    const prod = await fixtureCopy(['diff-other-target']);
+    const reference = await compileDir(prod);
+    expect(reference.diagnostics).toEqual([]);
+    expect(reference.manifest.target.name).toBe('prod');
+    expect(reference.manifest.models['model.fct_orders']!.relation!.fqn).toBe('analytics_prod.fct_orders');
+    const current = await compileDir(await fixtureCopy());
+    expect(current.manifest.models['model.fct_orders']!.relation!.fqn).toBe('gold.fct_orders');
+    const report = diffManifests(reference.manifest, current.manifest);
+    expect(report.models).toEqual([]);
+    expect(report.summary).toEqual({ breaking: 0, nonBreaking: 0, impactedColumns: 0, impactedExposures: 0 });
+  });
+});
