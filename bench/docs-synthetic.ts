@@ -163,13 +163,15 @@ export function syntheticManifest(opts: SyntheticOptions): Manifest {
     generator: { name: 'lakehouse-etl', version: 'synthetic' },
     project: { name: `synthetic_${opts.models}`, root: '.', vars: {} },
     target: { name: 'local', kind: 'local', layers: { bronze: { root: 'b', database: 'bronze' }, silver: { root: 's', database: 'silver' }, gold: { root: 'g', database: 'gold' } }, settings: {} },
+    environment: null,
+    deferred: {},
     sources: Object.fromEntries(sources.map((s) => [s.id, s])),
     models: Object.fromEntries(models.map((m) => [m.id, m])),
     tests: Object.fromEntries(tests.map((t) => [t.id, t])),
     unitTests: {},
+    exposures: {},
     childMap,
     parentMap,
-    exposures: {},
   };
 }
 

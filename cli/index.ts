@@ -2,6 +2,7 @@
 import Clean from './commands/clean.js';
 import Compile from './commands/compile.js';
 import Diff from './commands/diff.js';
+import EnvDrop from './commands/env/drop.js';
 import Debug from './commands/debug.js';
 import Lineage from './commands/lineage.js';
 import Ls from './commands/ls.js';
@@ -20,6 +21,7 @@ export const COMMANDS = {
   clean: Clean,
   compile: Compile,
   diff: Diff,
+  'env:drop': EnvDrop,
   debug: Debug,
   lineage: Lineage,
   ls: Ls,

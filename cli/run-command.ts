@@ -25,6 +25,9 @@ export interface RunCliFlags {
   vars?: string;
   'no-cache'?: boolean;
   plan?: string;
+  env?: string;
+  defer?: boolean;
+  state?: string;
   select?: string[];
   exclude?: string[];
   threads: number;
@@ -42,7 +45,7 @@ export type CompiledProject = CompileResult & { projectDir: string; fromPlan: bo
 /** The compiled project to run: read from --plan (validated), or compiled now and written to target/. */
 export async function compiledForRun(cmd: EtlCommand, flags: RunCliFlags): Promise<CompiledProject> {
   if (flags.plan) {
-    for (const f of ['target', 'vars'] as const) {
+    for (const f of ['target', 'vars', 'env', 'defer'] as const) {
       if (flags[f] !== undefined) cmd.error(`--${f} does not apply with --plan: a compiled plan is run as it was compiled.`, { exit: EXIT.usage, code: 'ETL006' });
     }
     const { readCompiledTarget, CompiledTargetError } = await import('../runtime/plan/read-compiled.js');

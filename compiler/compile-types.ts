@@ -10,6 +10,20 @@ export interface CompileOptions {
   vars?: Record<string, unknown>;
   /** Reuse analysis of unchanged models from .etl/cache (default true). */
   cache?: boolean;
+  /** Build into this environment's databases and roots (`silver__pr_42`), never production's. */
+  environment?: string;
+  /**
+   * Models read from another deployment (production) instead of being built: model id -> the relation
+   * they have there. Such models keep their place in the manifest but get no plan node.
+   */
+  defer?: Record<string, DeferredRelation>;
+}
+
+export interface DeferredRelation {
+  database: string;
+  table: string;
+  fqn: string;
+  location: string;
 }
 
 export interface CompileResult {

@@ -49,7 +49,7 @@ async function compile(options: CompileOptions): Promise<CompileResult> {
   const loaded = await loadPhase(projectDir, options, diagnostics);
   if (!loaded) return emptyResult(diagnostics);
   mark('load');
-  const resolved = await resolvePhase(loaded, diagnostics);
+  const resolved = await resolvePhase(loaded, diagnostics, options.defer);
   mark('render');
   const modelGraph = graphPhase(resolved.rendered, diagnostics);
   mark('graph');
@@ -63,7 +63,8 @@ async function compile(options: CompileOptions): Promise<CompileResult> {
   const { tests, operations } = compileTests({ models, sources: loaded.sources, rendered, singular: loaded.singular, env: loaded.env, scope, preparedByName, diagnostics });
   const unitTests = compileUnitTests(models, rendered, sourceById, diagnostics);
   const unitTestOperations = compileUnitTestOperations({ unitTests, models, rendered, scope, sourceById, diagnostics });
-  const manifest = assembleManifest(loaded, models, tests, unitTests);
+  const deferred = resolved.prepared.filter((m) => m.deferred);
+  const manifest = assembleManifest(loaded, models, tests, unitTests, deferred);
   const plan = buildPlan({
     target: loaded.targetName,
     layerRoots: loaded.roots,
@@ -73,6 +74,7 @@ async function compile(options: CompileOptions): Promise<CompileResult> {
     tests: Object.values(tests).flatMap((t) => (operations.has(t.id) ? [{ test: t, query: operations.get(t.id)! }] : [])),
     unitTests: unitTestOperations,
     onCycle: modelGraph.onCycle,
+    deferred: new Set(deferred.map((m) => m.id)),
   });
   mark('tests+plan');
   return { manifest, plan, diagnostics, ok: !diagnostics.some((d) => d.severity === 'error'), timings, cacheHits: analysed.cacheHits };
@@ -85,13 +87,15 @@ function emptyResult(diagnostics: Diagnostic[]): CompileResult {
     generator: { name: 'lakehouse-etl', version: TOOL_VERSION },
     project: { name: '', root: '', vars: {} },
     target: { name: '', kind: 'local', layers: { bronze: layer, silver: layer, gold: layer }, settings: {} },
+    environment: null,
+    deferred: {},
     sources: {},
     models: {},
     tests: {},
     unitTests: {},
+    exposures: {},
     childMap: {},
     parentMap: {},
   };
   return { manifest, plan: { planVersion: PLAN_VERSION, manifestVersion: MANIFEST_VERSION, target: '', nodes: {}, stages: [] }, diagnostics, ok: false };
-    exposures: {},
 }

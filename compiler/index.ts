@@ -11,3 +11,5 @@ export { selectModels, evaluateSelector, SelectorError } from './plan/select.js'
 export { formatDiagnostic } from './diagnostics/format.js';
 
 export type { CompileOptions, CompileResult } from './compile-types.js';
+export { compileDeferred, deferredRelations, type DeferOptions } from './environments/defer.js';
+export { environmentNameSchema, environmentLayers } from './environments/environment.js';

@@ -173,13 +173,17 @@ export const ManifestSchema = z.object({
   /** `root` is where it was compiled, for people: runners resolve locations where they run. */
   project: z.object({ name: z.string(), root: z.string(), vars: z.record(z.string(), z.unknown()) }),
   target: TargetSettingsSchema,
+  /** The environment built into (`--env pr_42`), or null for the target's own databases. */
+  environment: z.string().nullable().default(null),
+  /** Models read from another deployment (`--defer`) instead of being built: id -> relation read. */
+  deferred: z.record(z.string(), z.string()).default({}),
   sources: z.record(z.string(), ManifestSourceSchema),
   models: z.record(z.string(), ManifestModelSchema),
   tests: z.record(z.string(), ManifestTestSchema),
   unitTests: z.record(z.string(), ManifestUnitTestSchema),
+  /** By id (`exposure.<name>`); manifests written before exposures read as none. */
+  exposures: z.record(z.string(), ManifestExposureSchema).default({}),
   /** Downstream adjacency (node id -> model ids) for fast traversal by readers. */
   childMap: z.record(z.string(), ListOf),
   parentMap: z.record(z.string(), ListOf),
 });
-  /** By id (`exposure.<name>`); manifests written before exposures read as none. */
-  exposures: z.record(z.string(), ManifestExposureSchema).default({}),

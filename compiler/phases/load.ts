@@ -16,6 +16,7 @@ import type { LayerName, LayerSettings } from '../manifest/types.js';
 import { declaredLayerRoots } from '../plan/layer-roots.js';
 import { createEnvironment } from '../resolve/environment.js';
 import { mergeVars } from '../config/vars.js';
+import { environmentLayers, environmentNameSchema } from '../environments/environment.js';
 
 /** Projects at least this large are analysed on worker threads. */
 const PARALLEL_THRESHOLD = 400;
@@ -41,10 +42,13 @@ export async function loadPhase(projectDir: string, options: CompileOptions, dia
     return undefined;
   }
   // As the target declares them: relative roots are resolved where the plan runs.
-  const roots = declaredLayerRoots(config, target);
-  const layers = Object.fromEntries(
-    (['bronze', 'silver', 'gold'] as const).map((l) => [l, { root: roots[l], database: config.layers[l].database }]),
+  const declaredRoots = declaredLayerRoots(config, target);
+  const declared = Object.fromEntries(
+    (['bronze', 'silver', 'gold'] as const).map((l) => [l, { root: declaredRoots[l], database: config.layers[l].database }]),
   ) as Record<LayerName, LayerSettings>;
+  const environment = checkedEnvironment(options.environment, diagnostics);
+  const layers = environmentLayers(declared, environment);
+  const roots = { bronze: layers.bronze.root, silver: layers.silver.root, gold: layers.gold.root };
   const vars = mergeVars(config.vars, options.vars);
 
   const [sources, modelFiles, macros, singular, cache, exposures] = await Promise.all([
@@ -62,7 +66,21 @@ export async function loadPhase(projectDir: string, options: CompileOptions, dia
   pool?.catch(() => undefined);
   const env = await createEnvironment(macros, diagnostics);
 
-  return { projectDir, config, targetName, target, roots, layers, vars, sources, modelFiles, macros, singular, exposures, cache, env, pool, threads };
+  return { projectDir, config, targetName, target, roots, layers, environment, vars, sources, modelFiles, macros, singular, exposures, cache, env, pool, threads };
 }
 
 export type { Analyser };
+
+/** The environment name, if any and valid; an invalid one is reported and the build goes to none. */
+function checkedEnvironment(name: string | undefined, diagnostics: Diagnostic[]): string | undefined {
+  if (name === undefined) return undefined;
+  const parsed = environmentNameSchema.safeParse(name);
+  if (parsed.success) return parsed.data;
+  diagnostics.push({
+    code: 'ETL104',
+    severity: 'error',
+    message: `Invalid environment name '${name}': ${parsed.error.issues[0]?.message ?? 'not a valid name'}`,
+    hint: 'Use a name like pr_42: it becomes part of database names (silver__pr_42).',
+  });
+  return undefined;
+}

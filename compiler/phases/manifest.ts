@@ -11,6 +11,7 @@ export function assembleManifest(
   models: Map<string, ManifestModel>,
   tests: Record<string, ManifestTest>,
   unitTests: Record<string, ManifestUnitTest>,
+  deferred: Array<{ id: string; relation: { fqn: string } }> = [],
 ): Manifest {
   const { config, targetName, target, layers, vars, sources, projectDir } = loaded;
   const parentMap: Record<string, string[]> = {};
@@ -27,12 +28,14 @@ export function assembleManifest(
     generator: { name: 'lakehouse-etl', version: TOOL_VERSION },
     project: { name: config.name, root: projectDir, vars: vars as Record<string, unknown> },
     target: { name: targetName, kind: target.kind, layers, settings: Object.fromEntries(Object.entries(target).filter(([k]) => k !== 'kind')) },
+    environment: loaded.environment ?? null,
+    deferred: sortedRecord(deferred.map((m) => [m.id, m.relation.fqn])),
     sources: sortedRecord(sources.map((s) => [s.manifest.id, s.manifest])),
     models: sortedRecord([...models].map(([id, m]) => [id, m])),
     tests: sortedRecord(Object.entries(tests)),
     unitTests: sortedRecord(Object.entries(unitTests)),
+    exposures: loaded.exposures.toManifest(models.values()),
     childMap: sortedRecord(Object.entries(childMap)),
     parentMap: sortedRecord(Object.entries(parentMap)),
   };
-    exposures: loaded.exposures.toManifest(models.values()),
 }

@@ -23,6 +23,8 @@ export interface PlanInput {
   unitTests: Array<{ id: string; name: string; file: string; model: string; test: UnitTest }>;
   /** Models on a dependency cycle: reported, never planned. */
   onCycle: Set<string>;
+  /** Models read from the deployment given with --defer: not planned, and not waited for. */
+  deferred?: Set<string>;
 }
 
 /** A location under its layer's root when it is there, else as written (absolute or a URI). */
@@ -99,19 +101,21 @@ function runnableParents(id: string, models: Map<string, ManifestModel>): string
 
 export function buildPlan(input: PlanInput): Plan {
   const nodes: Record<string, PlanNode> = {};
+  const deferred = input.deferred ?? new Set<string>();
+  const notDeferred = (ids: string[]) => ids.filter((d) => !deferred.has(d));
   for (const s of input.sources) nodes[s.id] = sourceNode(s, input.layerRoots.bronze);
   const testsOf = new Map<string, TestNode[]>();
   for (const { test: t, query } of input.tests) {
     const owner = t.attachedTo.node;
     const ownerModel = input.models.get(owner);
-    if (ownerModel?.materialized === 'ephemeral' || input.onCycle.has(owner)) continue;
+    if (ownerModel?.materialized === 'ephemeral' || input.onCycle.has(owner) || deferred.has(owner)) continue;
     const node: TestNode = {
       kind: 'test',
       id: t.id,
       name: t.id.replace(/^test\./, ''),
       file: t.file,
       attachedTo: owner,
-      dependsOn: [...new Set([owner, ...t.dependsOn.models, ...t.dependsOn.sources])].filter((d) => d !== ''),
+      dependsOn: notDeferred([...new Set([owner, ...t.dependsOn.models, ...t.dependsOn.sources])].filter((d) => d !== '')),
       blocksDownstream: t.test !== 'freshness',
       test: query,
     };
@@ -120,8 +124,8 @@ export function buildPlan(input: PlanInput): Plan {
   }
   const runnable: Graph = { parents: new Map() };
   for (const m of input.models.values()) {
-    if (m.materialized === 'ephemeral' || input.onCycle.has(m.id) || !m.relation) continue;
-    const parents = runnableParents(m.id, input.models);
+    if (m.materialized === 'ephemeral' || input.onCycle.has(m.id) || !m.relation || deferred.has(m.id)) continue;
+    const parents = notDeferred(runnableParents(m.id, input.models));
     runnable.parents.set(m.id, parents.filter((p) => p.startsWith('model.')));
     nodes[m.id] = {
       kind: 'model',
@@ -136,6 +140,7 @@ export function buildPlan(input: PlanInput): Plan {
   }
   gateOnParentTests(nodes, testsOf, input.models);
   for (const u of input.unitTests) {
+    if (deferred.has(u.model)) continue;
     nodes[u.id] = { kind: 'unit_test', id: u.id, name: u.id.replace(/^unit_test\./, ''), file: u.file, model: u.model, dependsOn: [], test: u.test };
   }
   const sorted = Object.fromEntries(Object.entries(nodes).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
