@@ -15,8 +15,8 @@ describe('names', () => {
     const r = await compile();
     expect(r.ok).toBe(false);
     expect(r.diagnostics.map((d) => `${d.code} ${d.severity} ${d.file}:${d.line}:${d.column}`).sort()).toEqual([
-      'ETL119 error sources/shop.ts:21:9',
-      'ETL119 error sources/shop.ts:29:9',
+      'ETL119 error sources/shop.ts:22:9',
+      'ETL119 error sources/shop.ts:30:9',
       'ETL155 error models/gold/DIM_PRODUCT.sql:1:1',
       'ETL190 error models/silver/order items.sql:1:1',
     ]);
@@ -37,17 +37,17 @@ describe('names', () => {
 
   it('ETL119 a column declared twice in a source: error at the second declaration, the first related', async () => {
     const r = await compile();
-    const d = r.diagnostics.find((x) => x.code === 'ETL119' && x.line === 21)!;
+    const d = r.diagnostics.find((x) => x.code === 'ETL119' && x.line === 22)!;
     expect(d.message).toBe("Column 'order_id' of shop.orders is declared twice: the second declaration replaces the first");
     expect(d.related).toEqual([{ file: 'sources/shop.ts', line: 18, column: 9, message: "'order_id' first declared here" }]);
-    expect(d.frame).toContain('> 21 |         order_id: t.string(),\n     |         ^');
+    expect(d.frame).toContain('> 22 |         order_id: t.string(),\n     |         ^');
   });
 
   it('ETL119 two source columns differing only in case: an error at the second, one column kept (no cascade in SELECT *)', async () => {
     const r = await compile();
-    const d = r.diagnostics.find((x) => x.code === 'ETL119' && x.line === 29)!;
+    const d = r.diagnostics.find((x) => x.code === 'ETL119' && x.line === 30)!;
     expect(d.message).toBe("Columns 'email' and 'Email' of shop.customers differ only in case: Spark and Glue resolve names case-insensitively, so they are one column");
-    expect(d.related).toEqual([{ file: 'sources/shop.ts', line: 28, column: 9, message: "'email' first declared here" }]);
+    expect(d.related).toEqual([{ file: 'sources/shop.ts', line: 29, column: 9, message: "'email' first declared here" }]);
     expect(r.manifest.sources['source.shop.customers']?.columns.map((c) => c.name)).toEqual(['customer_id', 'email']);
     expect(r.diagnostics.some((x) => x.file === 'models/silver/stg_customers.sql')).toBe(false);
   });
