@@ -1,6 +1,7 @@
 /** Helpers over the AST of datafusion-sqlparser (Databricks dialect) as it serialises. */
 import type { Classification, SqlType } from '../api/columns.js';
 import { parseTypeName, T } from './sql-types.js';
+import { numericLiteralType } from './spark-types/literals.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 export type Node = any;
@@ -75,14 +76,9 @@ export function literal(v: Node): Value {
   out.nullable = false;
   if (val === 'Null') return { ...out, type: T.null, nullable: true };
   if (typeof val !== 'object' || val === null) return out;
-  if ('Number' in val) {
-    const text = String(val.Number[0]);
-    if (/e/i.test(text)) out.type = T.double;
-    else if (text.includes('.')) {
-      const [i = '', f = ''] = text.split('.');
-      out.type = T.decimal(Math.max(1, i.replace('-', '').length + f.length), f.length);
-    } else out.type = Math.abs(Number(text)) > 2147483647 ? T.bigint : T.int;
-  } else if ('Boolean' in val) out.type = T.boolean;
+  if ('Number' in val) out.type = numericLiteralType(String(val.Number[0]));
+  else if ('HexStringLiteral' in val) out.type = T.binary;
+  else if ('Boolean' in val) out.type = T.boolean;
   else if ('SingleQuotedString' in val || 'DoubleQuotedString' in val || 'EscapedStringLiteral' in val) out.type = T.string;
   return out;
 }

@@ -7,6 +7,8 @@ import { column } from './columns.js';
 import type { Ctx, Scope } from './context.js';
 import { query } from './query.js';
 import { commonType, isComplex, isKnown, isNumeric, T } from './sql-types.js';
+import { castNullable } from './spark-types/casts.js';
+import { intervalType, numericLiteralText, numericLiteralType } from './spark-types/literals.js';
 
 export function expectBoolean(cx: Ctx, v: Value, node: Node, clause: string): void {
   if (isKnown(v.type) && v.type.kind !== 'boolean' && v.type.kind !== 'string') {
@@ -39,7 +41,7 @@ export function expr(cx: Ctx, e: Node, scope: Scope, silent = false): Value {
     case 'Nested':
       return expr(cx, v, scope, silent);
     case 'Interval':
-      return { ...EMPTY(), nullable: false };
+      return { ...EMPTY(), type: intervalType(v), nullable: false };
     case 'IsNull':
     case 'IsNotNull':
     case 'IsTrue':
@@ -80,7 +82,9 @@ export function expr(cx: Ctx, e: Node, scope: Scope, silent = false): Value {
         expectBoolean(cx, a, v.expr, 'NOT');
         return { ...a, type: T.boolean };
       }
-      if (isKnown(a.type) && !isNumeric(a.type) && a.type.kind !== 'string') {
+      const negative = numericLiteralText(e);
+      if (negative !== undefined) return { ...a, type: numericLiteralType(negative) }; // `-1` is one literal in Spark
+      if (isKnown(a.type) && !isNumeric(a.type) && a.type.kind !== 'string' && a.type.kind !== 'interval') {
         cx.report('ETL170', 'error', `Unary ${v.op === 'Minus' ? '-' : '+'} needs a number, got ${formatType(a.type)}`, spanOf(v.expr));
       }
       return a;
@@ -93,7 +97,7 @@ export function expr(cx: Ctx, e: Node, scope: Scope, silent = false): Value {
       if (isComplex(a.type) && isKnown(to) && !isComplex(to) && to.kind !== 'string') {
         cx.report('ETL170', 'error', `Cannot cast ${formatType(a.type)} to ${formatType(to)}`, spanOf(v.expr));
       }
-      return { ...a, type: to, nullable: a.nullable || v.kind === 'TryCast' || v.kind === 'SafeCast' };
+      return { ...a, type: to, nullable: castNullable(a.type, to, a.nullable, v.kind === 'TryCast' || v.kind === 'SafeCast') };
     }
     case 'Case': {
       const operand = v.operand ? expr(cx, v.operand, scope, silent) : undefined;

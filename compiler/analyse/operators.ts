@@ -3,7 +3,8 @@ import { formatType, type SqlType } from '../api/columns.js';
 import { union, spanOf, type Node, type Value } from './ast.js';
 import type { Ctx, Scope } from './context.js';
 import { expectBoolean, expr } from './expressions.js';
-import { asDecimal, isComplex, isKnown, isNumeric, T, widenNumeric } from './sql-types.js';
+import { arithmetic, operandOf } from './spark-types/arithmetic.js';
+import { isComplex, isKnown, T } from './sql-types.js';
 
 export function binary(cx: Ctx, v: Node, scope: Scope, silent: boolean): Value {
   const a = expr(cx, v.left, scope, silent);
@@ -30,27 +31,9 @@ export function binary(cx: Ctx, v: Node, scope: Scope, silent: boolean): Value {
           return { ...base, type: T.unknown };
         }
       }
-      if ((a.type.kind === 'date' || a.type.kind === 'timestamp') && (op === 'Plus' || op === 'Minus')) {
-        return { ...base, type: b.type.kind === a.type.kind ? T.unknown : a.type };
-      }
-      if (op === 'Divide') {
-        if (a.type.kind === 'decimal' || b.type.kind === 'decimal') return { ...base, nullable: true, type: T.decimal(38, 6) };
-        return { ...base, nullable: true, type: isKnown(a.type) && isKnown(b.type) ? T.double : T.unknown };
-      }
-      if (!isKnown(a.type) || !isKnown(b.type)) return { ...base, type: isNumeric(a.type) && b.type.kind === 'null' ? a.type : T.unknown };
-      if (a.type.kind === 'string' || b.type.kind === 'string') return { ...base, type: T.double };
-      const t = widenNumeric(a.type, b.type);
-      if (t.kind === 'decimal') {
-        // Spark's decimal arithmetic (DecimalPrecision): integers count as decimal(10,0)/(20,0).
-        const x = asDecimal(a.type);
-        const y = asDecimal(b.type);
-        if (op === 'Multiply') return { ...base, type: boundedDecimal(x.precision + y.precision + 1, x.scale + y.scale) };
-        if (op === 'Plus' || op === 'Minus') {
-          const scale = Math.max(x.scale, y.scale);
-          return { ...base, type: boundedDecimal(Math.max(x.precision - x.scale, y.precision - y.scale) + scale + 1, scale) };
-        }
-      }
-      return { ...base, type: t };
+      // Spark's result type and nullability (DecimalPrecision, date arithmetic, div): spark-types/arithmetic.ts.
+      const arith = ({ Plus: '+', Minus: '-', Multiply: '*', Divide: '/', Modulo: '%' } as const)[op as 'Plus'] ?? 'div';
+      return { ...base, ...arithmetic(arith, operandOf(a, v.left), operandOf(b, v.right)) };
     }
     case 'Gt':
     case 'Lt':
@@ -75,12 +58,4 @@ export function binary(cx: Ctx, v: Node, scope: Scope, silent: boolean): Value {
     default:
       return { ...base, type: T.unknown };
   }
-}
-
-/** Spark's bound on decimal results: at most 38 digits, keeping at least 6 of scale when cut. */
-function boundedDecimal(precision: number, scale: number): SqlType {
-  if (precision <= 38) return T.decimal(precision, scale);
-  const intDigits = precision - scale;
-  const keptScale = Math.max(38 - intDigits, Math.min(scale, 6));
-  return T.decimal(38, keptScale);
 }

@@ -1,48 +1,62 @@
 /** Spark type reasoning: parsing type names, numeric widening, and the common type of branches. */
 import type { SqlType } from '../api/columns.js';
+import { INTEGRAL_AS_DECIMAL, widerDecimal, type Decimal } from './spark-types/decimal-rules.js';
 
 export const T = {
   string: { kind: 'string' } as SqlType,
+  tinyint: { kind: 'tinyint' } as SqlType,
+  smallint: { kind: 'smallint' } as SqlType,
   int: { kind: 'int' } as SqlType,
   bigint: { kind: 'bigint' } as SqlType,
+  float: { kind: 'float' } as SqlType,
   double: { kind: 'double' } as SqlType,
   boolean: { kind: 'boolean' } as SqlType,
+  binary: { kind: 'binary' } as SqlType,
   date: { kind: 'date' } as SqlType,
   timestamp: { kind: 'timestamp' } as SqlType,
   unknown: { kind: 'unknown' } as SqlType,
   null: { kind: 'null' } as SqlType,
   decimal: (precision: number, scale: number): SqlType => ({ kind: 'decimal', precision: Math.min(38, precision), scale: Math.min(scale, 38) }),
   array: (element: SqlType): SqlType => ({ kind: 'array', element }),
+  interval: (fields: string): SqlType => ({ kind: 'interval', fields }),
 };
 
-const NUMERIC_RANK: Record<string, number> = { int: 1, bigint: 2, decimal: 3, double: 4 };
+/** Spark's numeric precedence for implicit widening (decimals are placed by their digits). */
+const NUMERIC_RANK: Record<string, number> = { tinyint: 1, smallint: 2, int: 3, bigint: 4, decimal: 5, float: 6, double: 7 };
 export const isNumeric = (t: SqlType) => t.kind in NUMERIC_RANK;
+export const isIntegral = (t: SqlType) => t.kind === 'tinyint' || t.kind === 'smallint' || t.kind === 'int' || t.kind === 'bigint';
+export const isFloating = (t: SqlType) => t.kind === 'float' || t.kind === 'double';
 export const isComplex = (t: SqlType) => t.kind === 'array' || t.kind === 'map' || t.kind === 'struct';
 export const isKnown = (t: SqlType) => t.kind !== 'unknown' && t.kind !== 'null';
+export const isDatetime = (t: SqlType) => t.kind === 'date' || t.kind === 'timestamp';
 
 const SCALARS: Record<string, SqlType> = {
   string: T.string,
   varchar: T.string,
   char: T.string,
   text: T.string,
+  tinyint: T.tinyint,
+  byte: T.tinyint,
+  smallint: T.smallint,
+  short: T.smallint,
   int: T.int,
   integer: T.int,
-  smallint: T.int,
-  tinyint: T.int,
-  short: T.int,
-  byte: T.int,
   bigint: T.bigint,
   long: T.bigint,
+  float: T.float,
+  real: T.float,
   double: T.double,
-  float: T.double,
-  real: T.double,
   boolean: T.boolean,
   bool: T.boolean,
+  binary: T.binary,
   date: T.date,
   timestamp: T.timestamp,
   timestamp_ntz: T.timestamp,
   timestamp_ltz: T.timestamp,
+  void: T.null,
 };
+
+const INTERVAL_FIELDS = new Set(['year', 'month', 'day', 'hour', 'minute', 'second']);
 
 /**
  * Parses a Spark type string (`decimal(18,2)`, `array<struct<a:int,b:string>>`, `varchar(10)`) into
@@ -108,6 +122,12 @@ class TypeParser {
       this.expect('>');
       return { kind: 'struct', fields };
     }
+    if (word === 'interval') {
+      const fields: string[] = [];
+      while (this.peekWord((w) => INTERVAL_FIELDS.has(w) || (w === 'to' && fields.length === 1))) fields.push(this.word().toLowerCase());
+      if (fields.length !== 1 && fields.length !== 3) this.fail('expected an interval qualifier such as "day" or "day to second"');
+      return T.interval(fields.join(' '));
+    }
     if ((word === 'varchar' || word === 'char' || word === 'string') && this.peek('(')) {
       this.expect('(');
       this.word();
@@ -132,6 +152,12 @@ class TypeParser {
     return match[0].replace(/`/g, '');
   }
 
+  private peekWord(accept: (word: string) => boolean): boolean {
+    this.skipSpace();
+    const match = /^[A-Za-z]+/.exec(this.text.slice(this.pos));
+    return match !== null && accept(match[0].toLowerCase());
+  }
+
   private peek(ch: string): boolean {
     this.skipSpace();
     return this.text[this.pos] === ch;
@@ -151,30 +177,51 @@ class TypeParser {
   }
 }
 
-/** The type Spark widens two numeric types to for arithmetic. */
+/** The type Spark widens two numeric types to (TypeCoercion's tightest common type, wider decimals). */
 export function widenNumeric(a: SqlType, b: SqlType): SqlType {
   if (!isNumeric(a)) return b;
   if (!isNumeric(b)) return a;
-  if (a.kind === 'double' || b.kind === 'double') return T.double;
   if (a.kind === 'decimal' || b.kind === 'decimal') {
-    const da = asDecimal(a);
-    const db = asDecimal(b);
-    const scale = Math.max(da.scale, db.scale);
-    const intDigits = Math.max(da.precision - da.scale, db.precision - db.scale);
-    return T.decimal(intDigits + scale, scale);
+    if (isFloating(a) || isFloating(b)) return T.double;
+    const d = widerDecimal(asDecimal(a), asDecimal(b));
+    return T.decimal(d.precision, d.scale);
   }
   return NUMERIC_RANK[a.kind]! >= NUMERIC_RANK[b.kind]! ? a : b;
 }
 
-export function asDecimal(t: SqlType): { precision: number; scale: number } {
+/** DecimalType.forType: integers as decimal(3|5|10|20, 0), floating types as Spark widens them. */
+export function asDecimal(t: SqlType): Decimal {
   if (t.kind === 'decimal') return t;
-  if (t.kind === 'int') return { precision: 10, scale: 0 };
-  if (t.kind === 'bigint') return { precision: 20, scale: 0 };
-  return { precision: 38, scale: 18 };
+  return INTEGRAL_AS_DECIMAL[t.kind] ?? { precision: 38, scale: 18 };
 }
 
 export function sameType(a: SqlType, b: SqlType): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** The common type of two types (CASE, COALESCE, UNION, arrays), or undefined when Spark has none. */
+function commonOfTwo(a: SqlType, b: SqlType): SqlType | undefined {
+  if (sameType(a, b)) return a;
+  if (isNumeric(a) && isNumeric(b)) return widenNumeric(a, b);
+  if (isDatetime(a) && isDatetime(b)) return T.timestamp;
+  if (a.kind === 'array' && b.kind === 'array') {
+    const element = commonOfTwo(a.element, b.element);
+    return element && T.array(element);
+  }
+  if (a.kind === 'map' && b.kind === 'map') {
+    const key = commonOfTwo(a.key, b.key);
+    const value = commonOfTwo(a.value, b.value);
+    return key && value && { kind: 'map', key, value };
+  }
+  if (a.kind === 'struct' && b.kind === 'struct') {
+    if (a.fields.length !== b.fields.length || a.fields.some((f, i) => f.name.toLowerCase() !== b.fields[i]!.name.toLowerCase())) return undefined;
+    const fields = a.fields.map((f, i) => ({ name: f.name, type: commonOfTwo(f.type, b.fields[i]!.type) }));
+    return fields.every((f) => f.type) ? { kind: 'struct', fields: fields as Array<{ name: string; type: SqlType }> } : undefined;
+  }
+  if (isComplex(a) || isComplex(b)) return undefined;
+  if (a.kind === 'string' || b.kind === 'string') return a.kind === 'binary' || b.kind === 'binary' ? undefined : T.string; // the other side is cast to string
+  if (a.kind === 'boolean' || b.kind === 'boolean') return undefined;
+  return undefined;
 }
 
 /** The common type of CASE/COALESCE/UNION branches, or undefined when they cannot be reconciled. */
@@ -184,15 +231,9 @@ export function commonType(types: SqlType[]): SqlType | undefined {
   if (types.some((t) => t.kind === 'unknown')) return T.unknown;
   let acc: SqlType = known[0]!;
   for (const t of known.slice(1)) {
-    if (sameType(acc, t)) continue;
-    if (isNumeric(acc) && isNumeric(t)) acc = widenNumeric(acc, t);
-    else if ((acc.kind === 'date' && t.kind === 'timestamp') || (acc.kind === 'timestamp' && t.kind === 'date')) acc = T.timestamp;
-    else if (isComplex(acc) || isComplex(t)) {
-      if (acc.kind !== t.kind) return undefined;
-      return T.unknown;
-    } else if (acc.kind === 'string' || t.kind === 'string') acc = T.string; // Spark casts the other side to string
-    else if (acc.kind === 'boolean' || t.kind === 'boolean') return undefined;
-    else acc = T.string;
+    const next = commonOfTwo(acc, t);
+    if (next === undefined) return undefined;
+    acc = next;
   }
   return acc;
 }

@@ -9,12 +9,18 @@ export type Classification = 'pii' | 'sensitive' | 'restricted';
 /** A Spark SQL data type, as the compiler reasons about it. */
 export type SqlType =
   | { kind: 'string' }
+  | { kind: 'tinyint' }
+  | { kind: 'smallint' }
   | { kind: 'int' }
   | { kind: 'bigint' }
+  | { kind: 'float' }
   | { kind: 'double' }
   | { kind: 'boolean' }
+  | { kind: 'binary' }
   | { kind: 'date' }
   | { kind: 'timestamp' }
+  /** An ANSI interval: `fields` is Spark's `day`, `day to second`, `year to month`, ... */
+  | { kind: 'interval'; fields: string }
   | { kind: 'decimal'; precision: number; scale: number }
   | { kind: 'array'; element: SqlType }
   | { kind: 'map'; key: SqlType; value: SqlType }
@@ -118,6 +124,10 @@ export function formatType(type: SqlType): string {
       return `map<${formatType(type.key)},${formatType(type.value)}>`;
     case 'struct':
       return `struct<${type.fields.map((f) => `${f.name}:${formatType(f.type)}`).join(',')}>`;
+    case 'interval':
+      return `interval ${type.fields}`;
+    case 'null':
+      return 'void';
     default:
       return type.kind;
   }

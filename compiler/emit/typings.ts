@@ -9,7 +9,7 @@ import type { Manifest } from '../manifest/types.js';
 
 const tsType = (sparkType: string): string => {
   if (/^(string|date|timestamp|decimal)/.test(sparkType)) return 'string';
-  if (/^(int|double)$/.test(sparkType)) return 'number';
+  if (/^(tinyint|smallint|int|float|double)$/.test(sparkType)) return 'number';
   if (sparkType === 'bigint') return 'bigint';
   if (sparkType === 'boolean') return 'boolean';
   if (sparkType.startsWith('array<')) return 'unknown[]';

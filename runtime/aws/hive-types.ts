@@ -24,9 +24,13 @@ export function hiveTypeOf(sparkType: string, where: string): string {
 function render(type: SqlType, where: string): string {
   switch (type.kind) {
     case 'string':
+    case 'tinyint':
+    case 'smallint':
     case 'int':
     case 'bigint':
+    case 'float':
     case 'double':
+    case 'binary':
     case 'boolean':
     case 'date':
     case 'timestamp':
