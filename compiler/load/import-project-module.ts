@@ -190,8 +190,11 @@ function syntaxError(err: unknown, abs: string): Error {
   return e;
 }
 
-/** Rewrites `file:line:col` in an error's stack from the transformed code to the file's own text. */
-function withOriginalPositions(err: unknown): unknown {
+/**
+ * Rewrites `file:line:col` in an error's stack from the transformed code to the file's own text
+ * (also for errors thrown later, when project code runs: a macro helper called while rendering).
+ */
+export function withOriginalPositions(err: unknown): unknown {
   if (!(err instanceof Error) || typeof err.stack !== 'string' || positioned.has(err)) return err;
   const maps = new Map<string, SourceMap | null>();
   const mapFor = (file: string) => {
