@@ -190,6 +190,38 @@ function syntaxError(err: unknown, abs: string): Error {
   return e;
 }
 
+/** Parsed source maps of transformed files, by the transform they belong to. */
+const parsedMaps = new WeakMap<Transformed, SourceMap>();
+
+function sourceMapOf(abs: string): SourceMap | undefined {
+  const t = transforms.get(abs);
+  if (!t) return undefined;
+  let map = parsedMaps.get(t);
+  if (!map) parsedMaps.set(t, (map = new SourceMap(JSON.parse(t.map))));
+  return map;
+}
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Where the running code was called from in the project file `relative` (a path relative to the
+ * project, e.g. `models/gold/fct_orders.ts`): the innermost stack frame in that file, mapped back to
+ * the file's own text (1-based). How `ref('x')` in a TypeScript model knows the line and column of
+ * its call. Undefined when the file is not on the stack.
+ */
+export function callSiteIn(relative: string): { line: number; column: number } | undefined {
+  const holder: { stack?: string } = {};
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 64;
+  Error.captureStackTrace(holder, callSiteIn);
+  Error.stackTraceLimit = limit;
+  const at = new RegExp(`((?:file://)?/[^\\s():]*?/${escapeRegExp(relative.split('/').join(path.sep))}):(\\d+):(\\d+)`).exec(holder.stack ?? '');
+  if (!at) return undefined;
+  const abs = at[1]!.startsWith('file:') ? fileURLToPath(at[1]!) : at[1]!;
+  const entry = sourceMapOf(abs)?.findEntry(Number(at[2]) - 1, Number(at[3]) - 1) as { originalLine?: number; originalColumn?: number } | undefined;
+  return entry && entry.originalLine !== undefined ? { line: entry.originalLine + 1, column: (entry.originalColumn ?? 0) + 1 } : undefined;
+}
+
 /**
  * Rewrites `file:line:col` in an error's stack from the transformed code to the file's own text
  * (also for errors thrown later, when project code runs: a macro helper called while rendering).

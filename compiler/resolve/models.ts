@@ -9,7 +9,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { codeFrame } from '../diagnostics/frame.js';
 import { checkModelConfig, folderDefaults, keyPosition, normaliseInlineConfig } from '../config/model-config-check.js';
 import { modelMetaSchema } from '../config/model-config.js';
-import { importProjectModule } from '../load/import-project-module.js';
+import { callSiteIn, importProjectModule } from '../load/import-project-module.js';
 import type { ModelConfigInput, ProjectConfig } from '../load/project-config.js';
 import type { ModelFile, ModelMetaSource } from '../load/model-files.js';
 import { findPosition, positionFromStack } from '../load/sources.js';
@@ -244,6 +244,8 @@ function relationHandle(fqn: string, alias?: string): Relation<Record<string, un
 
 function renderTs(model: PreparedModel, state: RenderState): RenderedText {
   const pos = model.sqlPosition ?? { line: 1, column: 1 };
+  // Where ref() or source() was called in the model file (from the stack), else `sql:`.
+  const here = () => callSiteIn(model.file.file) ?? pos;
   const varValue = (name: string, fallback: unknown): unknown => {
     if (name in state.vars) return state.vars[name];
     if (fallback !== undefined) return fallback;
@@ -252,18 +254,20 @@ function renderTs(model: PreparedModel, state: RenderState): RenderedText {
   };
   const ctx: ModelContext = {
     ref: ((name: string) => {
-      state.refs.push({ name, ...pos });
+      const at = here();
+      state.refs.push({ name, ...at });
       const fqn = state.resolveRef(name);
       if (fqn === undefined) {
-        state.problems.push({ code: 'ETL140', message: `Unknown model '${name}' in ref`, hint: didYouMean(name, state.knownModels) || 'Check the model name.', ...pos });
+        state.problems.push({ code: 'ETL140', message: `Unknown model '${name}' in ref`, hint: didYouMean(name, state.knownModels) || 'Check the model name.', ...at });
       }
       return relationHandle(fqn ?? `__unknown_ref_${name}__`);
     }) as ModelContext['ref'],
     source: ((source: string, table: string) => {
-      state.sources.push({ source, table, ...pos });
+      const at = here();
+      state.sources.push({ source, table, ...at });
       const fqn = state.resolveSource(source, table);
       if (fqn === undefined) {
-        state.problems.push({ code: 'ETL141', message: `Unknown source table '${source}.${table}'`, hint: didYouMean(`${source}.${table}`, state.knownSources) || 'Declare it in sources/.', ...pos });
+        state.problems.push({ code: 'ETL141', message: `Unknown source table '${source}.${table}'`, hint: didYouMean(`${source}.${table}`, state.knownSources) || 'Declare it in sources/.', ...at });
       }
       return relationHandle(fqn ?? `__unknown_source_${source}_${table}__`);
     }) as ModelContext['source'],
