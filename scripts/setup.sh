@@ -8,7 +8,7 @@ if [[ ! -d node_modules/.bin || package-lock.json -nt node_modules/.package-lock
   echo "setup: npm ci"
   npm ci --no-audit --no-fund
 fi
-for part in spark kafka moto browser; do
+for part in spark kafka moto browser actionlint; do
   if [[ -f "scripts/setup-$part.sh" ]]; then
     bash "scripts/setup-$part.sh"
   fi

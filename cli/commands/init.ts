@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EtlCommand, EXIT } from '../base.js';
 import { starterProject } from '../scaffold/starter-project.js';
+import { githubWorkflow, PROJECT_WORKFLOW } from '../scaffold/github-workflow.js';
 
 export default class Init extends EtlCommand {
   static override summary = 'Create a new project: project.yaml, a typed source, silver and gold models with tests.';
@@ -26,7 +27,11 @@ export default class Init extends EtlCommand {
       this.error(`--name '${name}' is not an identifier (letters, digits, _; not starting with a digit)`, { exit: EXIT.usage, code: 'ETL005' });
     }
     const schema = fileURLToPath(new URL('../../schemas/project.schema.json', import.meta.url));
-    const files = starterProject(name, path.relative(dir, schema).split(path.sep).join('/'));
+    const files = {
+      ...starterProject(name, path.relative(dir, schema).split(path.sep).join('/')),
+      // Pull requests into PR environments, merges into production: see the workflow's header.
+      '.github/workflows/etl.yml': githubWorkflow(PROJECT_WORKFLOW),
+    };
     for (const [file, text] of Object.entries(files)) {
       await mkdir(path.dirname(path.join(dir, file)), { recursive: true });
       // 'wx': never overwrite a file the user already has.
