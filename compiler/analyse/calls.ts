@@ -3,7 +3,8 @@ import { formatType, type SqlType } from '../api/columns.js';
 import { EMPTY, lc, objectName, identName, spanOf, union, type Node, type Value } from './ast.js';
 import type { Ctx, Scope } from './context.js';
 import { callArgs, expr } from './expressions.js';
-import { AGGREGATES, functionReturnType, NEVER_NULL } from './functions.js';
+import { AGGREGATES, functionResult } from './functions.js';
+import { operandOf } from './spark-types/arithmetic.js';
 import { isComplex, isKnown, T } from './sql-types.js';
 
 export function func(cx: Ctx, f: Node, scope: Scope, silent: boolean): Value {
@@ -20,7 +21,8 @@ export function func(cx: Ctx, f: Node, scope: Scope, silent: boolean): Value {
   if ((name === 'sum' || name === 'avg') && types[0] && (types[0].kind === 'boolean' || isComplex(types[0]) || types[0].kind === 'date' || types[0].kind === 'timestamp')) {
     cx.report('ETL170', 'error', `${name}() needs a number, got ${formatType(types[0])}`, spanOf(argNodes[0]), `Cast it first, or use count() to count rows.`);
   }
-  let type = functionReturnType(name, types);
+  const result = functionResult(name, args.map((a, i) => operandOf(a, argNodes[i])), f.over !== undefined && f.over !== null);
+  let type = result.type;
   if (name === 'explode' || name === 'explode_outer' || name === 'posexplode') {
     if (types[0] && isKnown(types[0]) && types[0].kind !== 'array' && types[0].kind !== 'map') {
       cx.report('ETL170', 'error', `${name}() needs an array or map, got ${formatType(types[0])}`, spanOf(argNodes[0]));
@@ -43,7 +45,7 @@ export function func(cx: Ctx, f: Node, scope: Scope, silent: boolean): Value {
   const dropsClasses = name.startsWith('count') || name === 'approx_count_distinct';
   return {
     type,
-    nullable: NEVER_NULL.has(name) ? false : args.length === 0 ? false : /^(coalesce|nvl|ifnull)$/.test(name) ? args.every((a) => a.nullable) : args.some((a) => a.nullable) || AGGREGATES.has(name) || name === 'lag' || name === 'lead',
+    nullable: result.nullable,
     refs: union(...args.map((a) => a.refs)),
     classes: dropsClasses ? new Set() : union(...args.map((a) => a.classes)),
     agg: isAgg || args.some((a) => a.agg),

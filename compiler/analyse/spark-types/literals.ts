@@ -13,6 +13,8 @@ const LONG_MAX = 9223372036854775807n;
  * (as Spark's parser reads it); with a point it is a decimal of its digits; with an exponent a double.
  */
 export function numericLiteralType(text: string): SqlType {
+  const suffix = /^[-+]?\d+([ysl])$/i.exec(text)?.[1]?.toLowerCase();
+  if (suffix) return suffix === 'y' ? T.tinyint : suffix === 's' ? T.smallint : T.bigint;
   if (/e/i.test(text)) return T.double;
   if (text.includes('.')) {
     const d = decimalLiteral(text);
