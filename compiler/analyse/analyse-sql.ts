@@ -4,7 +4,8 @@
  */
 import type { Classification, SqlType } from '../api/columns.js';
 import { QueryAnalyser, type AnalysedColumn, type CatalogEntry, type Problem } from './analyser.js';
-import { parseSpark } from './parse.js';
+import { leftmostSpan } from './ast.js';
+import { parseSparkQuery, type QueryParse } from './parse.js';
 
 export interface SerialColumn {
   name: string;
@@ -48,34 +49,74 @@ export function toCatalogEntry(e: SerialCatalogEntry): CatalogEntry {
   return { node: e.node, columns: e.columns.map(fromSerialColumn), ...(e.opaque ? { opaque: true } : {}) };
 }
 
+/**
+ * Never throws: an internal error while analysing a model is that model's ETL199 (a bug in the
+ * tool, reported at the model), and the other models are analysed as usual.
+ */
 export function analyseSql(request: SqlAnalysisRequest, catalog: Map<string, CatalogEntry>): SqlAnalysisResult {
-  const problems: SqlAnalysisResult['problems'] = [];
-  const parsed = parseSpark(request.full);
+  try {
+    return analyseForms(request, catalog);
+  } catch (err) {
+    const reason = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+    return {
+      id: request.id,
+      problems: [
+        {
+          form: 'full',
+          code: 'ETL199',
+          severity: 'error',
+          message: `Internal error while analysing this model (a bug in lakehouse-etl, not in the model): ${reason}`,
+          hint: 'Please report it with this model\'s SQL; the other models were analysed as usual.',
+          line: 1,
+          column: 1,
+        },
+      ],
+    };
+  }
+}
+
+type Parsed = Extract<QueryParse, { ok: true }>;
+
+/** Parses one form; a syntax error or a second statement is a problem, mapped to the user's SQL. */
+function parseForm(sql: string, form: 'full' | 'incremental', problems: SqlAnalysisResult['problems']): Parsed | undefined {
+  const parsed = parseSparkQuery(sql);
+  const where = form === 'incremental' ? ' in the incremental form' : '';
   if (!parsed.ok) {
-    problems.push({ form: 'full', code: 'ETL164', severity: 'error', message: `SQL syntax error: ${parsed.message}`, hint: 'Models are Spark SQL SELECT queries; check the clause near this position.', line: parsed.line, column: parsed.column });
-    return { id: request.id, problems };
+    problems.push({ form, code: 'ETL164', severity: 'error', message: `SQL syntax error${where}: ${parsed.message}`, hint: form === 'incremental' ? 'Check the {{#is_incremental}} block.' : 'Models are Spark SQL SELECT queries; check the clause near this position.', line: parsed.line, column: parsed.column });
+    return undefined;
   }
-  if (parsed.statements.length !== 1) {
-    problems.push({ form: 'full', code: 'ETL165', severity: 'error', message: `A model must be exactly one SELECT, found ${parsed.statements.length} statements`, hint: 'Remove the extra statements and trailing semicolons.', line: 1, column: 1 });
-    return { id: request.id, problems };
+  if (parsed.statements.length > 1) {
+    const at = leftmostSpan(parsed.statements[1]);
+    const pos = at ? parsed.toOriginal(at) : { line: 1, column: 1 };
+    problems.push({ form, code: 'ETL165', severity: 'error', message: `A model must be exactly one SELECT, found ${parsed.statements.length} statements${where}: a second one starts here`, hint: 'Keep the one SELECT: remove this statement and the semicolon before it (a model is one query; the compiler adds the DDL/DML).', ...pos });
+    return undefined;
   }
+  if (parsed.statements.length === 0) {
+    problems.push({ form, code: 'ETL165', severity: 'error', message: `A model must be exactly one SELECT, found no statement${where}`, hint: 'Write the SELECT the model materialises.', line: 1, column: 1 });
+    return undefined;
+  }
+  return parsed;
+}
+
+function analyseForms(request: SqlAnalysisRequest, catalog: Map<string, CatalogEntry>): SqlAnalysisResult {
+  const problems: SqlAnalysisResult['problems'] = [];
+  const parsed = parseForm(request.full, 'full', problems);
+  if (!parsed) return { id: request.id, problems };
   const declared = request.declared ? new Set(request.declared) : undefined;
   const analysis = new QueryAnalyser(catalog, declared).analyse(parsed.statements[0]);
-  for (const p of analysis.problems) problems.push({ ...p, form: 'full' });
+  for (const p of analysis.problems) problems.push({ ...p, ...parsed.toOriginal(p), form: 'full' });
   if (request.incremental !== undefined) {
     // The incremental form is checked as thoroughly as the full one: it is what runs every day.
     // Problems shared with the full form are dropped by the caller once mapped to the template.
-    const inc = parseSpark(request.incremental);
-    if (!inc.ok) {
-      problems.push({ form: 'incremental', code: 'ETL164', severity: 'error', message: `SQL syntax error in the incremental form: ${inc.message}`, hint: 'Check the {{#is_incremental}} block.', line: inc.line, column: inc.column });
-    } else if (inc.statements.length === 1) {
+    const inc = parseForm(request.incremental, 'incremental', problems);
+    if (inc) {
       // `{{this}}` has the columns the full form produces.
       const self = request.self;
       const previous = self ? catalog.get(self) : undefined;
       if (self) catalog.set(self, { node: request.id, columns: analysis.columns.map((c) => ({ ...c, refs: new Set([`${request.id}\u0000${c.name}`]) })) });
       try {
         const declaredWithSelf = declared && self ? new Set([...declared, self]) : declared;
-        for (const p of new QueryAnalyser(catalog, declaredWithSelf).analyse(inc.statements[0]).problems) problems.push({ ...p, form: 'incremental' });
+        for (const p of new QueryAnalyser(catalog, declaredWithSelf).analyse(inc.statements[0]).problems) problems.push({ ...p, ...inc.toOriginal(p), form: 'incremental' });
       } finally {
         if (self) {
           if (previous) catalog.set(self, previous);

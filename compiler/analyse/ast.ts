@@ -82,3 +82,39 @@ export function literal(v: Node): Value {
   else if ('SingleQuotedString' in val || 'DoubleQuotedString' in val || 'EscapedStringLiteral' in val) out.type = T.string;
   return out;
 }
+
+/** The earliest source position anywhere inside an AST node (where its text starts). */
+export function leftmostSpan(node: Node): { line: number; column: number } | undefined {
+  let best: { line: number; column: number } | undefined;
+  const stack = [node];
+  while (stack.length) {
+    const n = stack.pop();
+    if (!n || typeof n !== 'object') continue;
+    const s = n.span?.start;
+    if (s && s.line > 0 && (!best || s.line < best.line || (s.line === best.line && s.column < best.column))) best = { line: s.line, column: s.column };
+    for (const v of Object.values(n)) if (v && typeof v === 'object') stack.push(v);
+  }
+  return best;
+}
+
+const SUFFIX_TYPES: Record<string, string> = { y: 'tinyint', s: 'smallint', l: 'bigint', d: 'double', f: 'float' };
+
+/**
+ * Spark's typed numeric literals (`1Y`, `1S`, `1L`, `1.2D`, `1F`, `1.5BD`), which the parser reads
+ * as identifiers: their type, or undefined for a real identifier (quoted, or not a number).
+ */
+export function suffixedLiteral(ident: Node): Value | undefined {
+  if (ident?.quote_style) return undefined;
+  const m = /^(\d+\.?\d*|\.\d+)(e[+-]?\d+)?(y|s|l|d|f|bd)$/i.exec(String(ident?.value ?? ''));
+  if (!m) return undefined;
+  const [, digits = '', exponent, suffix = ''] = m;
+  const lower = suffix.toLowerCase();
+  if (lower !== 'd' && lower !== 'f' && lower !== 'bd' && (exponent || digits.includes('.'))) return undefined;
+  let type: SqlType;
+  if (lower === 'bd') {
+    const [i = '', f = ''] = digits.split('.');
+    const intDigits = i.replace(/^0+/, '').length;
+    type = exponent ? T.unknown : T.decimal(Math.max(1, intDigits + f.length), f.length);
+  } else type = parseTypeName(SUFFIX_TYPES[lower]!) ?? T.unknown;
+  return { type, nullable: false, refs: new Set(), classes: new Set(), agg: false };
+}

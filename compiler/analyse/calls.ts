@@ -2,6 +2,8 @@
 import { formatType, type SqlType } from '../api/columns.js';
 import { EMPTY, lc, objectName, identName, spanOf, union, type Node, type Value } from './ast.js';
 import type { Ctx, Scope } from './context.js';
+import { STAR_MARKER } from './normalise.js';
+import { didYouMean } from '../resolve/environment.js';
 import { callArgs, expr } from './expressions.js';
 import { AGGREGATES, functionResult } from './functions.js';
 import { operandOf } from './spark-types/arithmetic.js';
@@ -9,7 +11,7 @@ import { isComplex, isKnown, T } from './sql-types.js';
 
 export function func(cx: Ctx, f: Node, scope: Scope, silent: boolean): Value {
   const name = lc(objectName(f.name).join('.'));
-  const argNodes = callArgs(f);
+  const argNodes = expandStars(cx, callArgs(f), scope);
   const args = argNodes.map((a) => (a.__wildcard ? { ...EMPTY(), nullable: false } : expr(cx, a, scope, silent)));
   if (f.over?.WindowSpec) {
     const spec = f.over.WindowSpec;
@@ -36,7 +38,7 @@ export function func(cx: Ctx, f: Node, scope: Scope, silent: boolean): Value {
         fields.push({ name: n, type: types[i + 1] ?? T.unknown });
       }
     } else {
-      argNodes.forEach((a, i) => fields.push({ name: a.Identifier ? identName(a.Identifier) : `col${i + 1}`, type: types[i] ?? T.unknown }));
+      argNodes.forEach((a, i) => fields.push({ name: a.Identifier ? identName(a.Identifier) : Array.isArray(a.CompoundIdentifier) ? identName(a.CompoundIdentifier[a.CompoundIdentifier.length - 1]) : `col${i + 1}`, type: types[i] ?? T.unknown }));
     }
     type = { kind: 'struct', fields };
   }
@@ -50,4 +52,33 @@ export function func(cx: Ctx, f: Node, scope: Scope, silent: boolean): Value {
     classes: dropsClasses ? new Set() : union(...args.map((a) => a.classes)),
     agg: isAgg || args.some((a) => a.agg),
   };
+}
+
+/** `f(t.*)` (read as `t.__etl_star`): one argument per column of `t`, as Spark expands it. */
+function expandStars(cx: Ctx, argNodes: Node[], scope: Scope): Node[] {
+  return argNodes.flatMap((a) => {
+    const parts: Node[] | undefined = a?.CompoundIdentifier;
+    if (!Array.isArray(parts) || identName(parts[parts.length - 1]) !== STAR_MARKER) return [a];
+    const qualifier = parts.slice(0, -1).map(identName).join('.');
+    for (let s: Scope | undefined = scope; s; s = s.parent) {
+      const rel = s.rels.find((r) => lc(r.alias) === lc(qualifier) || r.fqn === lc(qualifier));
+      if (rel) return rel.columns.map((c) => ({ CompoundIdentifier: [...parts.slice(0, -1), { value: c.name, span: parts[parts.length - 1].span }] }));
+    }
+    cx.report('ETL161', 'error', `Unknown table alias '${qualifier}' in ${qualifier}.*`, spanOf(parts[0]), didYouMean(qualifier, scope.rels.map((r) => r.alias)));
+    return [];
+  });
+}
+
+/** `STRUCT(a, t.b, x AS c, t.*)`: a struct with a field per value, named as Spark names them. */
+export function structValue(cx: Ctx, v: Node, scope: Scope, silent: boolean): Value {
+  const values = expandStars(cx, v.values ?? [], scope);
+  const fields: Array<{ name: string; type: SqlType }> = [];
+  const parts = values.map((x, i) => {
+    const inner = x?.Named ? x.Named.expr : x;
+    const value = expr(cx, inner, scope, silent);
+    const name = x?.Named ? identName(x.Named.name) : inner?.Identifier ? identName(inner.Identifier) : Array.isArray(inner?.CompoundIdentifier) ? identName(inner.CompoundIdentifier[inner.CompoundIdentifier.length - 1]) : `col${i + 1}`;
+    fields.push({ name, type: value.type });
+    return value;
+  });
+  return { type: { kind: 'struct', fields }, nullable: false, refs: union(...parts.map((p) => p.refs)), classes: union(...parts.map((p) => p.classes)), agg: parts.some((p) => p.agg) };
 }

@@ -70,6 +70,8 @@ export function column(cx: Ctx, parts: string[], node: Node, scope: Scope, silen
     if (lateral) return found(lateral, parts.slice(1));
     if (s.rels.some((r) => r.opaque)) return EMPTY();
   }
+  // Spark's virtual column of GROUPING SETS, ROLLUP and CUBE (as grouping_id()).
+  if (parts.length === 1 && lc(parts[0]!) === 'grouping__id') return { type: T.bigint, nullable: false, refs: new Set(), classes: new Set(), agg: true };
   if (!silent) {
     const candidates = scope.rels.flatMap((r) => r.columns.map((c) => c.name));
     cx.report('ETL161', 'error', `Unknown column '${parts.join('.')}'`, pos, didYouMean(parts[parts.length > 1 ? 1 : 0]!, candidates) || (candidates.length ? `Available: ${[...new Set(candidates)].slice(0, 12).join(', ')}` : ''));

@@ -1,8 +1,8 @@
 /** Expressions: the type, nullability, lineage and classification of each value. */
 import { formatType, type Classification } from '../api/columns.js';
-import { EMPTY, identName, lc, literal, spanOf, typeFromAst, union, type Node, type Value } from './ast.js';
+import { EMPTY, identName, lc, literal, spanOf, suffixedLiteral, typeFromAst, union, type Node, type Value } from './ast.js';
 import { binary } from './operators.js';
-import { func } from './calls.js';
+import { func, structValue } from './calls.js';
 import { column } from './columns.js';
 import type { Ctx, Scope } from './context.js';
 import { query } from './query.js';
@@ -31,7 +31,7 @@ export function expr(cx: Ctx, e: Node, scope: Scope, silent = false): Value {
   const v = e[key];
   switch (key) {
     case 'Identifier':
-      return column(cx, [identName(v)], v, scope, silent);
+      return suffixedLiteral(v) ?? column(cx, [identName(v)], v, scope, silent);
     case 'CompoundIdentifier':
       return column(cx, v.map(identName), v, scope, silent);
     case 'Value':
@@ -83,7 +83,7 @@ export function expr(cx: Ctx, e: Node, scope: Scope, silent = false): Value {
         return { ...a, type: T.boolean };
       }
       const negative = numericLiteralText(e);
-      if (negative !== undefined) return { ...a, type: numericLiteralType(negative) }; // `-1` is one literal in Spark
+      if (negative !== undefined) return { ...a, type: /[a-z]$/i.test(negative) ? a.type : numericLiteralType(negative) }; // `-3L`: the suffix types it // `-1` is one literal in Spark
       if (isKnown(a.type) && !isNumeric(a.type) && a.type.kind !== 'string' && a.type.kind !== 'interval') {
         cx.report('ETL170', 'error', `Unary ${v.op === 'Minus' ? '-' : '+'} needs a number, got ${formatType(a.type)}`, spanOf(v.expr));
       }
@@ -119,6 +119,8 @@ export function expr(cx: Ctx, e: Node, scope: Scope, silent = false): Value {
     }
     case 'Function':
       return func(cx, v, scope, silent);
+    case 'Struct':
+      return structValue(cx, v, scope, silent);
     case 'Subquery': {
       const cols = query(cx, v, { ...scope, parent: scope });
       const c = cols[0];

@@ -1,5 +1,7 @@
 /** The Spark-dialect SQL parser (datafusion-sqlparser-rs via WASM), with positioned errors. */
 import { init, parse } from '@guanmingchiu/sqlparser-ts';
+import { leftmostSpan } from './ast.js';
+import { normaliseSql, posKey, type NormalisedSql } from './normalise.js';
 
 let ready: Promise<void> | undefined;
 export function initParser(): Promise<void> {
@@ -23,4 +25,36 @@ export function parseSpark(sql: string): ParseResult {
       column: m ? Number(m[2]) : 1,
     };
   }
+}
+
+export type QueryParse =
+  | { ok: true; statements: unknown[]; toOriginal: NormalisedSql['toOriginal'] }
+  | { ok: false; message: string; line: number; column: number };
+
+/**
+ * Parses Spark SQL as the user wrote it: the Spark forms the parser does not read are rewritten
+ * first (normalise.ts) and positions are mapped back, both of parse errors and (through
+ * `toOriginal`) of the AST's spans. `a div b` comes back as a BinaryOp `MyIntegerDivide`.
+ */
+export function parseSparkQuery(sql: string): QueryParse {
+  const normalised = normaliseSql(sql);
+  const parsed = parseSpark(normalised.text);
+  if (!parsed.ok) return { ...parsed, ...normalised.toOriginal(parsed) };
+  if (normalised.divOperands.size) markDivisions(parsed.statements, normalised.divOperands);
+  return { ok: true, statements: parsed.statements, toOriginal: normalised.toOriginal };
+}
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+function markDivisions(node: any, operands: Set<string>): void {
+  if (!node || typeof node !== 'object') return;
+  if (Array.isArray(node)) {
+    for (const x of node) markDivisions(x, operands);
+    return;
+  }
+  const op = node.BinaryOp;
+  if (op && op.op === 'Modulo') {
+    const at = leftmostSpan(op.right);
+    if (at && operands.has(posKey(at))) op.op = 'MyIntegerDivide';
+  }
+  for (const v of Object.values(node)) markDivisions(v, operands);
 }

@@ -1,11 +1,12 @@
 /** Queries, CTEs, set operations, VALUES and SELECT blocks: the columns each produces. */
 import { formatType, type SqlType } from '../api/columns.js';
 import { didYouMean } from '../resolve/environment.js';
-import { identName, lc, objectName, spanOf, union, type Node } from './ast.js';
+import { identName, lc, objectName, spanOf, union, type Node, type Value } from './ast.js';
 import type { AnalysedColumn, Ctx, Scope } from './context.js';
 import { expectBoolean, expr } from './expressions.js';
 import { from } from './relations.js';
 import { commonType, T } from './sql-types.js';
+import { withRolledUpColumns } from './spark-types/grouping.js';
 
 export function query(cx: Ctx, q: Node, outer: Scope): AnalysedColumn[] {
   const scope: Scope = { rels: [], ctes: new Map(outer.ctes), parent: outer.parent ?? (outer.rels.length ? outer : undefined) };
@@ -41,13 +42,7 @@ export function setExpr(cx: Ctx, body: Node, scope: Scope): AnalysedColumn[] {
       return { name: c.name, type: type ?? T.unknown, nullable: c.nullable || o.nullable, refs: union(c.refs, o.refs), classes: union(c.classes, o.classes) };
     });
   }
-  if (body.Values) {
-    const rows: Node[][] = body.Values.rows ?? [];
-    return (rows[0] ?? []).map((e, i) => {
-      const v = expr(cx, e, scope);
-      return { name: `col${i + 1}`, type: v.type, nullable: v.nullable, refs: v.refs, classes: v.classes };
-    });
-  }
+  if (body.Values) return values(cx, body.Values, scope);
   cx.report('ETL167', 'warning', `Unsupported query form ${Object.keys(body)[0]}: its columns are not analysed`, spanOf(body));
   return [];
 }
@@ -78,6 +73,8 @@ export function select(cx: Ctx, sel: Node, outer: Scope): AnalysedColumn[] {
     const v = expr(cx, g, scope, true);
     cx.addRowDeps(v.refs, 'group');
   }
+  // ROLLUP, CUBE and GROUPING SETS: a grouping column is NULL in the rows that roll it up.
+  scope.rels = withRolledUpColumns(scope.rels, sel.group_by);
   const out: AnalysedColumn[] = [];
   const seen = new Map<string, number>();
   const push = (c: AnalysedColumn, pos: { line: number; column: number } | undefined) => {
@@ -160,4 +157,26 @@ export function checkExcept(cx: Ctx, except: Set<string>, cols: AnalysedColumn[]
   for (const e of except) {
     if (!names.has(e)) cx.report('ETL161', 'error', `Column '${e}' in * EXCEPT is not among the selected columns`, spanOf(node), didYouMean(e, cols.map((c) => c.name)));
   }
+}
+
+/** An inline table: columns col1..colN, each of the common type of its rows (as Spark's). */
+function values(cx: Ctx, v: Node, scope: Scope): AnalysedColumn[] {
+  const rows: Node[][] = (v.rows ?? []).map((row: Node) => (Array.isArray(row) ? row : (row?.content ?? [])));
+  const width = rows[0]?.length ?? 0;
+  const cells = rows.map((row) => row.map((e) => expr(cx, e, scope)));
+  rows.forEach((row, i) => {
+    if (row.length !== width) cx.report('ETL166', 'error', `Row ${i + 1} of VALUES has ${row.length} values, the first row ${width}`, spanOf(row), 'Every row of an inline table has the same number of values.');
+  });
+  return Array.from({ length: width }, (_, i) => {
+    const column = cells.map((row) => row[i]).filter((x): x is Value => x !== undefined);
+    const type = commonType(column.map((c) => c.type));
+    if (type === undefined) cx.report('ETL170', 'error', `Column ${i + 1} of VALUES mixes ${[...new Set(column.map((c) => formatType(c.type)))].join(' and ')}`, spanOf(rows.map((r) => r[i])), 'Cast the values so every row has the same type.');
+    return {
+      name: `col${i + 1}`,
+      type: type === undefined || type.kind === 'null' ? T.unknown : type,
+      nullable: column.some((c) => c.nullable),
+      refs: union(...column.map((c) => c.refs)),
+      classes: union(...column.map((c) => c.classes)),
+    };
+  });
 }

@@ -4,8 +4,10 @@ import { identName, lc, objectName, spanOf, union, type Node } from './ast.js';
 import type { Ctx, Rel, Scope } from './context.js';
 import { expectBoolean, expr } from './expressions.js';
 import { query } from './query.js';
+import { T } from './sql-types.js';
 
 export function relationFor(cx: Ctx, factor: Node, scope: Scope): Rel | undefined {
+  if (factor.Table?.args) return tableFunction(cx, factor.Table, scope);
   if (factor.Table) {
     const parts = objectName(factor.Table.name);
     const alias = factor.Table.alias ? identName(factor.Table.alias.name) : parts[parts.length - 1]!;
@@ -81,11 +83,37 @@ export function from(cx: Ctx, items: Node[], scope: Scope): void {
           }
         }
       }
+      if (constraint === 'Natural') naturalKeys(cx, leftRels, rel, scope);
       // Semi and anti joins only filter: the right side's columns are not visible afterwards.
       if (/Semi|Anti/.test(opKey)) {
         scope.rels.pop();
         cx.addRowDeps(union(...rel.columns.map((c) => c.refs)), 'join');
       }
     }
+  }
+}
+
+/** A table-valued function in FROM: `range(...)` has Spark's one column `id`; others are opaque. */
+function tableFunction(cx: Ctx, table: Node, scope: Scope): Rel {
+  const name = lc(objectName(table.name).join('.'));
+  const alias = table.alias ? identName(table.alias.name) : name;
+  const args = (table.args?.args ?? []).map((a: Node) => a.Unnamed?.Expr ?? a.Unnamed ?? a.Named?.arg?.Expr ?? a);
+  for (const a of args) expr(cx, a, scope);
+  if (name === 'range') {
+    const renames = (table.alias?.columns ?? []).map((c: Node) => identName(c.name ?? c));
+    return { alias, columns: [{ name: renames[0] ?? 'id', type: T.bigint, nullable: false, refs: new Set(), classes: new Set() }] };
+  }
+  return { alias, columns: [], opaque: true };
+}
+
+/** NATURAL JOIN: the columns both sides have are its keys, as for USING (one column, unqualified). */
+function naturalKeys(cx: Ctx, leftRels: Rel[], rel: Rel, scope: Scope): void {
+  // In the left side's column order, as Spark lists them.
+  for (const l of leftRels.flatMap((r) => r.columns)) {
+    const key = lc(l.name);
+    const right = rel.columns.find((x) => lc(x.name) === key);
+    if (!right || scope.usingKeys?.has(key)) continue;
+    (scope.usingKeys ??= new Set()).add(key);
+    cx.addRowDeps(union(l.refs, right.refs), 'join');
   }
 }
