@@ -33,6 +33,6 @@ export const EXPOSURE_BRAND = Symbol.for('lakehouse-etl.exposure');
 
 export type DefinedExposure<D> = D & { readonly [EXPOSURE_BRAND]: true };
 
-export function defineExposure<const D extends ExposureDefinition>(def: D): DefinedExposure<D> {
+export function defineExposure(def: ExposureDefinition): DefinedExposure<ExposureDefinition> {
   return Object.assign(Object.create(null), def, { [EXPOSURE_BRAND]: true as const });
 }

@@ -47,7 +47,7 @@ describe('exposures', () => {
         severity: 'error',
         message: "Exposure revenue reads unknown column 'revenu' of mart_revenue",
         file: 'exposures/dashboards.ts',
-        line: 10,
+        line: 11,
         column: 52,
         hint: "Did you mean 'revenue'?",
       },
@@ -56,7 +56,7 @@ describe('exposures', () => {
         severity: 'error',
         message: "Exposure revenue reads unknown model 'stg_order'",
         file: 'exposures/dashboards.ts',
-        line: 11,
+        line: 12,
         column: 12,
         hint: "Did you mean 'stg_orders'?",
       },
@@ -65,7 +65,7 @@ describe('exposures', () => {
         severity: 'error',
         message: "Exposure orders reads unknown column 'amount_usd' of stg_orders",
         file: 'exposures/dashboards.ts',
-        line: 20,
+        line: 21,
         column: 66,
         hint: 'Columns of stg_orders: order_id, amount, order_date.',
       },
@@ -74,7 +74,7 @@ describe('exposures', () => {
         severity: 'error',
         message: 'Exposure orders is declared twice (also in exposures/dashboards.ts)',
         file: 'exposures/duplicate.ts',
-        line: 4,
+        line: 5,
         column: 9,
         hint: 'Give each exposure a unique name.',
       },
@@ -83,13 +83,13 @@ describe('exposures', () => {
         severity: 'error',
         message: 'Invalid tool of exposure exec_kpis: Invalid option: expected one of "quicksight"|"tableau"|"powerbi"|"looker"|"other"',
         file: 'exposures/invalid.ts',
-        line: 7,
+        line: 8,
         column: 9,
         hint: "Did you mean 'quicksight'?",
       },
     ]);
     const unknownModel = r.diagnostics.find((d) => d.code === 'ETL213')!;
-    expect(unknownModel.frame!.split('\n').slice(2, 4)).toEqual(["> 11 |     { ref: 'stg_order', columns: ['amount'] },", '     |            ^']);
+    expect(unknownModel.frame!.split('\n').slice(2, 4)).toEqual(["> 12 |     { ref: 'stg_order', columns: ['amount'] },", '     |            ^']);
   });
 
   it('a manifest written before exposures reads as having none', async () => {
