@@ -1,27 +1,21 @@
 /**
  * The Handlebars environment models render in: `ref`, `source`, `this`, `var`, `config`,
- * `is_incremental`, `quote_list`, plus the project's macros (partials and TypeScript helpers).
+ * `is_incremental`, `quote_list`, plus the project's macros (partials and TypeScript helpers,
+ * macro-helpers.ts). A built-in called with more arguments than it takes is reported at the first extra one.
  * Helpers never throw for user mistakes: they record a problem and print a placeholder, so
  * one run reports every mistake in the project.
  */
 import Handlebars from 'handlebars';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { didYouMean, suggest } from '../config/suggest.js';
-import { importProjectModule } from '../load/import-project-module.js';
 import type { MacroFiles } from '../load/model-files.js';
-import { positionFromStack } from '../load/sources.js';
 import { isRawVar } from '../config/vars.js';
 import { stringLiteral } from '../emit/spark-dialect.js';
 import { renderVar, siteAt, sqlLiteral as literalOf } from '../security/sql-vars.js';
+import { callPosition, extraArguments, registerHelperModules, registerPartials, type CallOptions } from './macro-helpers.js';
+import type { RenderProblem } from './render-problems.js';
 
-export interface RenderProblem {
-  code: string;
-  message: string;
-  hint: string;
-  /** 1-based template position of the helper call. */
-  line: number;
-  column: number;
-}
+export type { RenderProblem };
 
 /** Per-render state, passed as Handlebars `@data` so helpers know which model they render. */
 export interface RenderState {
@@ -39,12 +33,15 @@ export interface RenderState {
   knownSources: string[];
 }
 
-type HelperOptions = Handlebars.HelperOptions & { loc?: hbs.AST.SourceLocation; data: { state: RenderState } };
+type HelperOptions = Handlebars.HelperOptions & CallOptions & { data: { state: RenderState } };
 
-const posOf = (options: HelperOptions) => ({
-  line: options.loc?.start.line ?? 1,
-  column: (options.loc?.start.column ?? 0) + 1,
-});
+/** Where the call is (in the model, or in the macro file it is written in). */
+const posOf = callPosition;
+
+/** The value of a var: own properties of `vars` only (`constructor`, `__proto__` are no vars). */
+export function varValue(vars: Record<string, unknown>, name: unknown): { value: unknown } | undefined {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(vars, name) ? { value: vars[name] } : undefined;
+}
 
 // Re-exported for the stages that import them from here; they live in one neutral place.
 export { didYouMean, suggest };
@@ -73,8 +70,10 @@ function varHelper(this: unknown, ...args: unknown[]): unknown {
   const options = args.pop() as VarOptions;
   const [name, fallback] = args;
   const s = options.data.state;
+  if (extraArguments('var', 2, args.length, options, 'ETL131')) return 'NULL';
+  const own = varValue(s.vars, name);
   let value: unknown;
-  if (typeof name === 'string' && name in s.vars) value = s.vars[name];
+  if (own) value = own.value;
   else if (args.length > 1) value = fallback;
   else {
     s.problems.push({
@@ -101,7 +100,8 @@ export async function createEnvironment(macros: MacroFiles, diagnostics: Diagnos
     const [name] = args;
     const s = state(options);
     const pos = posOf(options);
-    if (typeof name !== 'string' || args.length !== 1) {
+    if (extraArguments('ref', 1, args.length, options, 'ETL131')) return '__invalid_ref__';
+    if (typeof name !== 'string') {
       s.problems.push({ code: 'ETL131', message: 'ref takes one model name: {{ref "model_name"}}', hint: 'Quote the model name.', ...pos });
       return '__invalid_ref__';
     }
@@ -124,6 +124,7 @@ export async function createEnvironment(macros: MacroFiles, diagnostics: Diagnos
     const [source, table] = args;
     const s = state(options);
     const pos = posOf(options);
+    if (extraArguments('source', 2, args.length, options, 'ETL131')) return '__invalid_source__';
     if (typeof source !== 'string' || typeof table !== 'string') {
       s.problems.push({ code: 'ETL131', message: 'source takes a source name and a table: {{source "snowflake" "customer_orders"}}', hint: 'Quote both names.', ...pos });
       return '__invalid_source__';
@@ -144,7 +145,10 @@ export async function createEnvironment(macros: MacroFiles, diagnostics: Diagnos
 
   env.registerHelper('var', varHelper);
 
-  env.registerHelper('quote_list', function (this: unknown, value: unknown, options: HelperOptions) {
+  env.registerHelper('quote_list', function (this: unknown, ...args: unknown[]) {
+    const options = args.pop() as HelperOptions;
+    const [value] = args;
+    if (extraArguments('quote_list', 1, args.length, options, 'ETL131')) return '';
     if (!Array.isArray(value)) {
       state(options).problems.push({ code: 'ETL143', message: 'quote_list needs a list', hint: 'Pass a list var: {{quote_list (var "name")}}.', ...posOf(options) });
       return '';
@@ -154,48 +158,20 @@ export async function createEnvironment(macros: MacroFiles, diagnostics: Diagnos
 
   // Config is read statically from the template (see template.ts) so other models' names are known
   // before rendering; at render time it prints nothing. Singular tests read theirs from state.
-  env.registerHelper('config', function (this: unknown, options: HelperOptions) {
+  env.registerHelper('config', function (this: unknown, ...args: unknown[]) {
+    const options = args.pop() as HelperOptions;
+    if (extraArguments('config', 0, args.length, options, 'ETL131')) return '';
     Object.assign(state(options).config, options.hash);
     return '';
   });
 
-  env.registerHelper('is_incremental', function (this: unknown, options: HelperOptions) {
+  env.registerHelper('is_incremental', function (this: unknown, ...args: unknown[]) {
+    const options = args.pop() as HelperOptions;
+    if (extraArguments('is_incremental', 0, args.length, options, 'ETL131')) return '';
     return state(options).isIncremental ? options.fn(this) : options.inverse(this);
   });
 
-  for (const p of macros.partials) env.registerPartial(p.name, p.text);
-
-  for (const m of macros.helperModules) {
-    try {
-      const mod = await importProjectModule(m.abs);
-      for (const [name, fn] of Object.entries(mod)) {
-        if (typeof fn !== 'function') continue;
-        env.registerHelper(name, function (this: unknown, ...args: unknown[]) {
-          const options = args.pop() as HelperOptions;
-          try {
-            return (fn as (...a: unknown[]) => unknown)(...args, options.hash);
-          } catch (err) {
-            state(options).problems.push({
-              code: 'ETL144',
-              message: `Macro ${name} (${m.file}) failed: ${(err as Error).message}`,
-              hint: `Check the arguments passed to ${name}.`,
-              ...posOf(options),
-            });
-            return '';
-          }
-        });
-      }
-    } catch (err) {
-      const pos = positionFromStack(err, m.abs);
-      diagnostics.push({
-        code: 'ETL145',
-        severity: 'error',
-        message: `Cannot load macro module: ${(err as Error).message.split('\n')[0]}`,
-        file: m.file,
-        ...pos,
-        hint: 'Fix the TypeScript error in the macro file.',
-      });
-    }
-  }
+  registerPartials(env, macros, diagnostics);
+  await registerHelperModules(env, macros, diagnostics);
   return env;
 }

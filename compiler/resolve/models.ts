@@ -14,7 +14,8 @@ import type { ModelConfigInput, ProjectConfig } from '../load/project-config.js'
 import type { ModelFile, ModelMetaSource } from '../load/model-files.js';
 import { findPosition, positionFromStack } from '../load/sources.js';
 import type { LayerName, LayerSettings } from '../manifest/types.js';
-import { didYouMean, type RenderState } from './environment.js';
+import { didYouMean, varValue as ownVar, type RenderState } from './environment.js';
+import { reportRenderProblems } from './render-problems.js';
 import { compileTemplate, templateSyntaxDiagnostic, TemplateRenderError, TemplateSyntaxError, type CompiledTemplate, type RenderedText } from './template.js';
 import { typeScriptSqlMapper } from './ts-sql-positions.js';
 import { isRawVar } from '../config/vars.js';
@@ -247,7 +248,8 @@ function renderTs(model: PreparedModel, state: RenderState): RenderedText {
   // Where ref() or source() was called in the model file (from the stack), else `sql:`.
   const here = () => callSiteIn(model.file.file) ?? pos;
   const varValue = (name: string, fallback: unknown): unknown => {
-    if (name in state.vars) return state.vars[name];
+    const own = ownVar(state.vars, name);
+    if (own) return own.value;
     if (fallback !== undefined) return fallback;
     state.problems.push({ code: 'ETL142', message: `Unknown var '${name}'`, hint: didYouMean(name, Object.keys(state.vars)) || 'Define it under vars: in project.yaml.', ...pos });
     return undefined;
@@ -311,7 +313,7 @@ export function renderModel(model: PreparedModel, scope: RenderScope, diagnostic
       text = model.template ? model.template.render({ toString: () => state.self }, { state }) : renderTs(model, state);
     } catch (err) {
       if (!(err instanceof TemplateRenderError)) throw err;
-      state.problems.push({ code: 'ETL130', message: err.message, hint: 'macros/ defines partials (.hbs) and helpers (.ts); built-ins are ref, source, var, config, is_incremental, quote_list, if, unless, each, with.', line: err.line, column: err.column });
+      state.problems.push({ code: 'ETL130', message: err.message, hint: 'macros/ defines partials (.hbs) and helpers (.ts); built-ins are ref, source, var, config, is_incremental, quote_list, if, unless, each, with.', line: err.line, column: err.column, ...(err.macro ? { macro: err.macro } : {}) });
     }
     // A trailing `;` is harmless in a query but not inside MERGE ... USING (...) or a CTE.
     const trimmed = text.text.replace(/;\s*$/, '');
@@ -320,21 +322,9 @@ export function renderModel(model: PreparedModel, scope: RenderScope, diagnostic
   };
   const full = render(false);
   const incremental = model.config.materialized === 'incremental' ? render(true) : undefined;
-  const problems = new Map<string, RenderState['problems'][number]>();
-  for (const p of [...full.state.problems, ...(incremental?.state.problems ?? [])]) problems.set(`${p.code}:${p.line}:${p.column}:${p.message}`, p);
-  for (const p of problems.values()) {
-    diagnostics.push({
-      code: p.code,
-      severity: 'error',
-      message: p.message,
-      file: model.file.file,
-      line: p.line,
-      column: p.column,
-      frame: codeFrame(model.file.text, p.line, p.column),
-      hint: p.hint,
-    });
-  }
-  if (problems.size > 0) return undefined;
+  // A problem inside a macro is reported once, in the macro file, with this model's call as related.
+  const problems = reportRenderProblems([...full.state.problems, ...(incremental?.state.problems ?? [])], model.file, diagnostics);
+  if (problems > 0) return undefined;
   const dedupe = <T>(items: T[], key: (t: T) => string) => [...new Map(items.map((i) => [key(i), i])).values()];
   return {
     ...model,

@@ -10,6 +10,7 @@ import type { ManifestModel, ManifestTest } from '../manifest/types.js';
 import { parseSpark } from '../analyse/parse.js';
 import { newRenderState, type RenderedModel, type RenderScope } from '../resolve/models.js';
 import { compileTemplate, TemplateRenderError, TemplateSyntaxError, templateSyntaxDiagnostic } from '../resolve/template.js';
+import { reportRenderProblems } from '../resolve/render-problems.js';
 
 export interface TestsInput {
   models: Map<string, ManifestModel>;
@@ -153,13 +154,12 @@ function singularTests(input: TestsInput, collector: TestCollector): void {
       out = template.render({}, { state });
     } catch (err) {
       if (!(err instanceof TemplateRenderError)) throw err;
-      diagnostics.push(templateSyntaxDiagnostic(err, t.file, t.text));
+      if (err.macro) reportRenderProblems([{ code: 'ETL130', message: err.message, hint: 'Check the helper or partial name.', line: err.line, column: err.column, macro: err.macro }], t, diagnostics);
+      else diagnostics.push(templateSyntaxDiagnostic(err, t.file, t.text));
       continue;
     }
-    for (const p of state.problems) {
-      diagnostics.push({ code: p.code, severity: 'error', message: p.message, file: t.file, line: p.line, column: p.column, frame: codeFrame(t.text, p.line, p.column), hint: p.hint });
-    }
-    if (state.problems.length) continue;
+    // Problems inside a macro go to the macro file, with this test's call as related.
+    if (reportRenderProblems(state.problems, t, diagnostics) > 0) continue;
     const parsed = parseSpark(out.text);
     if (!parsed.ok) {
       const pos = out.toTemplate(parsed.line, parsed.column);

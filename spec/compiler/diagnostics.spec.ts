@@ -218,9 +218,10 @@ describe('diagnostics', () => {
       {
         code: 'ETL130',
         severity: 'error',
-        message: 'Template syntax error: a {{#block}} is never closed (reached the end of the file)',
+        // At the block left open, not at the end of the file.
+        message: 'Template syntax error: {{#is_incremental}} is never closed (no {{/is_incremental}} before the end of the file)',
         file: 'models/silver/stg_orders.sql',
-        line: 5,
+        line: 3,
         column: 1,
         hint: HBS_HINT,
       },
