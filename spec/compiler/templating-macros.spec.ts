@@ -11,7 +11,7 @@ describe('faults inside macros are reported once, in the macro file', async () =
 
   it('no diagnostic lands in a calling model', () => {
     expect(r.diagnostics.filter((d) => d.file?.startsWith('models/'))).toEqual([]);
-    expect(r.diagnostics).toHaveLength(3);
+    expect(r.diagnostics).toHaveLength(4);
   });
 
   it('an unknown var inside a partial: at the var, with each calling model (and the partial it went through)', () => {
@@ -49,6 +49,21 @@ describe('faults inside macros are reported once, in the macro file', async () =
         related: [
           { file: 'models/silver/key_a.sql', line: 1, column: 8, message: 'called from key_a' },
           { file: 'models/silver/key_b.sql', line: 2, column: 3, message: 'called from key_b' },
+        ],
+      },
+    ]);
+  });
+
+  it('an unknown helper inside a partial: ETL130 at the call in the partial, once for both models', () => {
+    expect(located('macros/shout.hbs')).toMatchObject([
+      {
+        code: 'ETL130',
+        line: 2,
+        column: 3,
+        message: "Unknown helper 'upper_case'",
+        related: [
+          { file: 'models/silver/shout_a.sql', line: 3, column: 1, message: 'called from shout_a' },
+          { file: 'models/silver/shout_b.sql', line: 3, column: 1, message: 'called from shout_b' },
         ],
       },
     ]);
