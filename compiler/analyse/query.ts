@@ -6,6 +6,7 @@ import type { AnalysedColumn, Ctx, Scope } from './context.js';
 import { expectBoolean, expr } from './expressions.js';
 import { from } from './relations.js';
 import { commonType, T } from './sql-types.js';
+import { setOperationNullable, withRolledUpColumns } from './spark-types/grouping.js';
 import { withRolledUpColumns } from './spark-types/grouping.js';
 
 export function query(cx: Ctx, q: Node, outer: Scope): AnalysedColumn[] {
@@ -39,7 +40,7 @@ export function setExpr(cx: Ctx, body: Node, scope: Scope): AnalysedColumn[] {
       if (type === undefined) {
         cx.report('ETL170', 'error', `Column ${i + 1} ('${c.name}') is ${formatType(c.type)} in one branch of ${String(body.SetOperation.op).toUpperCase()} and ${formatType(o.type)} in the other`, spanOf(right), 'Cast one side so both branches agree.');
       }
-      return { name: c.name, type: type ?? T.unknown, nullable: c.nullable || o.nullable, refs: union(c.refs, o.refs), classes: union(c.classes, o.classes) };
+      return { name: c.name, type: type ?? T.unknown, nullable: setOperationNullable(body.SetOperation.op, c.nullable, o.nullable), refs: union(c.refs, o.refs), classes: union(c.classes, o.classes) };
     });
   }
   if (body.Values) return values(cx, body.Values, scope);
@@ -75,6 +76,8 @@ export function select(cx: Ctx, sel: Node, outer: Scope): AnalysedColumn[] {
   }
   // ROLLUP, CUBE and GROUPING SETS: a grouping column is NULL in the rows that roll it up.
   scope.rels = withRolledUpColumns(scope.rels, sel.group_by);
+  // ROLLUP, CUBE and GROUPING SETS: a grouping column is NULL in the rows that roll it up.
+  scope.rels = withRolledUpColumns(scope.rels, sel.group_by);
   const out: AnalysedColumn[] = [];
   const seen = new Map<string, number>();
   const push = (c: AnalysedColumn, pos: { line: number; column: number } | undefined) => {
@@ -98,7 +101,7 @@ export function select(cx: Ctx, sel: Node, outer: Scope): AnalysedColumn[] {
         name = `_c${out.length}`;
         if (cx.outputSelects.has(sel)) cx.report('ETL169', 'warning', `Expression in the SELECT list has no alias`, spanOf(e), 'Add `AS name`: Spark would name it after the expression text, which makes a poor column name.');
       }
-      push({ name, type: v.type.kind === 'null' ? T.unknown : v.type, nullable: v.nullable, refs: v.refs, classes: v.classes }, spanOf(e));
+      push({ name, type: v.type, nullable: v.nullable, refs: v.refs, classes: v.classes }, spanOf(e)); // NULL is Spark's void
     } else if (item.Wildcard !== undefined) {
       const except = exceptList(item.Wildcard);
       const rels = scope.rels;
