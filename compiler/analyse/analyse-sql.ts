@@ -57,22 +57,20 @@ export function analyseSql(request: SqlAnalysisRequest, catalog: Map<string, Cat
   try {
     return analyseForms(request, catalog);
   } catch (err) {
-    const reason = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-    return {
-      id: request.id,
-      problems: [
-        {
-          form: 'full',
-          code: 'ETL199',
-          severity: 'error',
-          message: `Internal error while analysing this model (a bug in lakehouse-etl, not in the model): ${reason}`,
-          hint: 'Please report it with this model\'s SQL; the other models were analysed as usual.',
-          line: 1,
-          column: 1,
-        },
-      ],
-    };
+    return { id: request.id, problems: [internalError(err instanceof Error ? `${err.name}: ${err.message}` : String(err))] };
   }
+}
+
+function internalError(reason: string): SqlAnalysisResult['problems'][number] {
+  return {
+    form: 'full',
+    code: 'ETL199',
+    severity: 'error',
+    message: `Internal error while analysing this model (a bug in lakehouse-etl, not in the model): ${reason}`,
+    hint: "Please report it with this model's SQL; the other models were analysed as usual.",
+    line: 1,
+    column: 1,
+  };
 }
 
 type Parsed = Extract<QueryParse, { ok: true }>;
@@ -81,6 +79,10 @@ type Parsed = Extract<QueryParse, { ok: true }>;
 function parseForm(sql: string, form: 'full' | 'incremental', problems: SqlAnalysisResult['problems']): Parsed | undefined {
   const parsed = parseSparkQuery(sql);
   const where = form === 'incremental' ? ' in the incremental form' : '';
+  if (!parsed.ok && parsed.internal) {
+    problems.push({ ...internalError(parsed.message), form });
+    return undefined;
+  }
   if (!parsed.ok) {
     problems.push({ form, code: 'ETL164', severity: 'error', message: `SQL syntax error${where}: ${parsed.message}`, hint: form === 'incremental' ? 'Check the {{#is_incremental}} block.' : 'Models are Spark SQL SELECT queries; check the clause near this position.', line: parsed.line, column: parsed.column });
     return undefined;

@@ -1,22 +1,23 @@
 /** The Spark-dialect SQL parser (datafusion-sqlparser-rs via WASM), with positioned errors. */
-import { init, parse } from '@guanmingchiu/sqlparser-ts';
 import { leftmostSpan } from './ast.js';
 import { normaliseSql, posKey, type NormalisedSql } from './normalise.js';
+import { initWasmParser, ParserCrash, wasmParse } from './wasm-parser.js';
 
-let ready: Promise<void> | undefined;
 export function initParser(): Promise<void> {
-  ready ??= init();
-  return ready;
+  return initWasmParser();
 }
 
-export type ParseResult = { ok: true; statements: unknown[] } | { ok: false; message: string; line: number; column: number };
+/** `internal`: the parser itself failed (see wasm-parser.ts), not the user's SQL. */
+export type ParseResult = { ok: true; statements: unknown[] } | { ok: false; message: string; line: number; column: number; internal?: true };
 
 /** Parses with the Databricks dialect, the closest to Spark SQL (QUALIFY, EXCEPT, LATERAL VIEW, lambdas). */
 export function parseSpark(sql: string): ParseResult {
   try {
-    return { ok: true, statements: parse(sql, 'databricks') as unknown[] };
+    return { ok: true, statements: wasmParse('databricks', sql) };
   } catch (err) {
-    const raw = (err as Error).message.replace(/^sql parser error:\s*/i, '');
+    if (err instanceof ParserCrash) return { ok: false, message: err.message, line: 1, column: 1, internal: true };
+    const text = typeof err === 'string' ? err : typeof (err as { message?: unknown })?.message === 'string' ? (err as Error).message : String(err);
+    const raw = text.replace(/^sql parser error:\s*/i, '');
     const m = /at Line: (\d+), Column: (\d+)/.exec(raw);
     return {
       ok: false,
@@ -29,7 +30,7 @@ export function parseSpark(sql: string): ParseResult {
 
 export type QueryParse =
   | { ok: true; statements: unknown[]; toOriginal: NormalisedSql['toOriginal'] }
-  | { ok: false; message: string; line: number; column: number };
+  | { ok: false; message: string; line: number; column: number; internal?: true };
 
 /**
  * Parses Spark SQL as the user wrote it: the Spark forms the parser does not read are rewritten
