@@ -8,6 +8,7 @@ import type { Ctx, Scope } from './context.js';
 import { query } from './query.js';
 import { commonType, isComplex, isKnown, isNumeric, T } from './sql-types.js';
 import { castNullable } from './spark-types/casts.js';
+import { ceilFloorForm, extractType } from './spark-types/expression-forms.js';
 import { intervalType, numericLiteralText, numericLiteralType } from './spark-types/literals.js';
 
 export function expectBoolean(cx: Ctx, v: Value, node: Node, clause: string): void {
@@ -152,7 +153,16 @@ export function expr(cx: Ctx, e: Node, scope: Scope, silent = false): Value {
       return { ...root, type, nullable: true };
     }
     case 'Extract':
-      return { ...expr(cx, v.expr, scope, silent), type: T.int };
+      return { ...expr(cx, v.expr, scope, silent), type: extractType(v.field) };
+    case 'Ceil':
+    case 'Floor': {
+      const a = expr(cx, v.expr, scope, silent);
+      return { ...a, ...ceilFloorForm(a.type) };
+    }
+    case 'Position': {
+      const parts = [expr(cx, v.expr, scope, silent), expr(cx, v.in, scope, silent)];
+      return { type: T.int, nullable: parts.some((p) => p.nullable), refs: union(...parts.map((p) => p.refs)), classes: new Set(), agg: parts.some((p) => p.agg) };
+    }
     case 'Substring':
     case 'Trim':
     case 'Overlay': {

@@ -85,6 +85,7 @@ set(
   fixed(T.int),
 );
 set('hash', fixed(T.int));
+set('date_part datepart', fixed(T.int));
 set('second', fixed(T.int));
 set('unix_timestamp xxhash64 monotonically_increasing_id unix_seconds unix_millis unix_micros crc32 timestampdiff array_position', fixed(T.bigint));
 set('months_between', fixed(T.double));

@@ -4,6 +4,8 @@ import { union, spanOf, type Node, type Value } from './ast.js';
 import type { Ctx, Scope } from './context.js';
 import { expectBoolean, expr } from './expressions.js';
 import { arithmetic, operandOf } from './spark-types/arithmetic.js';
+import { comparisonForcesNull } from './spark-types/casts.js';
+import { bitwiseType } from './spark-types/expression-forms.js';
 import { isComplex, isKnown, T } from './sql-types.js';
 
 export function binary(cx: Ctx, v: Node, scope: Scope, silent: boolean): Value {
@@ -46,7 +48,7 @@ export function binary(cx: Ctx, v: Node, scope: Scope, silent: boolean): Value {
         cx.report('ETL170', 'error', `Cannot compare ${formatType(a.type)} with ${formatType(b.type)}`, spanOf(v.left) ?? spanOf(v.right), 'Compare values of the same kind.');
       }
       // boolean = 1 is legal in Spark's default (non-ANSI) mode, so it is not reported.
-      return { ...base, type: T.boolean, nullable: op === 'Spaceship' ? false : base.nullable, classes: new Set() };
+      return { ...base, type: T.boolean, nullable: op === 'Spaceship' ? false : base.nullable || comparisonForcesNull(a.type, b.type), classes: new Set() };
     }
     case 'And':
     case 'Or':
@@ -55,6 +57,10 @@ export function binary(cx: Ctx, v: Node, scope: Scope, silent: boolean): Value {
       return { ...base, type: T.boolean, classes: new Set() };
     case 'StringConcat':
       return { ...base, type: T.string };
+    case 'BitwiseAnd':
+    case 'BitwiseOr':
+    case 'BitwiseXor':
+      return { ...base, type: bitwiseType(a.type, b.type) };
     default:
       return { ...base, type: T.unknown };
   }

@@ -42,3 +42,10 @@ export function castNullable(from: SqlType, to: SqlType, nullable: boolean, tryC
   if (from.kind === 'decimal' && isIntegral(to)) return true;
   return nullable || !canUpCast(from, to);
 }
+
+/** A comparison of a string with another atomic type casts the string (NULL where it does not parse). */
+export function comparisonForcesNull(a: SqlType, b: SqlType): boolean {
+  const atomic = (t: SqlType) => t.kind !== 'unknown' && t.kind !== 'null' && t.kind !== 'array' && t.kind !== 'map' && t.kind !== 'struct';
+  if (!atomic(a) || !atomic(b) || (a.kind === 'string') === (b.kind === 'string')) return false;
+  return a.kind === 'string' ? castForcesNull(a, b) : castForcesNull(b, a);
+}

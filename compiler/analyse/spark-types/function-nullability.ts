@@ -5,6 +5,8 @@
  * functions outside their domain, lookups into arrays and maps).
  */
 import type { Operand } from './arithmetic.js';
+import { castForcesNull } from './casts.js';
+import { T } from '../sql-types.js';
 
 const words = (s: string) => new Set(s.split(/\s+/).filter(Boolean));
 
@@ -18,11 +20,11 @@ const NEVER = words(`
 
 /** NULL possible for any input. */
 const ALWAYS = words(`
-  nullif to_date to_timestamp unix_timestamp from_unixtime date_trunc trunc next_day make_date make_timestamp
+  nullif unix_timestamp from_unixtime date_trunc trunc next_day make_date make_timestamp
   element_at try_element_at get_json_object json_tuple from_json try_divide try_to_number to_number
-  split_part sha2 format_number to_char right conv elt array_max array_min array_position arrays_zip array_contains
+  split_part sha2 format_number right conv elt array_max array_min array_position arrays_zip array_contains
   round bround ceil ceiling floor sqrt ln log log10 log2 log1p exp expm1 cbrt asin acos atan sin cos tan sinh cosh tanh cot degrees radians
-  first_value last_value nth_value try_cast timestampdiff regexp_extract`);
+  first_value last_value nth_value try_cast timestampdiff pmod sentences flatten explode explode_outer inline`);
 
 /** The nullability of `name(args)`. */
 export function functionNullable(name: string, args: Operand[], kind: { aggregate: boolean; window: boolean }): boolean {
@@ -43,7 +45,11 @@ export function functionNullable(name: string, args: Operand[], kind: { aggregat
     case 'lag':
     case 'lead':
       // Without a default (the third argument) the rows past the edge are NULL.
-      return args.length < 3 || args[0]!.nullable || args[2]!.nullable;
+      return args.length < 3 || args[0]!.nullable || args[2]!.nullable || castForcesNull(args[2]!.type, args[0]!.type);
+    case 'to_date':
+    case 'to_timestamp':
+      // One argument of a date or timestamp is a cast; a string (or a format) may not parse.
+      return args.length !== 1 || any || castForcesNull(args[0]!.type, name === 'to_date' ? T.date : T.timestamp);
   }
   if (kind.aggregate) return true;
   return any;
