@@ -3,6 +3,7 @@
  * marker (body[data-ready] = the route) that tests and the benchmark wait for.
  */
 import { classBadges, h, lineageHref, nodeHref } from './dom.js';
+import { renderExposures } from './pages/exposures.js';
 import { renderGraphPage } from './pages/graph.js';
 import { renderLineage } from './pages/lineage.js';
 import { renderModel } from './pages/model.js';
@@ -113,6 +114,7 @@ function boot(): void {
     h('a', { href: '#/graph' }, 'Graph'),
     h('a', { href: '#/pii' }, 'PII in gold'),
     h('a', { href: '#/tests' }, 'Tests'),
+    h('a', { href: '#/exposures' }, 'Exposures'),
   );
   app.replaceChildren(h('header', {}, h('a', { href: '#/', class: 'brand' }, index.project.name), nav, searchBox(store)), main);
 
@@ -146,6 +148,9 @@ function boot(): void {
           break;
         case 'tests':
           await renderTests(store, page);
+          break;
+        case 'exposures':
+          renderExposures(store, parts[1] ?? '', page);
           break;
         default:
           page.append(h('div', { class: 'card' }, `No page at ${hash}. `, h('a', { href: '#/' }, 'Back to the overview')));

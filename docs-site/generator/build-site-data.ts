@@ -22,6 +22,7 @@ import {
   type TestRow,
   type UnitTestDetail,
 } from '../shared/site-data.js';
+import { exposureSummaries } from './exposures.js';
 import { redactSecrets } from './redact.js';
 import type { RunResults } from './run-results.js';
 
@@ -290,6 +291,7 @@ export function buildSiteData(manifest: Manifest, opts: BuildOptions = {}): Site
     chunkCount: chunks.length,
     piiGoldCount: piiGold.length,
     testTotals,
+    exposures: exposureSummaries(manifest, indexOf, warnings),
     warnings,
   };
   return { index, chunks, searchColumns, tests: testRows, piiGold };

@@ -54,6 +54,20 @@ export interface PiiGoldColumn {
   piiSources: Array<[number, string]>;
 }
 
+/** A consumer of models outside the project (a dashboard, notebook...), from `exposures/*.ts`. */
+export interface ExposureSummary {
+  id: string;
+  name: string;
+  type: string;
+  tool: string;
+  owner: { name: string; email: string };
+  url?: string;
+  description?: string;
+  file: string;
+  /** The models it reads (index into `SiteIndex.nodes`) and the columns it shows (none: the whole model). */
+  depends: Array<{ node: number; columns: string[] }>;
+}
+
 export interface SiteIndex {
   formatVersion: 1;
   project: { name: string; target: string; generatedAt: string; generator: string; manifestVersion: number };
@@ -63,6 +77,8 @@ export interface SiteIndex {
   /** Size of the PII-in-gold list, which itself is in data/pii.js (loaded by its page). */
   piiGoldCount: number;
   testTotals: TestCounts;
+  /** Dashboards, notebooks and applications reading the project's models (absent before exposures existed). */
+  exposures?: ExposureSummary[];
   /** Non-fatal problems met while generating (unreadable run_results, dangling refs...). */
   warnings: string[];
 }

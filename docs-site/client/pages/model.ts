@@ -4,6 +4,7 @@ import { classBadges, graphHref, h, layerBadge, lineageHref, section, statusBadg
 import { neighbourhood } from '../neighbourhood.js';
 import type { Store } from '../store.js';
 import { dagOf, keyValue, nodeLinkById, nodeList, notFound } from './common.js';
+import { modelExposuresSection } from './exposures.js';
 
 export function testsTable(tests: TestDetail[]): HTMLElement {
   if (tests.length === 0) return h('p', { class: 'muted' }, 'No tests declared.');
@@ -127,6 +128,8 @@ export async function renderModel(store: Store, id: string, root: HTMLElement): 
   }
 
   root.append(section(`Tests (${d.tests.length})`, testsTable(d.tests)));
+  const exposures = modelExposuresSection(store, idx!);
+  if (exposures) root.append(exposures);
   if (d.unitTests?.length) {
     root.append(
       section(
