@@ -103,6 +103,47 @@ describe('etl diff: change categories and column-level impact', () => {
     expect(byName.get('fct_orders')!.impact).toEqual(none);
   });
 
+  it('a NOT NULL added is non-breaking and impacts nothing (not even an exposure reading the whole model); a column fed from another column is breaking', async () => {
+    const write = (dir: string, file: string, text: string) => writeFile(path.join(dir, file), text);
+    const wholeModel = "import { defineExposure } from 'lakehouse-etl';\n\nexport default defineExposure({ name: 'orders_app', type: 'application', tool: 'other', owner: { name: 'Ops', email: 'ops@example.com' }, depends: [{ ref: 'fct_orders' }] });\n";
+    const { current, reference } = await twoVersions(
+      async (dir) => {
+        await write(dir, 'models/silver/stg_customers.sql', "SELECT customer_id, email, coalesce(region, 'unknown') AS region, signup_source\nFROM {{source \"shop\" \"customers\"}}\n");
+        await write(dir, 'models/gold/dim_customers.sql', 'SELECT customer_id, email, signup_source AS region\nFROM {{ref "stg_customers"}}\n');
+      },
+      (dir) => write(dir, 'exposures/orders_app.ts', `// @ts-nocheck: fixture\n${wholeModel}`),
+    );
+    expect(current.diagnostics).toEqual([]);
+    const report = diffManifests(reference.manifest, current.manifest);
+    expect(report.models.map((m) => [m.name, m.category, m.changes, m.impact])).toEqual([
+      [
+        'dim_customers',
+        'breaking',
+        [{ kind: 'column_lineage_changed', column: 'region', from: 'model.stg_customers.region', to: 'model.stg_customers.signup_source', detail: 'region now derives from model.stg_customers.signup_source (was model.stg_customers.region)' }],
+        // Nothing reads dim_customers.region: not the customer_list exposure, no test.
+        none,
+      ],
+      // The guarantee flows down the lineage: readers' region columns are NOT NULL now too.
+      ['fct_orders', 'non-breaking', [{ kind: 'nullability_narrowed', column: 'region', from: 'string', to: 'string not null', detail: 'region is now not null' }], none],
+      ['mart_revenue', 'non-breaking', [{ kind: 'nullability_narrowed', column: 'region', from: 'string', to: 'string not null', detail: 'region is now not null' }], none],
+      [
+        'stg_customers',
+        'non-breaking',
+        [{ kind: 'nullability_narrowed', column: 'region', from: 'string', to: 'string not null', detail: 'region is now not null' }],
+        none,
+      ],
+    ]);
+    expect(reference.manifest.exposures['exposure.orders_app']!.depends).toEqual([{ model: 'model.fct_orders', columns: [] }]);
+  });
+
+  it('an exposure reading a whole model is impacted by any change reaching it', async () => {
+    const wholeModel = "// @ts-nocheck: fixture\nimport { defineExposure } from 'lakehouse-etl';\n\nexport default defineExposure({ name: 'orders_app', type: 'application', tool: 'other', owner: { name: 'Ops', email: 'ops@example.com' }, depends: [{ ref: 'fct_orders' }] });\n";
+    const { current, reference } = await twoVersions(overlay('diff-branch'), (dir) => writeFile(path.join(dir, 'exposures/orders_app.ts'), wholeModel));
+    const report = diffManifests(reference.manifest, current.manifest);
+    const byName = new Map(report.models.map((m) => [m.name, m.impact.exposures]));
+    expect(Object.fromEntries(byName)).toEqual({ fct_orders: [], stg_customers: [], stg_orders: ['exposure.orders_app', 'exposure.revenue_dashboard'] });
+  });
+
   it('a removed model is breaking for what read it; a new model is not', async () => {
     const { current, reference } = await twoVersions(async (dir) => {
       for (const f of ['models/gold/dim_customers.sql', 'models/gold/dim_customers.yml', 'exposures/customers.ts']) await rm(path.join(dir, f));

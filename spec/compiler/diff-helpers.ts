@@ -24,9 +24,10 @@ export async function fixtureCopy(overlays: string[] = []): Promise<string> {
 
 export const compileDir = (dir: string) => compileProject({ projectDir: dir, cache: false });
 
-/** Compiles diff-base (the reference), runs `edit` on the copy, compiles it again (the branch). */
-export async function twoVersions(edit: (dir: string) => Promise<void>): Promise<TwoVersions> {
+/** Compiles diff-base (after `before`: the reference), runs `edit` on the copy, compiles it again (the branch). */
+export async function twoVersions(edit: (dir: string) => Promise<void>, before?: (dir: string) => Promise<void>): Promise<TwoVersions> {
   const dir = await fixtureCopy();
+  await before?.(dir);
   const reference = await compileDir(dir);
   await edit(dir);
   const current = await compileDir(dir);
