@@ -3,8 +3,9 @@
  * block at that tag, extra arguments to built-ins and TypeScript helpers at the first extra one,
  * and vars read as own properties only (`constructor`, `__proto__`, `toString` are unknown vars).
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { compileFixture } from './helpers.js';
+import { compileFixture, fixture } from './helpers.js';
 
 describe('template calls are checked at the place they are written', async () => {
   const r = await compileFixture('templating-calls');
@@ -35,7 +36,15 @@ describe('template calls are checked at the place they are written', async () =>
     expect(at('proto_vars.sql')).toEqual(["1:18 ETL142 Unknown var 'constructor'", "1:46 ETL142 Unknown var '__proto__'", "2:3 ETL142 Unknown var 'toString'"]);
   });
 
+  it('in a TypeScript model too: ctx.varValue("constructor") is an unknown var', () => {
+    const d = r.diagnostics.filter((x) => x.file === 'models/silver/ts_proto_var.ts');
+    expect(d.map((x) => `${x.code} ${x.message} line ${x.line}`)).toEqual(["ETL142 Unknown var 'constructor' line 5"]);
+    // At `sql:` (where TypeScript-model render problems point), or at the call itself.
+    const line = readFileSync(fixture('templating-calls/models/silver/ts_proto_var.ts'), 'utf8').split('\n')[4]!;
+    expect([line.indexOf('sql:') + 1, line.indexOf('ctx.varValue') + 1]).toContain(d[0]!.column);
+  });
+
   it('nothing else is reported', () => {
-    expect(r.diagnostics).toHaveLength(11);
+    expect(r.diagnostics).toHaveLength(12);
   });
 });
