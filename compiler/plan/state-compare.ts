@@ -40,10 +40,10 @@ function relativeLocation(manifest: Manifest, model: ManifestModel): string | nu
  * models count), its table and location in its layer, config and materialization (which decide its
  * operations), and its column types. File checksums alone would miss a changed var; this cannot.
  */
-export function modelFingerprint(manifest: Manifest, model: ManifestModel, relations = logicalRelations(manifest)): string {
+export function modelFingerprint(manifest: Manifest, model: ManifestModel, relations = logicalRelations(manifest), withLocation = true): string {
   const text = JSON.stringify([
     logicalSql(model.compiledSql, relations),
-    model.relation ? [model.relation.table, relativeLocation(manifest, model)] : null,
+    model.relation ? [model.relation.table, withLocation ? relativeLocation(manifest, model) : null] : null,
     model.config,
     model.materialized,
     model.columns.map((c) => [c.name, c.type, c.nullable]),
@@ -61,7 +61,12 @@ export function changedModels(reference: Manifest, current: Manifest): Map<strin
   for (const m of Object.values(current.models)) {
     const old = reference.models[m.id];
     if (!old) out.set(m.id, 'new');
-    else if (modelFingerprint(reference, old, before) !== modelFingerprint(current, m, now)) out.set(m.id, 'modified');
+    else {
+      // A deferred model's relation is the deployment it is read from, and an environment places
+      // every model under its own roots whatever `location` says: neither is a change of the model.
+      const withLocation = !current.deferred[m.id] && !reference.deferred[m.id] && !current.environment && !reference.environment;
+      if (modelFingerprint(reference, old, before, withLocation) !== modelFingerprint(current, m, now, withLocation)) out.set(m.id, 'modified');
+    }
   }
   return out;
 }
