@@ -38,13 +38,16 @@ const DELTA = {
 const MAX_COMMENT = 255;
 const MAX_DESCRIPTION = 2048;
 
-/** Glue tables for every bronze source and every model stored as a Delta table. */
+/**
+ * Glue tables for every bronze source and every model stored as a Delta table, except models deferred
+ * to production (`--defer`): their tables are production's, which an environment's build never touches.
+ */
 export function glueTableRequests(manifest: Manifest): GlueTableRequest[] {
   const sources = Object.values(manifest.sources)
     .sort((a, b) => a.id.localeCompare(b.id))
     .map(bronzeTableRequest);
   const models = Object.values(manifest.models)
-    .filter(isCatalogedModel)
+    .filter((m) => isCatalogedModel(m) && !manifest.deferred[m.id])
     .sort((a, b) => a.id.localeCompare(b.id))
     .map(modelTableRequest);
   return [...sources, ...models];

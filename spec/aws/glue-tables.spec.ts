@@ -49,6 +49,12 @@ describe('Glue table inputs', () => {
     ]);
   });
 
+  it('leaves out models deferred to production: an environment build never writes their catalog entries', () => {
+    const deferred = { ...manifest, deferred: { 'model.stg_customer_orders': 'silver.stg_customer_orders' } };
+    expect(glueTableRequests(deferred).map((t) => t.relation)).not.toContain('silver.stg_customer_orders');
+    expect(glueTableRequests(deferred)).toHaveLength(glueTableRequests(manifest).length - 1);
+  });
+
   it('describes bronze as external Parquet partitioned by ingest_date, with metadata columns', () => {
     const t = bronzeTableRequest(manifest.sources['source.kafka.order_events']!).tableInput;
     expect(t.TableType).toBe('EXTERNAL_TABLE');
