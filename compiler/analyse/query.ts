@@ -3,10 +3,11 @@ import { formatType, type SqlType } from '../api/columns.js';
 import { didYouMean } from '../resolve/environment.js';
 import { identName, lc, objectName, spanOf, union, type Node, type Value } from './ast.js';
 import type { AnalysedColumn, Ctx, Scope } from './context.js';
-import { expectBoolean, expr } from './expressions.js';
+import { callArgs, expectBoolean, expr } from './expressions.js';
 import { from } from './relations.js';
 import { commonType, T } from './sql-types.js';
 import { setOperationNullable, withRolledUpColumns } from './spark-types/grouping.js';
+import { generatorColumns } from './spark-types/generators.js';
 import { withRolledUpColumns } from './spark-types/grouping.js';
 
 export function query(cx: Ctx, q: Node, outer: Scope): AnalysedColumn[] {
@@ -58,9 +59,10 @@ export function select(cx: Ctx, sel: Node, outer: Scope): AnalysedColumn[] {
     const fn = lc(identName(lv.lateral_view?.Function?.name?.[0] ?? ''));
     const types: SqlType[] =
       fn === 'posexplode' ? [T.int, v.type] : v.type.kind === 'map' ? [v.type.key, v.type.value] : v.type.kind === 'struct' ? v.type.fields.map((f) => f.type) : [v.type];
+    const generated = generatorColumns(fn, expr(cx, callArgs(lv.lateral_view.Function ?? {})[0], scope, true).type, lv.outer === true);
     scope.rels.push({
       alias: name,
-      columns: aliases.map((a: string, i: number) => ({ name: a, type: types[i] ?? T.unknown, nullable: true, refs: v.refs, classes: v.classes })),
+      columns: aliases.map((a: string, i: number) => ({ name: a, type: generated?.[i]?.type ?? types[i] ?? T.unknown, nullable: generated?.[i]?.nullable ?? true, refs: v.refs, classes: v.classes })),
     });
   }
   if (sel.selection) {

@@ -16,6 +16,8 @@ export interface Operand {
   nullable: boolean;
   /** The value when the operand is an integer literal (`2`, `-1`, `7L`). */
   integerLiteral?: bigint;
+  /** A lambda (`x -> x + 1`): its type and nullability are the body's. */
+  lambda?: boolean;
 }
 
 export interface Result {
@@ -80,5 +82,6 @@ export function arithmetic(op: ArithmeticOp, a: Operand, b: Operand): Result {
 /** An operand from its analysed value and its AST node (which says whether it is an integer literal). */
 export function operandOf(value: { type: SqlType; nullable: boolean }, node: unknown): Operand {
   const literal = integerLiteralValue(node);
-  return { type: value.type, nullable: value.nullable, ...(literal !== undefined ? { integerLiteral: literal } : {}) };
+  const lambda = typeof node === 'object' && node !== null && 'Lambda' in node;
+  return { type: value.type, nullable: value.nullable, ...(literal !== undefined ? { integerLiteral: literal } : {}), ...(lambda ? { lambda } : {}) };
 }

@@ -30,7 +30,9 @@ const ALWAYS = words(`
 export function functionNullable(name: string, args: Operand[], kind: { aggregate: boolean; window: boolean }): boolean {
   if (NEVER.has(name)) return false;
   if (ALWAYS.has(name)) return true;
-  const any = args.some((a) => a.nullable);
+  const any = args.some((a) => a.nullable && !a.lambda);
+  // A higher-order function is NULL for a NULL collection; aggregate also when its lambdas are.
+  if (name === 'aggregate' || name === 'reduce' || name === 'exists' || name === 'forall') return args.some((a) => a.nullable);
   switch (name) {
     case 'coalesce':
     case 'nvl':

@@ -4,7 +4,7 @@
  * DataFrame schema, types and nullability. One JVM for the whole corpus.
  */
 import { execFile } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { assertSparkInstalled, sparkPaths } from '../../../runtime/engines/spark/paths.js';
 import type { OutputColumn } from './corpus.js';
@@ -20,7 +20,10 @@ export async function sparkSchemas(request: SchemaRequest, workDir: string, repo
   const paths = sparkPaths(repo);
   const jars = assertSparkInstalled(paths);
   const file = join(workDir, 'spark-request.json');
-  writeFileSync(file, JSON.stringify({ ...request, jars, warehouse: join(workDir, 'spark-warehouse') }));
+  const warehouse = join(workDir, 'spark-warehouse');
+  // Tables of an earlier run: Spark's catalog is in memory, so their directories would be in the way.
+  rmSync(warehouse, { recursive: true, force: true });
+  writeFileSync(file, JSON.stringify({ ...request, jars, warehouse }));
   const stdout = await new Promise<string>((resolve, reject) => {
     execFile(
       join(paths.venv, 'bin', 'python'),
