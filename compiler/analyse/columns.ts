@@ -74,7 +74,10 @@ export function column(cx: Ctx, parts: string[], node: Node, scope: Scope, silen
   if (parts.length === 1 && lc(parts[0]!) === 'grouping__id') return { type: T.bigint, nullable: false, refs: new Set(), classes: new Set(), agg: true };
   if (!silent) {
     const candidates = scope.rels.flatMap((r) => r.columns.map((c) => c.name));
-    cx.report('ETL161', 'error', `Unknown column '${parts.join('.')}'`, pos, didYouMean(parts[parts.length > 1 ? 1 : 0]!, candidates) || (candidates.length ? `Available: ${[...new Set(candidates)].slice(0, 12).join(', ')}` : ''));
+    const name = parts[parts.length > 1 ? 1 : 0]!;
+    const inReach: string[] = [];
+    for (let s: Scope | undefined = scope.parent; s; s = s.parent) for (const r of s.rels) for (const c of r.columns) inReach.push(c.name);
+    cx.report('ETL161', 'error', `Unknown column '${parts.join('.')}'`, pos, didYouMean(name, candidates) || didYouMean(name, inReach) || (candidates.length ? `Available: ${[...new Set(candidates)].slice(0, 12).join(', ')}` : ''));
   }
   return EMPTY();
 }

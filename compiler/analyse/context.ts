@@ -60,6 +60,8 @@ export class Ctx {
   readonly rowDeps = new Map<string, Set<RowRole>>();
   /** The SELECTs whose columns are the model's columns (not those of CTEs or subqueries). */
   readonly outputSelects = new WeakSet<object>();
+  /** Each SELECT's scope once analysed (its FROM and its output aliases), for its query's ORDER BY. */
+  readonly selectScopes = new WeakMap<object, Scope>();
 
   constructor(
     readonly catalog: Map<string, CatalogEntry>,

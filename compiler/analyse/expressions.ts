@@ -120,6 +120,12 @@ export function expr(cx: Ctx, e: Node, scope: Scope, silent = false): Value {
     }
     case 'Function':
       return func(cx, v, scope, silent);
+    case 'Rollup':
+    case 'Cube':
+    case 'GroupingSets': {
+      const parts = (v as Node[][]).flat().map((x) => expr(cx, x, scope, silent));
+      return { ...EMPTY(), refs: union(...parts.map((p) => p.refs)), classes: union(...parts.map((p) => p.classes)) };
+    }
     case 'Struct':
       return structValue(cx, v, scope, silent);
     case 'Subquery': {

@@ -8,7 +8,6 @@ import { from } from './relations.js';
 import { commonType, T } from './sql-types.js';
 import { setOperationNullable, withRolledUpColumns } from './spark-types/grouping.js';
 import { generatorColumns } from './spark-types/generators.js';
-import { withRolledUpColumns } from './spark-types/grouping.js';
 
 export function query(cx: Ctx, q: Node, outer: Scope): AnalysedColumn[] {
   const scope: Scope = { rels: [], ctes: new Map(outer.ctes), parent: outer.parent ?? (outer.rels.length ? outer : undefined) };
@@ -20,8 +19,30 @@ export function query(cx: Ctx, q: Node, outer: Scope): AnalysedColumn[] {
     scope.ctes.set(name, cols);
   }
   const cols = setExpr(cx, q.body, scope);
-  // ORDER BY of the outermost query orders output rows only.
+  orderBy(cx, q, cols, scope);
   return cols;
+}
+
+/**
+ * A query's ORDER BY: names resolve against the output columns first, then (below a plain SELECT)
+ * against its FROM, as Spark resolves them; `ORDER BY 2` is the second output column.
+ */
+function orderBy(cx: Ctx, q: Node, cols: AnalysedColumn[], scope: Scope): void {
+  const items: Node[] = q.order_by?.kind?.Expressions ?? q.order_by?.exprs ?? [];
+  if (!items.length) return;
+  const below = q.body?.Select ? cx.selectScopes.get(q.body.Select) : undefined;
+  const orderScope: Scope = { rels: [{ alias: '', columns: cols }], ctes: scope.ctes, parent: below ?? scope.parent };
+  for (const item of items) {
+    const e = item?.expr ?? item;
+    const position = e?.Value?.value?.Number?.[0];
+    if (position !== undefined) {
+      const c = cols[Number(position) - 1];
+      if (c) cx.addRowDeps(c.refs, 'order');
+      else cx.report('ETL161', 'error', `ORDER BY position ${position} is not in the SELECT list (it has ${cols.length} columns)`, spanOf(e));
+      continue;
+    }
+    cx.addRowDeps(expr(cx, e, orderScope).refs, 'order');
+  }
 }
 
 export function setExpr(cx: Ctx, body: Node, scope: Scope): AnalysedColumn[] {
@@ -78,8 +99,6 @@ export function select(cx: Ctx, sel: Node, outer: Scope): AnalysedColumn[] {
   }
   // ROLLUP, CUBE and GROUPING SETS: a grouping column is NULL in the rows that roll it up.
   scope.rels = withRolledUpColumns(scope.rels, sel.group_by);
-  // ROLLUP, CUBE and GROUPING SETS: a grouping column is NULL in the rows that roll it up.
-  scope.rels = withRolledUpColumns(scope.rels, sel.group_by);
   const out: AnalysedColumn[] = [];
   const seen = new Map<string, number>();
   const push = (c: AnalysedColumn, pos: { line: number; column: number } | undefined) => {
@@ -130,6 +149,10 @@ export function select(cx: Ctx, sel: Node, outer: Scope): AnalysedColumn[] {
       checkExcept(cx, except, rel.columns, opts);
     }
   }
+  // Names in GROUP BY are checked once the SELECT list is known: Spark also accepts its aliases.
+  for (const g of groupExprs) if (!g?.Value) expr(cx, g, scope);
+  cx.selectScopes.set(sel, scope);
+  namedWindows(cx, sel, scope);
   for (const g of groupExprs) {
     if (g?.Value?.value?.Number) {
       const c = out[Number(g.Value.value.Number[0]) - 1];
@@ -184,4 +207,13 @@ function values(cx: Ctx, v: Node, scope: Scope): AnalysedColumn[] {
       classes: union(...column.map((c) => c.classes)),
     };
   });
+}
+
+/** `WINDOW w AS (PARTITION BY ... ORDER BY ...)`: its columns are window dependencies. */
+function namedWindows(cx: Ctx, sel: Node, scope: Scope): void {
+  for (const entry of sel.named_window ?? []) {
+    const spec = Array.isArray(entry) ? entry[1]?.WindowSpec : undefined;
+    for (const p of spec?.partition_by ?? []) cx.addRowDeps(expr(cx, p, scope).refs, 'window');
+    for (const o of spec?.order_by ?? []) cx.addRowDeps(expr(cx, o.expr, scope).refs, 'window');
+  }
 }
