@@ -67,6 +67,7 @@ describe.concurrent('exit codes of every command', () => {
     [['ingest', '--project', broken], 1],
     [['build', '--project', broken], 1],
     [['test', '--project', broken], 1],
+    [['env', 'drop', 'pr_1', '--project', broken], 1],
 
     [['compile', '--no-write', '--no-such-flag', '--project', clean], 2],
     [['compile', '--no-write', '--format', 'xml', '--project', clean], 2],
@@ -78,6 +79,8 @@ describe.concurrent('exit codes of every command', () => {
     [['ingest', '--plan', missing], 2],
     [['build', '--plan', missing], 2],
     [['test', '--plan', missing], 2],
+    [['diff', '--project', clean], 2],
+    [['env', 'drop', 'Not-A-Name', '--project', clean], 2],
     [['clean', '--project', missing], 2],
     [['init', clean], 2],
     [['spark', 'status', '--no-such-flag'], 2],
