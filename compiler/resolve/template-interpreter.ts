@@ -141,6 +141,9 @@ export class Interpreter {
     this.mark('expr', p);
     const name = p.name.type === 'PathExpression' ? (p.name as hbs.AST.PathExpression).original : String((p.name as unknown as { value: unknown }).value);
     const ast = this.partial(name, p);
+    // Handlebars refuses more than one (its compiler throws); the interpreter would ignore the rest.
+    const extra = p.params[1] as (hbs.AST.Expression & { loc?: hbs.AST.SourceLocation }) | undefined;
+    if (extra) throw this.fault(`Partial '${name}' takes one context argument (and key=value pairs); this one is extra`, extra.loc ? extra : p);
     // Arguments of a partial are printed by it: a `(var "x")` there renders as SQL, as {{var}} does.
     let ctx: unknown = p.params.length ? this.eval(p.params[0]!, scope, true) : scope.context;
     if (p.hash?.pairs.length) ctx = { ...(typeof ctx === 'object' && ctx !== null ? ctx : {}), ...this.hash(p.hash, scope, true) };

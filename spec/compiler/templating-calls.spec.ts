@@ -28,6 +28,10 @@ describe('template calls are checked at the place they are written', async () =>
     ]);
   });
 
+  it('an extra argument to a partial: at that argument (Handlebars refuses it too)', () => {
+    expect(at('partial_extra.sql')).toEqual(["3:23 ETL130 Partial 'where_clause' takes one context argument (and key=value pairs); this one is extra"]);
+  });
+
   it('a helper with a default parameter is not held to its `length`; calls within arity compile', () => {
     expect(r.manifest.models['model.calls_ok']?.compiledSql).toBe('SELECT order_id AS id, trim(customer_id) AS c\nFROM silver.base');
   });
@@ -45,6 +49,6 @@ describe('template calls are checked at the place they are written', async () =>
   });
 
   it('nothing else is reported', () => {
-    expect(r.diagnostics).toHaveLength(12);
+    expect(r.diagnostics).toHaveLength(13);
   });
 });
