@@ -18,6 +18,8 @@ export interface ColumnDelta {
   referenceSeeds: string[];
   /** The same columns as the project names them now (renamed ones under their new name). */
   currentSeeds: string[];
+  /** Removed, renamed and retyped columns (reference names): a reader may have to edit its SQL for them. */
+  forcing: string[];
 }
 
 /** A column reference after the renames of its model (so `a` of a renamed parent reads as `b`). */
@@ -43,6 +45,7 @@ export function columnDelta(before: ManifestModel, after: ManifestModel, renames
   const changes: ColumnChange[] = [];
   const referenceSeeds: string[] = [];
   const currentSeeds: string[] = [];
+  const forcing = removed.map((c) => c.name);
   for (const c of removed) {
     const to = renamed.get(c.name);
     if (to) {
@@ -68,10 +71,11 @@ export function columnDelta(before: ManifestModel, after: ManifestModel, renames
         referenceSeeds.push(c.name);
         currentSeeds.push(c.name);
       }
+      if (change.kind === 'column_retyped') forcing.push(c.name);
     }
     if ((c.description ?? '') !== (n.description ?? '')) changes.push({ kind: 'description_changed', column: c.name, detail: `description of ${c.name} changed` });
   }
-  return { changes, renamed, referenceSeeds, currentSeeds };
+  return { changes, renamed, referenceSeeds, currentSeeds, forcing };
 }
 
 /** Retype, nullability or lineage change of a column both manifests have, if any. */

@@ -31,7 +31,7 @@ export function diffManifests(reference: Manifest, current: Manifest): DiffRepor
     const state = status.get(id)!;
     const changes = changesOf(state, reference.models[id], current.models[id], reference, current, renames, broken);
     if (changes.renamed.size) renames.set(id, changes.renamed);
-    for (const c of changes.referenceSeeds) broken.add(`${id}.${c}`);
+    for (const c of changes.forcing) broken.add(`${id}.${c}`);
     const impact = mergeImpact(id, impactIn(refIndex, id, changes.referenceSeeds), impactIn(curIndex, id, changes.currentSeeds));
     const name = (current.models[id] ?? reference.models[id])!.name;
     models.push({ id, name, status: state, category: changes.category, changes: changes.changes, changedColumns: [...new Set([...changes.referenceSeeds, ...changes.currentSeeds])].sort(), impact });
@@ -52,10 +52,10 @@ export function diffManifests(reference: Manifest, current: Manifest): DiffRepor
 }
 
 function changesOf(state: ModelDiff['status'], before: ManifestModel | undefined, after: ManifestModel | undefined, reference: Manifest, current: Manifest, renames: RenameMap, broken: Set<string>): ModelChanges {
-  if (state === 'new') return { changes: [{ kind: 'model_added', detail: `new model (${after!.columns.length} columns)` }], category: 'non-breaking', renamed: new Map(), referenceSeeds: [], currentSeeds: [] };
+  if (state === 'new') return { changes: [{ kind: 'model_added', detail: `new model (${after!.columns.length} columns)` }], category: 'non-breaking', renamed: new Map(), referenceSeeds: [], currentSeeds: [], forcing: [] };
   if (state === 'removed') {
     const seeds = before!.columns.map((c) => c.name);
-    return { changes: [{ kind: 'model_removed', detail: 'model removed' }], category: 'breaking', renamed: new Map(), referenceSeeds: seeds, currentSeeds: [] };
+    return { changes: [{ kind: 'model_removed', detail: 'model removed' }], category: 'breaking', renamed: new Map(), referenceSeeds: seeds, currentSeeds: [], forcing: seeds };
   }
   return modifiedModelChanges(reference, current, before!, after!, renames, broken);
 }

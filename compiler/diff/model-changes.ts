@@ -18,6 +18,8 @@ export interface ModelChanges {
   referenceSeeds: string[];
   /** Columns to follow downstream in the project's manifest (current names). */
   currentSeeds: string[];
+  /** Removed, renamed and retyped columns: a child's SQL edited for them follows upstream. */
+  forcing: string[];
 }
 
 const ROW_ROLES = [
@@ -27,7 +29,7 @@ const ROW_ROLES = [
 ] as const;
 const GRAIN_CONFIG = ['unique_key', 'partition_by'] as const;
 
-/** Per-model changes of a model both manifests have. `broken`: columns of parents removed, renamed or retyped. */
+/** Per-model changes of a model both manifests have. `broken`: `model.column` of parents removed, renamed or retyped. */
 export function modifiedModelChanges(reference: Manifest, current: Manifest, before: ManifestModel, after: ManifestModel, renames: RenameMap, broken: Set<string>): ModelChanges {
   const delta = columnDelta(before, after, renames);
   const changes = [...delta.changes, ...rowChanges(before, after, renames), ...configChanges(before, after), ...metadataChanges(reference, current, before, after)];
@@ -47,6 +49,7 @@ export function modifiedModelChanges(reference: Manifest, current: Manifest, bef
     renamed: delta.renamed,
     referenceSeeds: everyRow ? before.columns.map((c) => c.name) : delta.referenceSeeds,
     currentSeeds: everyRow ? after.columns.map((c) => c.name) : delta.currentSeeds,
+    forcing: delta.forcing,
   };
 }
 

@@ -144,6 +144,24 @@ describe('etl diff: change categories and column-level impact', () => {
     expect(Object.fromEntries(byName)).toEqual({ fct_orders: [], stg_customers: [], stg_orders: ['exposure.orders_app', 'exposure.revenue_dashboard'] });
   });
 
+  it('SQL edited only to follow a parent\'s rename is non-breaking; a logic edit beside a parent\'s filter change is not excused', async () => {
+    const fct = (columns: string) => `SELECT ${columns}\nFROM {{ref "stg_orders"}} AS o\nJOIN {{ref "stg_customers"}} AS c ON o.customer_id = c.customer_id\n`;
+    const follows = await twoVersions(async (dir) => {
+      await overlay('diff-branch')(dir);
+      await writeFile(path.join(dir, 'models/gold/fct_orders.sql'), fct('o.order_id, o.customer_id, c.region, CAST(o.amount AS decimal(18,2)) AS amount, o.ordered_on AS order_date'));
+    });
+    const fctFollows = diffManifests(follows.reference.manifest, follows.current.manifest).models.find((m) => m.name === 'fct_orders')!;
+    expect([fctFollows.category, fctFollows.changes, fctFollows.impact]).toEqual(['non-breaking', [{ kind: 'follows_upstream', detail: 'SQL changed to follow a change of stg_orders.amount' }], none]);
+
+    const logic = await twoVersions(async (dir) => {
+      await overlay('diff-rows-branch')(dir);
+      await writeFile(path.join(dir, 'models/gold/fct_orders.sql'), fct('o.order_id, o.customer_id, upper(c.region) AS region, o.amount, o.order_date'));
+    });
+    const fctLogic = diffManifests(logic.reference.manifest, logic.current.manifest).models.find((m) => m.name === 'fct_orders')!;
+    expect([fctLogic.category, fctLogic.changes.map((c) => c.kind)]).toEqual(['breaking', ['tests_changed', 'logic_changed']]);
+    expect(fctLogic.impact.exposures).toEqual(['exposure.revenue_dashboard']);
+  });
+
   it('a removed model is breaking for what read it; a new model is not', async () => {
     const { current, reference } = await twoVersions(async (dir) => {
       for (const f of ['models/gold/dim_customers.sql', 'models/gold/dim_customers.yml', 'exposures/customers.ts']) await rm(path.join(dir, f));
