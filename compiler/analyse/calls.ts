@@ -8,13 +8,17 @@ import { callArgs, expr } from './expressions.js';
 import { AGGREGATES, functionResult } from './functions.js';
 import { operandOf } from './spark-types/arithmetic.js';
 import { lambdaValue } from './spark-types/higher-order.js';
+import { isUnitArgument } from './spark-types/expression-forms.js';
 import { isComplex, isKnown, T } from './sql-types.js';
 
 export function func(cx: Ctx, f: Node, scope: Scope, silent: boolean): Value {
   const name = lc(objectName(f.name).join('.'));
   const argNodes = expandStars(cx, callArgs(f), scope);
   const args: Value[] = [];
-  for (const a of argNodes) args.push(a.__wildcard ? { ...EMPTY(), nullable: false } : a.Lambda ? lambdaValue(cx, name, a.Lambda, args, scope, silent) : expr(cx, a, scope, silent));
+  for (const a of argNodes) {
+    const unit = isUnitArgument(name, args.length, a, argNodes.length);
+    args.push(a.__wildcard || unit ? { ...EMPTY(), nullable: false } : a.Lambda ? lambdaValue(cx, name, a.Lambda, args, scope, silent) : expr(cx, a, scope, silent));
+  }
   if (f.over?.WindowSpec) {
     const spec = f.over.WindowSpec;
     for (const p of spec.partition_by ?? []) cx.addRowDeps(expr(cx, p, scope, silent).refs, 'window');

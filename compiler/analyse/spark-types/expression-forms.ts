@@ -14,3 +14,10 @@ export function extractType(field: unknown): SqlType {
 
 /** `a & b`, `a | b`, `a ^ b`: the wider integral type. */
 export const bitwiseType = (a: SqlType, b: SqlType): SqlType => (isKnown(a) && isKnown(b) ? widenNumeric(a, b) : T.unknown);
+
+const UNIT_FIRST = new Set(['timestampadd', 'timestampdiff', 'dateadd', 'date_add', 'datediff', 'date_diff']);
+
+/** `timestampadd(HOUR, 1, ts)`: the first of three arguments is a unit keyword, not a column. */
+export function isUnitArgument(fn: string, index: number, node: unknown, count: number): boolean {
+  return index === 0 && count === 3 && UNIT_FIRST.has(fn) && typeof node === 'object' && node !== null && 'Identifier' in node;
+}

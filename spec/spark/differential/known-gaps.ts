@@ -3,4 +3,25 @@
  * compare.ts: `<query id>` (the whole query) or `<query id>.<column>`. The spec fails on any other
  * disagreement, and on an entry here that has started to agree (remove it).
  */
-export const KNOWN_GAPS: Record<string, string> = {};
+export const KNOWN_GAPS: Record<string, string> = {
+  // A generator in the SELECT list with several aliases (`posexplode(x) AS (pos, v)`, `explode(map)
+  // AS (k, v)`, `inline(...) AS (a, b)`, json_tuple) is one column to the compiler: Spark gives one
+  // column per alias. (LATERAL VIEW, the usual form, agrees.)
+  nested_010: 'SELECT-list generator with several aliases',
+  nested_011: 'SELECT-list generator with several aliases',
+  nested_017: 'SELECT-list generator with several aliases',
+  nested_027: 'SELECT-list generator with several aliases (json_tuple)',
+  // Arrays do not carry Spark's containsNull: an element is taken as nullable, but sequence()
+  // builds arrays without NULLs, so explode(sequence(...)) is NOT NULL in Spark.
+  'nested_029.n': 'array element nullability (containsNull) not tracked',
+  // arrays_zip names its struct fields after the argument columns; the compiler leaves it unknown.
+  'nested_006.c': 'arrays_zip field names',
+  // from_json's schema argument (a DDL string) is not parsed: the result is unknown.
+  'nested_028.a': 'from_json schema string not parsed',
+  'nested_028.b': 'from_json schema string not parsed',
+  // RIGHT JOIN ... USING (k): Spark's k is the right side's (NOT NULL here); the compiler's name
+  // resolution takes the left side's.
+  'joins_007.customer_id': 'USING key of a RIGHT JOIN resolved to the left side',
+  // `struct_column.*` (expanding a struct's fields) is rejected as an unknown table alias.
+  nested_030: 'struct.* expansion not supported',
+};
