@@ -46,21 +46,28 @@ async function compile(options: CompileOptions): Promise<CompileResult> {
   const parserReady = initParser();
   const { timings, mark } = phaseTimer();
 
+  // Where each phase's diagnostics end: a phase's problems may be caused by an earlier one's, never the reverse.
+  const phaseEnds: number[] = [];
   const loaded = await loadPhase(projectDir, options, diagnostics);
+  phaseEnds.push(diagnostics.length);
   if (!loaded) return emptyResult(diagnostics);
   mark('load');
   const resolved = await resolvePhase(loaded, diagnostics, options.defer);
+  phaseEnds.push(diagnostics.length);
   mark('render');
-  const modelGraph = graphPhase(resolved.rendered, diagnostics);
+  const modelGraph = graphPhase(resolved.rendered, diagnostics, { unavailable: resolved.unavailable, failedSources: resolved.failedSources });
+  phaseEnds.push(diagnostics.length);
   mark('graph');
   await parserReady;
   mark('parser-init');
   const analysed = await analysePhase(loaded, resolved, modelGraph, diagnostics);
+  phaseEnds.push(diagnostics.length);
   mark('analyse');
 
   const { models, queries, sourceById } = analysed;
   const { rendered, scope, preparedByName } = resolved;
-  const { tests, operations } = compileTests({ models, sources: loaded.sources, rendered, singular: loaded.singular, env: loaded.env, scope, preparedByName, diagnostics });
+  const blocked = new Set([...resolved.unavailable.keys(), ...modelGraph.excluded]);
+  const { tests, operations } = compileTests({ models, sources: loaded.sources, rendered, singular: loaded.singular, env: loaded.env, scope, preparedByName, diagnostics, blocked });
   const unitTests = compileUnitTests(models, rendered, sourceById, diagnostics);
   const unitTestOperations = compileUnitTestOperations({ unitTests, models, rendered, scope, sourceById, diagnostics });
   const deferred = resolved.prepared.filter((m) => m.deferred);
@@ -77,7 +84,25 @@ async function compile(options: CompileOptions): Promise<CompileResult> {
     deferred: new Set(deferred.map((m) => m.id)),
   });
   mark('tests+plan');
-  return { manifest, plan, diagnostics, ok: !diagnostics.some((d) => d.severity === 'error'), timings, cacheHits: analysed.cacheHits };
+  return { manifest, plan, diagnostics: causesFirst(diagnostics, phaseEnds), ok: !diagnostics.some((d) => d.severity === 'error'), timings, cacheHits: analysed.cacheHits };
+}
+
+/**
+ * Root causes first: by phase (project config and sources, then templates and rendering, then the
+ * graph, analysis, tests), by file and position within a phase, so the first diagnostic printed is
+ * never a consequence of a later one.
+ */
+function causesFirst(diagnostics: Diagnostic[], phaseEnds: number[]): Diagnostic[] {
+  const phaseOf = (i: number) => {
+    const p = phaseEnds.findIndex((end) => i < end);
+    return p < 0 ? phaseEnds.length : p;
+  };
+  // Within a phase: project.yaml, then sources, then macros, then the rest (models, sidecars, tests).
+  const fileRank = (f = '') => (f === 'project.yaml' ? 0 : f.startsWith('sources/') ? 1 : f.startsWith('macros/') ? 2 : 3);
+  return diagnostics
+    .map((d, i) => ({ d, phase: phaseOf(i) }))
+    .sort((a, b) => a.phase - b.phase || fileRank(a.d.file) - fileRank(b.d.file) || (a.d.file ?? '').localeCompare(b.d.file ?? '') || (a.d.line ?? 0) - (b.d.line ?? 0) || (a.d.column ?? 0) - (b.d.column ?? 0) || a.d.code.localeCompare(b.d.code))
+    .map((x) => x.d);
 }
 
 function emptyResult(diagnostics: Diagnostic[]): CompileResult {

@@ -47,7 +47,8 @@ export function reportDiagnostics(diagnostics: Diagnostic[], opts: ReportOptions
     const write = opts.json ? err : out;
     for (const line of githubAnnotations(shown, opts.projectDir)) write(`${line}\n`);
   } else {
-    for (const d of sortDiagnostics(shown)) err(`${formatDiagnostic(d, opts.color)}\n\n`);
+    // In the compile's order: root causes first (compiler/compile.ts causesFirst).
+    for (const d of shown) err(`${formatDiagnostic(d, opts.color)}\n\n`);
   }
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = diagnostics.length - errors;

@@ -45,7 +45,18 @@ export function bronzeMetadataColumns(system: string): ManifestColumn[] {
   return connector ? metadataColumnsOf(connector) : [];
 }
 
-export async function loadSources(projectDir: string, bronze: LayerSettings, diagnostics: Diagnostic[]): Promise<LoadedSource[]> {
+/** A source table (or a whole source, `table` undefined) whose declaration failed to load, reported where it failed. */
+export interface FailedSource {
+  source: string;
+  table?: string;
+  file: string;
+}
+
+/**
+ * Loads every declaration of sources/. What failed is added to `failed`, so models reading it are
+ * cascades of that error rather than "unknown source" errors of their own.
+ */
+export async function loadSources(projectDir: string, bronze: LayerSettings, diagnostics: Diagnostic[], failed: FailedSource[] = []): Promise<LoadedSource[]> {
   const dir = path.join(projectDir, 'sources');
   let files: string[];
   try {
@@ -63,6 +74,8 @@ export async function loadSources(projectDir: string, bronze: LayerSettings, dia
     try {
       mod = await importProjectModule(abs);
     } catch (err) {
+      // The declaration's names are unknown when its file does not load: sources are usually named after their file.
+      failed.push({ source: path.basename(name, path.extname(name)), file });
       const pos = positionFromStack(err, abs);
       diagnostics.push({
         code: 'ETL110',
@@ -91,7 +104,11 @@ export async function loadSources(projectDir: string, bronze: LayerSettings, dia
     for (const def of defs) {
       const keys = declarationOf(def, calls);
       const site: DeclarationSite = { file, text, keys, sourceName: String(def.name) };
-      for (const loaded of loadDeclaration(def, site, bronze, diagnostics)) {
+      const declared = loadDeclaration(def, site, bronze, diagnostics);
+      const tables = typeof def.tables === 'object' && def.tables !== null ? Object.keys(def.tables) : undefined;
+      if (!tables) failed.push({ source: String(def.name), file });
+      for (const t of tables ?? []) if (!declared.some((l) => l.manifest.table === t)) failed.push({ source: String(def.name), table: t, file });
+      for (const loaded of declared) {
         // Spark and Glue ignore case: shop.Orders and shop.orders would be one bronze table.
         const id = loaded.manifest.id.toLowerCase();
         if (seen.has(id)) {

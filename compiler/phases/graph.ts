@@ -2,6 +2,7 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { codeFrame } from '../diagnostics/frame.js';
 import { findCycles, stages, type Graph } from '../plan/graph.js';
+import { cascadeExclusions, type CascadeInput } from './cascades.js';
 import type { RenderedModel } from '../resolve/models.js';
 
 export interface ModelGraph {
@@ -10,11 +11,16 @@ export interface ModelGraph {
   onCycle: Set<string>;
   /** Every model id in dependency order. */
   order: string[];
+  /** Models left out of the analysis because a model or source they read failed. */
+  excluded: Set<string>;
 }
 
-export function graphPhase(rendered: Map<string, RenderedModel>, diagnostics: Diagnostic[]): ModelGraph {
+export function graphPhase(rendered: Map<string, RenderedModel>, diagnostics: Diagnostic[], failures?: Omit<CascadeInput, 'rendered'>): ModelGraph {
   const graph: Graph = { parents: new Map() };
+  // Models downstream of a failed or disabled model or source are not analysed (one ETL147 line per cause).
+  const excluded = failures ? cascadeExclusions({ rendered, ...failures }, diagnostics) : new Set<string>();
   for (const r of rendered.values()) {
+    if (excluded.has(r.file.name)) continue;
     graph.parents.set(r.id, [...new Set(r.refs.map((x) => `model.${x.name}`))].sort());
   }
   const onCycle = new Set<string>();
@@ -41,5 +47,5 @@ export function graphPhase(rendered: Map<string, RenderedModel>, diagnostics: Di
   }
   const order = stages(graph).flat();
 
-  return { graph, onCycle, order };
+  return { graph, onCycle, order, excluded };
 }

@@ -10,7 +10,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { loadMacroFiles, loadModelFiles, loadSingularTests } from '../load/model-files.js';
 import { loadProjectConfig, projectPosition } from '../load/project-config.js';
 import { didYouMean } from '../config/suggest.js';
-import { loadSources } from '../load/sources.js';
+import { loadSources, type FailedSource } from '../load/sources.js';
 import { loadExposures } from '../load/exposures.js';
 import type { LayerName, LayerSettings } from '../manifest/types.js';
 import { declaredLayerRoots } from '../plan/layer-roots.js';
@@ -51,8 +51,9 @@ export async function loadPhase(projectDir: string, options: CompileOptions, dia
   const roots = { bronze: layers.bronze.root, silver: layers.silver.root, gold: layers.gold.root };
   const vars = mergeVars(config.vars, options.vars);
 
+  const failedSources: FailedSource[] = [];
   const [sources, modelFiles, macros, singular, cache, exposures] = await Promise.all([
-    loadSources(projectDir, layers.bronze, diagnostics),
+    loadSources(projectDir, layers.bronze, diagnostics, failedSources),
     loadModelFiles(projectDir, diagnostics),
     loadMacroFiles(projectDir),
     loadSingularTests(projectDir),
@@ -66,7 +67,7 @@ export async function loadPhase(projectDir: string, options: CompileOptions, dia
   pool?.catch(() => undefined);
   const env = await createEnvironment(macros, diagnostics);
 
-  return { projectDir, config, targetName, target, roots, layers, environment, vars, sources, modelFiles, macros, singular, exposures, cache, env, pool, threads };
+  return { projectDir, config, targetName, target, roots, layers, environment, vars, sources, failedSources, modelFiles, macros, singular, exposures, cache, env, pool, threads };
 }
 
 export type { Analyser };

@@ -21,6 +21,11 @@ export interface TestsInput {
   scope: RenderScope;
   preparedByName: Map<string, { relation: { fqn: string } }>;
   diagnostics: Diagnostic[];
+  /**
+   * Models whose tests and readers are cascades of an error reported elsewhere (they failed, or a
+   * model or source they read did): tests reading them are left out, reported by their cause.
+   */
+  blocked?: ReadonlySet<string>;
 }
 
 /** Collects the tests of the project and their DataTest operations, ids made unique in order. */
@@ -63,6 +68,8 @@ function genericTests(input: TestsInput, out: TestCollector): void {
     (meta.data.tests ?? []).forEach((spec, i) => specs.push({ spec, path: ['tests', i] }));
     for (const { spec, column, path: p } of specs) {
       const read = readTestSpec(spec);
+      const to = read?.test === 'relationships' ? read.args.to : undefined;
+      if (typeof to === 'string' && input.blocked?.has(to)) continue; // a cascade of that model's own error
       const fail = (message: string, hint: string) => {
         const pos = meta.position(p);
         diagnostics.push({ code: 'ETL180', severity: 'error', message: `${message} (model ${m.name})`, file: meta.file, ...pos, frame: codeFrame(meta.text, pos.line, pos.column), hint });
@@ -160,6 +167,9 @@ function singularTests(input: TestsInput, collector: TestCollector): void {
     }
     // Problems inside a macro go to the macro file, with this test's call as related.
     if (reportRenderProblems(state.problems, t, diagnostics) > 0) continue;
+    // Reads a model or source that failed (the scope answers a placeholder): a cascade of that error.
+    const loadedSource = (x: { source: string; table: string }) => input.sources.some((s) => s.manifest.sourceName === x.source && s.manifest.table === x.table);
+    if (state.refs.some((x) => input.blocked?.has(x.name)) || !state.sources.every(loadedSource)) continue;
     const parsed = parseSpark(out.text);
     if (!parsed.ok) {
       const pos = out.toTemplate(parsed.line, parsed.column);

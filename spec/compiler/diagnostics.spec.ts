@@ -173,7 +173,7 @@ describe('diagnostics', () => {
         file: 'models/silver/orders.sql',
         line: 1,
         column: 1,
-        hint: 'Model names must be unique across layers: rename one file.',
+        hint: 'Model names must be unique across layers, ignoring case: rename models/silver/orders.sql to models/silver/orders_silver.sql, or merge the two models.',
         related: [{ file: 'models/gold/orders.sql', line: 1, column: 1, message: 'first defined here' }],
       },
     ]);
