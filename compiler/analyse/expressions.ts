@@ -4,6 +4,7 @@ import { EMPTY, identName, lc, literal, spanOf, suffixedLiteral, typeFromAst, un
 import { binary } from './operators.js';
 import { func, structValue } from './calls.js';
 import { column } from './columns.js';
+import { checkComparable } from './comparisons.js';
 import type { Ctx, Scope } from './context.js';
 import { query } from './query.js';
 import { commonType, isComplex, isKnown, isNumeric, T } from './sql-types.js';
@@ -11,8 +12,12 @@ import { castNullable } from './spark-types/casts.js';
 import { ceilFloorForm, extractType } from './spark-types/expression-forms.js';
 import { intervalType, numericLiteralText, numericLiteralType } from './spark-types/literals.js';
 
-export function expectBoolean(cx: Ctx, v: Value, node: Node, clause: string): void {
-  if (isKnown(v.type) && v.type.kind !== 'boolean' && v.type.kind !== 'string') {
+/**
+ * `strict`: a WHERE, HAVING or JOIN ... ON condition, which Spark never casts (FILTER_NOT_BOOLEAN,
+ * JOIN_CONDITION_IS_NOT_BOOLEAN_TYPE), so a string is an error there; AND, OR and NOT cast strings.
+ */
+export function expectBoolean(cx: Ctx, v: Value, node: Node, clause: string, strict = false): void {
+  if (isKnown(v.type) && v.type.kind !== 'boolean' && (strict || v.type.kind !== 'string')) {
     cx.report('ETL170', 'error', `${clause} condition is ${formatType(v.type)}, not boolean`, spanOf(node), 'Compare it with something, e.g. `col IS NOT NULL` or `col > 0`.');
   }
 }
@@ -57,6 +62,8 @@ export function expr(cx: Ctx, e: Node, scope: Scope, silent = false): Value {
     case 'InList': {
       const a = expr(cx, v.expr, scope, silent);
       const items = (v.list ?? []).map((x: Node) => expr(cx, x, scope, silent));
+      const clash = items.find((i: Value) => isKnown(i.type) && isKnown(a.type));
+      if (clash) checkComparable(cx, a, clash, v.expr);
       return { type: T.boolean, nullable: a.nullable, refs: union(a.refs, ...items.map((i: Value) => i.refs)), classes: a.classes, agg: a.agg };
     }
     case 'InSubquery': {
@@ -66,6 +73,7 @@ export function expr(cx: Ctx, e: Node, scope: Scope, silent = false): Value {
     }
     case 'Between': {
       const parts = [v.expr, v.low, v.high].map((x) => expr(cx, x, scope, silent));
+      checkComparable(cx, parts[0]!, isKnown(parts[1]!.type) ? parts[1]! : parts[2]!, v.expr);
       return { type: T.boolean, nullable: parts.some((p) => p.nullable), refs: union(...parts.map((p) => p.refs)), classes: new Set(), agg: parts.some((p) => p.agg) };
     }
     case 'Like':

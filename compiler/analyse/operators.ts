@@ -2,11 +2,12 @@
 import { formatType, type SqlType } from '../api/columns.js';
 import { union, spanOf, type Node, type Value } from './ast.js';
 import type { Ctx, Scope } from './context.js';
+import { checkComparable } from './comparisons.js';
 import { expectBoolean, expr } from './expressions.js';
 import { arithmetic, operandOf } from './spark-types/arithmetic.js';
 import { comparisonForcesNull } from './spark-types/casts.js';
 import { bitwiseType } from './spark-types/expression-forms.js';
-import { isComplex, isKnown, T } from './sql-types.js';
+import { isComplex, T } from './sql-types.js';
 
 export function binary(cx: Ctx, v: Node, scope: Scope, silent: boolean): Value {
   const a = expr(cx, v.left, scope, silent);
@@ -44,9 +45,7 @@ export function binary(cx: Ctx, v: Node, scope: Scope, silent: boolean): Value {
     case 'Eq':
     case 'NotEq':
     case 'Spaceship': {
-      if (isKnown(a.type) && isKnown(b.type) && isComplex(a.type) !== isComplex(b.type)) {
-        cx.report('ETL170', 'error', `Cannot compare ${formatType(a.type)} with ${formatType(b.type)}`, spanOf(v.left) ?? spanOf(v.right), 'Compare values of the same kind.');
-      }
+      checkComparable(cx, a, b, spanOf(v.left) ? v.left : v.right);
       // boolean = 1 is legal in Spark's default (non-ANSI) mode, so it is not reported.
       return { ...base, type: T.boolean, nullable: op === 'Spaceship' ? false : base.nullable || comparisonForcesNull(a.type, b.type), classes: new Set() };
     }

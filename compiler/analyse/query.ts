@@ -89,7 +89,7 @@ export function select(cx: Ctx, sel: Node, outer: Scope): AnalysedColumn[] {
   if (sel.selection) {
     const v = expr(cx, sel.selection, scope);
     cx.addRowDeps(v.refs, 'filter');
-    expectBoolean(cx, v, sel.selection, 'WHERE');
+    expectBoolean(cx, v, sel.selection, 'WHERE', true);
   }
   const groupExprs: Node[] = sel.group_by?.Expressions?.[0] ?? [];
   for (const g of groupExprs) {
@@ -164,7 +164,7 @@ export function select(cx: Ctx, sel: Node, outer: Scope): AnalysedColumn[] {
     if (sel[key]) {
       const v = expr(cx, sel[key], scope);
       cx.addRowDeps(v.refs, 'filter');
-      expectBoolean(cx, v, sel[key], key.toUpperCase());
+      expectBoolean(cx, v, sel[key], key.toUpperCase(), key === 'having');
     }
   }
   return out;

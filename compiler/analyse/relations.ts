@@ -71,7 +71,7 @@ export function from(cx: Ctx, items: Node[], scope: Scope): void {
       if (constraint && typeof constraint === 'object' && constraint.On) {
         const v = expr(cx, constraint.On, scope);
         cx.addRowDeps(v.refs, 'join');
-        expectBoolean(cx, v, constraint.On, 'JOIN ... ON');
+        expectBoolean(cx, v, constraint.On, 'JOIN ... ON', true);
       } else if (constraint && typeof constraint === 'object' && constraint.Using) {
         for (const u of constraint.Using) {
           const name = objectName(Array.isArray(u) ? u : [u]).join('.');
