@@ -32,6 +32,10 @@ describe('unknown columns are reported where they are written', () => {
     expect(located('named_window')).toEqual(["ETL161 3:48 Unknown column 'order_dat' (in model named_window) | Did you mean 'order_date' or 'order_id'?"]);
   });
 
+  it('at its own column on a line whose Spark forms the parser reads rewritten (escapes, adjacent strings, div, VALUES, CROSS JOIN ON)', () => {
+    expect(located('after_rewrites')).toEqual(["ETL161 1:47 Unknown column 'amout' (in model after_rewrites) | Did you mean 'amount'?"]);
+  });
+
   it('ORDER BY and GROUP BY output aliases and input columns are valid', () => {
     expect(located('order_by_valid')).toEqual([]);
     expect(located('order_role')).toEqual([]);
