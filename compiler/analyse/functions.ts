@@ -43,6 +43,28 @@ const arrayOf: Rule = ([a]) => T.array(a ?? T.unknown);
 const modulo: Rule = (_args, full) => (full.length === 2 ? arithmetic('%', full[0]!, full[1]!).type : T.unknown);
 const concat: Rule = (args) => (args.length && args.every((a) => a.kind === 'array') ? (commonType(args) ?? T.unknown) : args.some((a) => a.kind === 'binary') && args.every((a) => a.kind === 'binary') ? T.binary : T.string);
 const mapOf = (key: SqlType, value: SqlType): SqlType => ({ kind: 'map', key, value });
+/** A schema as from_json takes it: a type (`array<int>`) or DDL columns (`a INT, b STRING`). */
+function ddlSchemaType(text: string): SqlType {
+  const asType = parseTypeName(text);
+  if (asType) return asType;
+  const parts: string[] = [];
+  let depth = 0;
+  let current = '';
+  for (const ch of text) {
+    if (ch === ',' && depth === 0) {
+      parts.push(current);
+      current = '';
+      continue;
+    }
+    depth += ch === '<' || ch === '(' ? 1 : ch === '>' || ch === ')' ? -1 : 0;
+    current += ch;
+  }
+  parts.push(current);
+  const fields = parts.map((p) => /^\s*`?(\w+)`?\s*:?\s+(.+?)\s*$/.exec(p)).map((m) => (m ? { name: m[1]!, type: parseTypeName(m[2]!) } : undefined));
+  if (fields.some((f) => !f?.type)) return T.unknown;
+  return { kind: 'struct', fields: fields.map((f) => ({ name: f!.name, type: f!.type! })) };
+}
+
 /** `int(x)`, `string(x)`, ...: function-style casts. */
 const castTo = (t: SqlType): Rule => fixed(t);
 
@@ -111,7 +133,8 @@ set('map_concat map_filter', first);
 set('map_entries', ([a]) => (a?.kind === 'map' ? T.array({ kind: 'struct', fields: [{ name: 'key', type: a.key }, { name: 'value', type: a.value }] }) : T.unknown));
 set('map_keys', ([a]) => (a?.kind === 'map' ? T.array(a.key) : T.unknown));
 set('map_values', ([a]) => (a?.kind === 'map' ? T.array(a.value) : T.unknown));
-set('from_json json_tuple', fixed(T.unknown));
+set('json_tuple', fixed(T.unknown));
+set('from_json', (_args, full) => (full[1]?.stringLiteral !== undefined ? ddlSchemaType(full[1].stringLiteral) : T.unknown));
 set('to_number try_to_number', fixed(T.decimal(38, 18)));
 set('try_divide', (_args, full) => (full.length === 2 ? arithmetic('/', full[0]!, full[1]!).type : T.unknown));
 set('transform', ([a, body]) => (a?.kind === 'array' ? T.array(body ?? T.unknown) : T.unknown));

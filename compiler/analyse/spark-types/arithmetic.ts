@@ -18,6 +18,8 @@ export interface Operand {
   integerLiteral?: bigint;
   /** A lambda (`x -> x + 1`): its type and nullability are the body's. */
   lambda?: boolean;
+  /** The text when the operand is a string literal (a format, a schema). */
+  stringLiteral?: string;
 }
 
 export interface Result {
@@ -83,5 +85,12 @@ export function arithmetic(op: ArithmeticOp, a: Operand, b: Operand): Result {
 export function operandOf(value: { type: SqlType; nullable: boolean }, node: unknown): Operand {
   const literal = integerLiteralValue(node);
   const lambda = typeof node === 'object' && node !== null && 'Lambda' in node;
-  return { type: value.type, nullable: value.nullable, ...(literal !== undefined ? { integerLiteral: literal } : {}), ...(lambda ? { lambda } : {}) };
+  const text = (node as { Value?: { value?: { SingleQuotedString?: unknown } } } | undefined)?.Value?.value?.SingleQuotedString;
+  return {
+    type: value.type,
+    nullable: value.nullable,
+    ...(literal !== undefined ? { integerLiteral: literal } : {}),
+    ...(lambda ? { lambda } : {}),
+    ...(typeof text === 'string' ? { stringLiteral: text } : {}),
+  };
 }

@@ -16,9 +16,6 @@ export const KNOWN_GAPS: Record<string, string> = {
   'nested_029.n': 'array element nullability (containsNull) not tracked',
   // arrays_zip names its struct fields after the argument columns; the compiler leaves it unknown.
   'nested_006.c': 'arrays_zip field names',
-  // from_json's schema argument (a DDL string) is not parsed: the result is unknown.
-  'nested_028.a': 'from_json schema string not parsed',
-  'nested_028.b': 'from_json schema string not parsed',
   // RIGHT JOIN ... USING (k): Spark's k is the right side's (NOT NULL here); the compiler's name
   // resolution takes the left side's.
   'joins_007.customer_id': 'USING key of a RIGHT JOIN resolved to the left side',
