@@ -91,7 +91,13 @@ export async function analysePhase(loaded: LoadedProject, resolved: ResolvedProj
     if (!result.columns || !result.rowDeps) continue;
     const columns = result.columns.map(fromSerialColumn);
     const rowDeps = new Map(result.rowDeps.map(([k, roles]) => [k, new Set(roles as Array<Exclude<LineageRole, 'value'>>)]));
-    models.set(r.id, toManifestModel(modelContext, r, columns, rowDeps));
+    try {
+      models.set(r.id, toManifestModel(modelContext, r, columns, rowDeps));
+    } catch (err) {
+      // A bug of the tool in one model is that model's diagnostic; the others carry on.
+      const reason = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+      diagnostics.push({ code: 'ETL199', severity: 'error', message: `Internal error while describing model ${r.file.name} (a bug in lakehouse-etl, not in the model): ${reason}`, file: r.file.file, line: 1, column: 1, frame: codeFrame(r.file.text, 1, 1), hint: "Please report it with this model's SQL and config; the other models were compiled as usual." });
+    }
   }
   await cache.save(new Set([...rendered.values()].map((r) => r.id)));
   propagateSourceLineage(models, order);
