@@ -18,6 +18,7 @@ import type { LoadedProject } from './load.js';
 import type { ModelGraph } from './graph.js';
 import { toManifestModel, type ModelContext } from './manifest-model.js';
 import type { ResolvedProject } from './resolve.js';
+import { callsInto, reportMacroFault } from '../resolve/render-problems.js';
 
 const sha = (s: string) => createHash('sha256').update(s).digest('hex').slice(0, 16);
 
@@ -82,7 +83,16 @@ export async function analysePhase(loaded: LoadedProject, resolved: ResolvedProj
     const r = rendered.get(id.slice(6))!;
     const reported = new Set<string>();
     for (const p of result.problems) {
-      const pos = (p.form === 'incremental' ? r.incremental! : r.full).toTemplate(p.line, p.column);
+      const form = p.form === 'incremental' ? r.incremental! : r.full;
+      // SQL written by a partial: reported once in the partial's file, each calling model related.
+      const inMacro = form.inMacro?.(p.line, p.column);
+      if (inMacro) {
+        const { site, line, column } = inMacro;
+        const fault = { code: p.code, severity: p.severity, message: p.message, hint: p.hint, file: site.file, text: site.text, line, column };
+        reportMacroFault(diagnostics, fault, callsInto(site, { name: r.file.name, file: r.file.file, text: r.file.text }));
+        continue;
+      }
+      const pos = form.toTemplate(p.line, p.column);
       const key = `${p.code}:${pos.line}:${pos.column}:${p.message}`;
       if (reported.has(key)) continue;
       reported.add(key);

@@ -33,7 +33,7 @@ const reported = new WeakMap<Diagnostic[], Map<string, Diagnostic>>();
 /** Reports a fault in a macro file once; a further report of the same place adds its related locations. */
 export function reportMacroFault(
   diagnostics: Diagnostic[],
-  fault: { code: string; message: string; hint: string; file: string; text: string; line: number; column: number },
+  fault: { code: string; message: string; hint: string; file: string; text: string; line: number; column: number; severity?: Diagnostic['severity'] },
   related: Related[],
 ): Diagnostic {
   let index = reported.get(diagnostics);
@@ -41,8 +41,8 @@ export function reportMacroFault(
   const key = `${fault.code}:${fault.file}:${fault.line}:${fault.column}`;
   let diagnostic = index.get(key);
   if (!diagnostic) {
-    const { text, ...rest } = fault;
-    diagnostic = { ...rest, severity: 'error', frame: codeFrame(text, fault.line, fault.column), related: [] };
+    const { text, severity, ...rest } = fault;
+    diagnostic = { ...rest, severity: severity ?? 'error', frame: codeFrame(text, fault.line, fault.column), related: [] };
     index.set(key, diagnostic);
     diagnostics.push(diagnostic);
   }
@@ -56,7 +56,7 @@ export function reportMacroFault(
 }
 
 /** The calls that led into a macro, as related locations. */
-function callsInto(macro: MacroSite, from: RenderedFile): Related[] {
+export function callsInto(macro: MacroSite, from: RenderedFile): Related[] {
   return macro.via.map((call) => ({
     file: call.file ?? from.file,
     line: call.line,

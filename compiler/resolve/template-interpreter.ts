@@ -23,6 +23,8 @@ export interface Segment {
   /** For content: characters of `original` that whitespace control removed in front. */
   skip: number;
   original: string;
+  /** Order of recording: of two pieces starting at one offset, the later one is what is there. */
+  seq: number;
 }
 
 /** Thrown for template mistakes found while rendering (a missing helper or partial); `macro` when inside one. */
@@ -51,6 +53,10 @@ export class Interpreter {
   private readonly sources: string[];
   /** The partials being rendered, innermost last. */
   private readonly macros: MacroSite[] = [];
+  /** Where output inside partials came from, in their own files (not inside indented partials, whose lines shift). */
+  readonly macroSegments: Array<Segment & { site: MacroSite }> = [];
+  private indented = 0;
+  private seq = 0;
 
   constructor(
     private readonly env: Env,
@@ -75,7 +81,9 @@ export class Interpreter {
   }
 
   private mark(kind: Segment['kind'], node: Node, original = '', skip = 0): void {
-    if (this.recording === 0) this.segments.push({ at: this.length, kind, line: node.loc.start.line, column: node.loc.start.column, skip, original });
+    const segment = { at: this.length, kind, line: node.loc.start.line, column: node.loc.start.column, skip, original, seq: this.seq++ };
+    if (this.recording === 0) this.segments.push(segment);
+    else if (this.indented === 0 && this.macros.length) this.macroSegments.push({ ...segment, site: this.macros[this.macros.length - 1]! });
   }
 
   private fault(message: string, node: { loc?: hbs.AST.SourceLocation }): TemplateRenderError {
@@ -121,12 +129,14 @@ export class Interpreter {
       case 'BlockStatement': {
         const b = s as unknown as hbs.AST.BlockStatement & Node;
         const before = this.segments.length;
+        const beforeMacro = this.macroSegments.length;
         const at = this.length;
         this.mark('expr', s);
         const value = this.call(b.path, b.params, b.hash, scope, s, b);
         this.emit(value === undefined || value === null ? '' : String(value));
         // The block's own segments were recorded during capture at offsets relative to `at`.
         for (const seg of this.segments.slice(before + 1)) if (seg.at < at) seg.at = at;
+        for (const seg of this.macroSegments.slice(beforeMacro)) if (seg.at < at) seg.at = at;
         return;
       }
       case 'PartialStatement':
@@ -158,7 +168,14 @@ export class Interpreter {
     if (file) this.macros.push(enterMacro(this.macros[this.macros.length - 1], start(p)!, file, partialSource));
     try {
       if (!indent) this.program(ast, inner);
-      else this.emit(this.capture(ast, inner).replace(/^(?=.)/gm, indent));
+      else {
+        this.indented++;
+        try {
+          this.emit(this.capture(ast, inner).replace(/^(?=.)/gm, indent));
+        } finally {
+          this.indented--;
+        }
+      }
     } finally {
       if (file) this.macros.pop();
       this.sources.pop();

@@ -15,6 +15,8 @@ import { codeFrame } from '../diagnostics/frame.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { Interpreter, TemplateRenderError } from './template-interpreter.js';
 import { parseTemplate, TemplateSyntaxError } from './template-syntax.js';
+import type { MacroSite } from './macro-site.js';
+import type { Segment } from './template-interpreter.js';
 
 export { TemplateRenderError, TemplateSyntaxError };
 export { parseSimpleTemplate } from './template-fast-parser.js';
@@ -36,6 +38,11 @@ export interface RenderedText {
    * is the template's own text from there on. Absent when only `toTemplate` is known.
    */
   segments?(): Array<{ at: number; line: number; column: number; verbatim: boolean }>;
+  /**
+   * When the text at a 1-based line/column of `text` was written by a partial: where in the partial's
+   * file (1-based), and the calls that led there. Undefined for the template's own text.
+   */
+  inMacro?(line: number, column: number): { line: number; column: number; site: MacroSite } | undefined;
 }
 
 function findConfigCalls(program: hbs.AST.Program): CompiledTemplate['configCalls'] {
@@ -74,6 +81,28 @@ function advance(line: number, column: number, text: string): { line: number; co
   return { line, column };
 }
 
+/** The last segment starting at or before `offset` (index), -1 when none. */
+function segmentAt(segments: Segment[], offset: number): number {
+  let lo = 0;
+  let hi = segments.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (segments[mid]!.at <= offset) {
+      found = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return found;
+}
+
+/** 1-based position in the segment's own text of `offset` in the output. */
+function positionIn(segment: Segment, offset: number): { line: number; column: number } {
+  if (segment.kind === 'expr') return { line: segment.line, column: segment.column + 1 };
+  const pos = advance(segment.line, segment.column, segment.original.slice(0, segment.skip + offset - segment.at));
+  return { line: pos.line, column: pos.column + 1 };
+}
+
 export function compileTemplate(env: Env, source: string): CompiledTemplate {
   const ast = parseTemplate(source);
   return {
@@ -83,27 +112,18 @@ export function compileTemplate(env: Env, source: string): CompiledTemplate {
       interpreter.run(ast, context);
       const text = interpreter.text();
       const starts = interpreter.segments;
+      const inPartials = interpreter.macroSegments;
       let lineStarts: number[] | undefined;
+      const offsetOf = (line: number, column: number) => {
+        lineStarts ??= [0, ...[...text.matchAll(/\n/g)].map((m) => m.index! + 1)];
+        return (lineStarts[line - 1] ?? 0) + column - 1;
+      };
       return {
         text,
         toTemplate(line, column) {
-          lineStarts ??= [0, ...[...text.matchAll(/\n/g)].map((m) => m.index! + 1)];
-          const offset = (lineStarts[line - 1] ?? 0) + column - 1;
-          let lo = 0;
-          let hi = starts.length - 1;
-          let found = -1;
-          while (lo <= hi) {
-            const mid = (lo + hi) >> 1;
-            if (starts[mid]!.at <= offset) {
-              found = mid;
-              lo = mid + 1;
-            } else hi = mid - 1;
-          }
-          if (found < 0) return { line: 1, column: 1 };
-          const segment = starts[found]!;
-          if (segment.kind === 'expr') return { line: segment.line, column: segment.column + 1 };
-          const pos = advance(segment.line, segment.column, segment.original.slice(0, segment.skip + offset - segment.at));
-          return { line: pos.line, column: pos.column + 1 };
+          const offset = offsetOf(line, column);
+          const found = segmentAt(starts, offset);
+          return found < 0 ? { line: 1, column: 1 } : positionIn(starts[found]!, offset);
         },
         segments() {
           return starts.map((segment) => {
@@ -111,6 +131,16 @@ export function compileTemplate(env: Env, source: string): CompiledTemplate {
             const pos = advance(segment.line, segment.column, segment.original.slice(0, segment.skip));
             return { at: segment.at, line: pos.line, column: pos.column + 1, verbatim: true };
           });
+        },
+        inMacro(line, column) {
+          const offset = offsetOf(line, column);
+          const inPartial = segmentAt(inPartials, offset);
+          const own = segmentAt(starts, offset);
+          // Output after a partial call belongs to the template again once its next piece starts.
+          const segment = inPartials[inPartial];
+          const template = starts[own];
+          if (!segment || (template && (template.at > segment.at || (template.at === segment.at && template.seq > segment.seq)))) return undefined;
+          return { ...positionIn(segment, offset), site: segment.site };
         },
       };
     },

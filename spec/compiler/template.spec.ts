@@ -80,6 +80,8 @@ describe('positions through the pipeline (fixture template-positions)', () => {
       `${d.file}:${d.line}:${d.column} ${d.code} ${d.code === 'ETL164' && /incremental form/.test(d.message) ? `(incremental form) ${/Expected: [^()]*?(?= \(in model|$)/.exec(d.message)?.[0]}` : d.message}`,
     );
     expect(lines).toEqual([
+      // Inside a partial's output: in the partial's own file (the calling model is a related location).
+      "macros/pick.hbs:3:3 ETL161 Unknown column 'amont'",
       // In TypeScript models, problems in the SQL point into the template literal that produced it.
       "models/gold/ts_bad.ts:8:30 ETL161 Unknown column 'amout' (in model ts_bad)",
       // A table named in the SQL rather than reached through ref/source: at the interpolation that printed it.
@@ -88,8 +90,6 @@ describe('positions through the pipeline (fixture template-positions)', () => {
       "models/gold/ts_multiline.ts:13:6 ETL171 Table 'bronze.shop_orders' is read by its name, not through ref or source (in model ts_multiline)",
       // In the {{else}} branch of {{#is_incremental}} (the full-refresh form).
       "models/silver/else_branch.sql:7:7 ETL161 Unknown column 'order_dte' (in model else_branch)",
-      // Inside a partial's output: the partial call.
-      "models/silver/in_partial.sql:2:1 ETL161 Unknown column 'amont' (in model in_partial)",
       // Only in the incremental form.
       'models/silver/inc_syntax.sql:5:13 ETL164 (incremental form) Expected: end of statement, found: order_date',
       "models/silver/unknown_helper.sql:2:3 ETL130 Unknown helper 'upper_case'",

@@ -11,7 +11,7 @@ describe('faults inside macros are reported once, in the macro file', async () =
 
   it('no diagnostic lands in a calling model or test', () => {
     expect(r.diagnostics.filter((d) => d.file?.startsWith('models/') || d.file?.startsWith('tests/'))).toEqual([]);
-    expect(r.diagnostics).toHaveLength(4);
+    expect(r.diagnostics).toHaveLength(5);
   });
 
   it('an unknown var inside a partial: at the var, with each calling model (and the partial it went through)', () => {
@@ -66,6 +66,21 @@ describe('faults inside macros are reported once, in the macro file', async () =
         related: [
           { file: 'models/silver/shout_a.sql', line: 3, column: 1, message: 'called from shout_a' },
           { file: 'models/silver/shout_b.sql', line: 3, column: 1, message: 'called from shout_b' },
+        ],
+      },
+    ]);
+  });
+
+  it('a SQL mistake in the text a partial writes: in the partial, once, with both models', () => {
+    expect(located('macros/pick_cols.hbs')).toMatchObject([
+      {
+        code: 'ETL161',
+        line: 2,
+        column: 3,
+        message: "Unknown column 'amont'",
+        related: [
+          { file: 'models/silver/pick_a.sql', line: 2, column: 1, message: 'called from pick_a' },
+          { file: 'models/silver/pick_b.sql', line: 3, column: 1, message: 'called from pick_b' },
         ],
       },
     ]);
