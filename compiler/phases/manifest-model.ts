@@ -32,7 +32,9 @@ export function toManifestModel(ctx: ModelContext, r: RenderedModel, columns: An
   const { rendered, sourceById, diagnostics } = ctx;
   const meta = r.file.meta?.data;
   const metaCols = meta?.columns ?? {};
-  for (const [name] of Object.entries(metaCols)) {
+  for (const [name, documented] of Object.entries(metaCols)) {
+    // A column with tests is an error of the tests stage (ETL183, at the test): not reported twice.
+    if (documented?.tests?.length) continue;
     if (!columns.some((c) => c.name.toLowerCase() === name.toLowerCase())) {
       const pos = r.file.meta!.position(['columns'], name);
       diagnostics.push({

@@ -2,6 +2,9 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { codeFrame } from '../diagnostics/frame.js';
 import { freshnessSql, genericTestSql, normaliseSeverity, readTestSpec } from './generic-tests.js';
+import { testCatalog, testColumnProblems, type TestColumnProblem } from './test-columns.js';
+import { analyseSql } from '../analyse/analyse-sql.js';
+import type { ModelMetaSource } from '../load/model-files.js';
 import type { DataTest, Query } from '../plan/operations.js';
 import { queryFromRendered, sliceQuery, trimQuery } from '../plan/query-map.js';
 import { parseThreshold } from '../plan/thresholds.js';
@@ -78,7 +81,9 @@ function genericTests(input: TestsInput, out: TestCollector): void {
         fail('A test must be a name or a single-key map', 'e.g. `- not_null` or `- accepted_values: { values: [a, b] }`');
         continue;
       }
-      if (column && !m.columns.some((c) => c.name.toLowerCase() === column.toLowerCase())) continue; // reported as ETL163
+      const columnProblems = testColumnProblems({ test: read.test, args: read.args, ...(column ? { column } : {}), model: m, models, sources: input.sources });
+      for (const cp of columnProblems) diagnostics.push(columnDiagnostic(cp, meta, p));
+      if (columnProblems.length) continue;
       const sql = genericTestSql({ test: read.test, args: read.args, relation: m.relation.fqn, ...(column ? { column } : {}), resolve });
       if (!sql.ok) {
         fail(sql.message, sql.hint);
@@ -115,6 +120,19 @@ function genericTests(input: TestsInput, out: TestCollector): void {
   }
 }
 
+/** A test's column problem at its place in the test entry (inside an expression: at the character). */
+function columnDiagnostic(cp: TestColumnProblem, meta: ModelMetaSource, entry: Array<string | number>): Diagnostic {
+  const pos = meta.position([...entry, ...cp.path]);
+  const offsetOf = (line: number) => {
+    let at = 0;
+    for (let l = 1; l < line; l++) at = meta.text.indexOf('\n', at) + 1;
+    return at;
+  };
+  const quoted = /["']/.test(meta.text[offsetOf(pos.line) + pos.column - 1] ?? '');
+  const at = cp.within ? { line: pos.line + cp.within.line, column: (cp.within.line === 0 ? pos.column + (quoted ? 1 : 0) : 1) + cp.within.column } : pos;
+  return { code: cp.code, severity: 'error', message: cp.message, file: meta.file, ...at, frame: codeFrame(meta.text, at.line, at.column), hint: cp.hint };
+}
+
 /** Source freshness, a warn and an error test per declared threshold. */
 function freshnessTests(input: TestsInput, out: TestCollector): void {
   for (const s of input.sources) {
@@ -147,6 +165,7 @@ function freshnessTests(input: TestsInput, out: TestCollector): void {
 /** Singular tests: templates under tests/, each a SELECT returning failing rows. */
 function singularTests(input: TestsInput, collector: TestCollector): void {
   const { singular, env, scope, diagnostics } = input;
+  let catalog: ReturnType<typeof testCatalog> | undefined;
   for (const t of singular) {
     let template;
     try {
@@ -176,6 +195,18 @@ function singularTests(input: TestsInput, collector: TestCollector): void {
       diagnostics.push({ code: 'ETL164', severity: 'error', message: `SQL syntax error in test: ${parsed.message}`, file: t.file, ...pos, frame: codeFrame(t.text, pos.line, pos.column), hint: 'A singular test is a SELECT returning the failing rows.' });
       continue;
     }
+    // Analysed like a model: unknown columns (and other errors) in its SELECT, at their place in the file.
+    catalog ??= testCatalog(input.models, input.sources);
+    // A model that failed its own analysis has no columns to check against: reported there.
+    const analysable = state.refs.every((x) => input.models.has(`model.${x.name}`));
+    const declared = [...state.refs.map((x) => input.preparedByName.get(x.name)?.relation.fqn), ...state.sources.map((x) => scope.sources.get(`${x.source}.${x.table}`))];
+    const analysed = !analysable ? { problems: [] } : analyseSql({ id: `test.singular.${t.name}`, full: out.text, declared: declared.filter((x): x is string => x !== undefined).map((x) => x.toLowerCase()) }, catalog);
+    const errors = analysed.problems.filter((p) => p.severity === 'error');
+    for (const p of errors) {
+      const pos = out.toTemplate(p.line, p.column);
+      diagnostics.push({ code: p.code, severity: 'error', message: `${p.message} (in test ${t.name})`, file: t.file, ...pos, frame: codeFrame(t.text, pos.line, pos.column), ...(p.hint ? { hint: p.hint } : {}) });
+    }
+    if (errors.length) continue;
     const modelDeps = [...new Set(state.refs.map((x) => `model.${x.name}`))].sort();
     const sourceDeps = [...new Set(state.sources.map((x) => `source.${x.source}.${x.table}`))].sort();
     const sev = normaliseSeverity(state.config as Record<string, unknown>);
