@@ -87,6 +87,25 @@ function unescape(t: Token): { body: string; origin: number[] } {
   return { body, origin };
 }
 
+/** A string body written for quote `from` rewritten for quote `to` (`'a' "b"` is one literal too). */
+function requote(part: { body: string; origin: number[] }, from: string, to: string): { body: string; origin: number[] } {
+  if (from === to) return part;
+  let body = '';
+  const origin: number[] = [];
+  for (let k = 0; k < part.body.length; k++) {
+    const c = part.body[k]!;
+    if (c === from && part.body[k + 1] === from) {
+      body += c;
+      origin.push(part.origin[k]!);
+      k++;
+    } else {
+      body += c === to ? c + c : c;
+      origin.push(part.origin[k]!, ...(c === to ? [part.origin[k]!] : []));
+    }
+  }
+  return { body, origin };
+}
+
 export function normaliseSql(sql: string): NormalisedSql {
   const tokens = lex(sql);
   const sig = tokens.filter(significant);
@@ -123,9 +142,9 @@ export function normaliseSql(sql: string): NormalisedSql {
       const parts = [unescape(t)];
       let j = i + 1;
       let last = i;
-      while (j < tokens.length && (tokens[j]!.kind === 'ws' || tokens[j]!.kind === 'comment' || (tokens[j]!.kind === 'string' && tokens[j]!.quote === t.quote))) {
+      while (j < tokens.length && (tokens[j]!.kind === 'ws' || tokens[j]!.kind === 'comment' || tokens[j]!.kind === 'string')) {
         if (tokens[j]!.kind === 'string') {
-          parts.push(unescape(tokens[j]!));
+          parts.push(requote(unescape(tokens[j]!), tokens[j]!.quote!, t.quote!));
           last = j;
         }
         j++;

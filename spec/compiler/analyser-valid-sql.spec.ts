@@ -61,7 +61,7 @@ describe('valid Spark SQL is accepted', () => {
 
   it('CROSS JOIN ... ON, adjacent string literals and backslash escapes', () => {
     expect(shape('cross_join_on')).toEqual(['order_id string not null', 'email string null']);
-    expect(shape('strings')).toEqual(['ab string not null', 'quote string not null', 'nl string not null', 'order_id string not null']);
+    expect(shape('strings')).toEqual(['ab string not null', 'mixed string not null', 'quote string not null', 'nl string not null', 'order_id string not null']);
   });
 
   it('NATURAL JOIN outputs each common column once, first and unqualified', () => {
