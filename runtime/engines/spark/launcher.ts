@@ -55,6 +55,10 @@ function thriftArgs(paths: SparkPaths, settings: SparkSettings, port: number, ja
     // Bronze tables are registered over Parquet written by ingestion; new partitions are found by RECOVER PARTITIONS.
     'spark.sql.sources.partitionOverwriteMode': 'static',
     'spark.driver.extraJavaOptions': `-Dderby.system.home=${paths.stateDir} -Duser.timezone=UTC`,
+    // A local Spark serves one machine's cores: Delta's 50-partition log replay and 200 shuffle
+    // partitions are sized for clusters and cost seconds per statement here. The target's conf wins.
+    'spark.databricks.delta.snapshotPartitions': '2',
+    'spark.sql.shuffle.partitions': '4',
     ...settings.conf,
   };
   const args = [
