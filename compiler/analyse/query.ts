@@ -7,7 +7,7 @@ import { callArgs, expectBoolean, expr } from './expressions.js';
 import { from } from './relations.js';
 import { commonType, T } from './sql-types.js';
 import { setOperationNullable, withRolledUpColumns } from './spark-types/grouping.js';
-import { generatorColumns } from './spark-types/generators.js';
+import { generatorAliasColumns, generatorColumns } from './spark-types/generators.js';
 
 export function query(cx: Ctx, q: Node, outer: Scope): AnalysedColumn[] {
   const scope: Scope = { rels: [], ctes: new Map(outer.ctes), parent: outer.parent ?? (outer.rels.length ? outer : undefined) };
@@ -123,6 +123,9 @@ export function select(cx: Ctx, sel: Node, outer: Scope): AnalysedColumn[] {
         if (cx.outputSelects.has(sel)) cx.report('ETL169', 'warning', `Expression in the SELECT list has no alias`, spanOf(e), 'Add `AS name`: Spark would name it after the expression text, which makes a poor column name.');
       }
       push({ name, type: v.type, nullable: v.nullable, refs: v.refs, classes: v.classes }, spanOf(e)); // NULL is Spark's void
+    } else if (item.ExprWithAliases !== undefined) {
+      // `posexplode(x) AS (pos, v)`: one column per alias.
+      for (const c of generatorAliasColumns(cx, item.ExprWithAliases, scope) ?? []) push(c, spanOf(item.ExprWithAliases.expr));
     } else if (item.Wildcard !== undefined) {
       const except = exceptList(item.Wildcard);
       const rels = scope.rels;

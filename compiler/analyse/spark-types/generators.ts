@@ -1,5 +1,8 @@
 /** The columns Spark 3.5's generators produce (explode, posexplode, inline and their _outer forms). */
 import type { SqlType } from '../../api/columns.js';
+import { identName, type Node } from '../ast.js';
+import type { AnalysedColumn, Ctx, Scope } from '../context.js';
+import { callArgs, expr } from '../expressions.js';
 import { T } from '../sql-types.js';
 
 export interface GeneratedColumn {
@@ -21,4 +24,20 @@ export function generatorColumns(fn: string, arg: SqlType, outer: boolean): Gene
   if (name === 'posexplode') return values && [col(T.int, false), ...values];
   if (name === 'inline') return arg.kind === 'array' && arg.element.kind === 'struct' ? arg.element.fields.map((f) => col(f.type, true)) : undefined;
   return undefined;
+}
+
+/**
+ * `gen(x) AS (a, b)` in a SELECT list: one column per alias, typed as LATERAL VIEW types them
+ * (json_tuple: strings). Undefined for a generator not modelled here.
+ */
+export function generatorAliasColumns(cx: Ctx, item: Node, scope: Scope): AnalysedColumn[] | undefined {
+  const fn = item.expr?.Function;
+  if (!fn) return undefined;
+  const name = identName(fn.name?.[fn.name.length - 1] ?? '').toLowerCase();
+  const value = expr(cx, item.expr, scope);
+  const aliases: string[] = (item.aliases ?? []).map(identName);
+  const generated =
+    name === 'json_tuple' ? aliases.map(() => ({ type: T.string, nullable: true })) : generatorColumns(name, expr(cx, callArgs(fn)[0], scope, true).type, false);
+  if (!generated) return undefined;
+  return aliases.map((alias, i) => ({ name: alias, type: generated[i]?.type ?? T.unknown, nullable: generated[i]?.nullable ?? true, refs: value.refs, classes: value.classes }));
 }
