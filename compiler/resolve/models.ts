@@ -20,6 +20,8 @@ import { compileTemplate, templateSyntaxDiagnostic, TemplateRenderError, Templat
 import { typeScriptSqlMapper } from './ts-sql-positions.js';
 import { isRawVar } from '../config/vars.js';
 import { renderVar } from '../security/sql-vars.js';
+import type { DeferredRelation } from '../compile-types.js';
+import { environmentDatabase } from '../environments/environment.js';
 
 export interface ModelRelation {
   database: string;
@@ -37,6 +39,29 @@ export interface PreparedModel {
   tsModel?: DefinedModel;
   /** Where `sql:` is in a TypeScript model: problems in its SQL point here. */
   sqlPosition?: { line: number; column: number };
+  /** Read from the deployment given with --defer (its relation is there), not built. */
+  deferred?: boolean;
+}
+
+/** Where models go: an environment's databases and roots, and the models deferred to another deployment. */
+export interface ModelPlacement {
+  environment?: string | undefined;
+  defer?: Record<string, DeferredRelation> | undefined;
+}
+
+/**
+ * A model's table and location. In an environment an explicit `database` gets the environment's
+ * suffix and an explicit `location` is not used: it names production's files.
+ */
+function modelRelation(file: ModelFile, config: PreparedModel['config'], layer: LayerSettings, environment: string | undefined): ModelRelation {
+  const table = config.alias ?? file.name;
+  const database = config.database === undefined ? layer.database : environment ? environmentDatabase(config.database, environment) : config.database;
+  return {
+    database,
+    table,
+    fqn: config.materialized === 'ephemeral' ? ephemeralCteName(file.name) : `${database}.${table}`,
+    location: (environment ? undefined : config.location) ?? `${layer.root}/${table}`,
+  };
 }
 
 export interface RenderedModel extends PreparedModel {
@@ -146,6 +171,7 @@ export async function prepareModels(
   env: typeof Handlebars,
   diagnostics: Diagnostic[],
   projectDir: string,
+  placement: ModelPlacement = {},
 ): Promise<PreparedModel[]> {
   const out: PreparedModel[] = [];
   for (const modelFile of files) {
@@ -154,20 +180,15 @@ export async function prepareModels(
     const { file, template, tsModel, sqlPosition } = source;
     const config = mergedConfig(project, source);
     if (config.enabled === false) continue;
-    const layer = layers[file.layer];
-    const table = config.alias ?? file.name;
-    const database = config.database ?? layer.database;
-    const relation: ModelRelation = {
-      database,
-      table,
-      fqn: config.materialized === 'ephemeral' ? ephemeralCteName(file.name) : `${database}.${table}`,
-      location: config.location ?? `${layer.root}/${table}`,
-    };
+    const id = `model.${file.name}`;
+    const deferredTo = config.materialized === 'ephemeral' ? undefined : placement.defer?.[id];
+    const relation = deferredTo ?? modelRelation(file, config, layers[file.layer], placement.environment);
     out.push({
       file,
-      id: `model.${file.name}`,
+      id,
       config,
       relation,
+      ...(deferredTo ? { deferred: true } : {}),
       ...(template ? { template } : {}),
       ...(tsModel ? { tsModel } : {}),
       ...(sqlPosition ? { sqlPosition } : {}),
