@@ -50,6 +50,9 @@ export interface FailedSource {
   source: string;
   table?: string;
   file: string;
+  /** Where the failed declaration (or table) is written. */
+  line: number;
+  column: number;
 }
 
 /**
@@ -75,8 +78,8 @@ export async function loadSources(projectDir: string, bronze: LayerSettings, dia
       mod = await importProjectModule(abs);
     } catch (err) {
       // The declaration's names are unknown when its file does not load: sources are usually named after their file.
-      failed.push({ source: path.basename(name, path.extname(name)), file });
       const pos = positionFromStack(err, abs);
+      failed.push({ source: path.basename(name, path.extname(name)), file, ...pos });
       diagnostics.push({
         code: 'ETL110',
         severity: 'error',
@@ -106,8 +109,8 @@ export async function loadSources(projectDir: string, bronze: LayerSettings, dia
       const site: DeclarationSite = { file, text, keys, sourceName: String(def.name) };
       const declared = loadDeclaration(def, site, bronze, diagnostics);
       const tables = typeof def.tables === 'object' && def.tables !== null ? Object.keys(def.tables) : undefined;
-      if (!tables) failed.push({ source: String(def.name), file });
-      for (const t of tables ?? []) if (!declared.some((l) => l.manifest.table === t)) failed.push({ source: String(def.name), table: t, file });
+      if (!tables) failed.push({ source: String(def.name), file, ...keys.start });
+      for (const t of tables ?? []) if (!declared.some((l) => l.manifest.table === t)) failed.push({ source: String(def.name), table: t, file, ...keys.positionOf(['tables', t]) });
       for (const loaded of declared) {
         // Spark and Glue ignore case: shop.Orders and shop.orders would be one bronze table.
         const id = loaded.manifest.id.toLowerCase();

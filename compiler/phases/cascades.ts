@@ -75,6 +75,8 @@ interface Cause {
   /** `model.x` or `source.s.t`: what failed (the root of the chain). */
   root: string;
   rootFile: string;
+  /** Where the failed source is declared (a model's fold line is at its file's start). */
+  at?: { line: number; column: number };
 }
 
 export interface CascadeInput {
@@ -103,7 +105,7 @@ export function cascadeExclusions(input: CascadeInput, diagnostics: Diagnostic[]
     }
     for (const s of r.sources) {
       const f = sourceFailed(s.source, s.table);
-      if (f && !causes.has(r.file.name)) causes.set(r.file.name, { root: `source.${s.source}${f.table ? `.${f.table}` : ''}`, rootFile: f.file });
+      if (f && !causes.has(r.file.name)) causes.set(r.file.name, { root: `source.${s.source}${f.table ? `.${f.table}` : ''}`, rootFile: f.file, at: { line: f.line, column: f.column } });
     }
   }
   // Then everything downstream, with the root of its first failed parent.
@@ -153,7 +155,7 @@ function foldedLines(causes: Map<string, Cause>, rendered: Map<string, RenderedM
       code: 'ETL147',
       severity: 'warning',
       message: `${models.length} model${models.length === 1 ? '' : 's'} not analysed because ${what} failed: ${models.join(', ')}`,
-      ...(cause.rootFile ? { file: cause.rootFile, line: 1, column: 1 } : {}),
+      ...(cause.rootFile ? { file: cause.rootFile, ...(cause.at ?? { line: 1, column: 1 }) } : {}),
       hint: `Fix the error${cause.rootFile ? ` in ${cause.rootFile}` : ''} first: the models reading it are analysed once it compiles.`,
       related: models.map((m) => {
         const r = rendered.get(m)!;

@@ -17,7 +17,7 @@ describe('cascades', () => {
     expect(r.diagnostics.map((d) => `${d.code} ${d.severity} ${d.file}:${d.line}:${d.column} ${d.message}`)).toEqual([
       "ETL112 error sources/crm.ts:7:11 Unknown source system 'salesforse' in source crm",
       "ETL142 error models/silver/stg_orders.sql:3:21 Unknown var 'min_dat'",
-      'ETL147 warning sources/crm.ts:1:1 1 model not analysed because source crm.leads failed: stg_leads',
+      'ETL147 warning sources/crm.ts:10:5 1 model not analysed because source crm.leads failed: stg_leads',
       "ETL146 error models/gold/customer_orders.sql:2:6 Model 'stg_customers' is disabled (enabled: false in models/silver/stg_customers.yml:3), so customer_orders cannot read it",
       'ETL147 warning models/silver/stg_orders.sql:1:1 2 models not analysed because model stg_orders failed: order_totals, orders_enriched',
     ]);

@@ -80,3 +80,11 @@ describe('project.yaml locations', () => {
     expect(r.diagnostics[0]!.message).toBe("Unknown target 'prod' (--target)");
   });
 });
+
+describe('source declaration locations', () => {
+  it('ETL112 an unknown system is located at its value even when names are computed and a doc comment opens the file', async () => {
+    const r = await compile('located-source-system');
+    expect(where(r.diagnostics)).toEqual(['ETL112 error sources/systems.ts:19:11']);
+    expect(r.diagnostics[0]!.frame).toContain("> 19 |   system: 'salesforse',");
+  });
+});
