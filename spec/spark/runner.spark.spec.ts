@@ -6,6 +6,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { XMLParser } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SparkSession } from '../../runtime/engines/spark/client.js';
 import { acquireSpark, type SparkEngine } from '../../runtime/engines/spark/engine.js';
@@ -229,8 +230,9 @@ describe('etl build on Spark', () => {
     expect(unknown.stderr).toContain("Did you mean 'customer_totals'?");
   });
 
-  it('the CLI prints one JSON event per line and exits 1 when a test fails', () => {
-    const res = spawnSync('node', [join(REPO, 'bin', 'etl.js'), 'build', '--project', shop.dir, '--json', '--select', 'checked_orders+', '--threads', '2'], {
+  it('the CLI prints one JSON event per line, writes --junit, and exits 1 when a test fails', () => {
+    const junit = join(shop.dir, 'target', 'reports', 'junit.xml');
+    const res = spawnSync('node', [join(REPO, 'bin', 'etl.js'), 'build', '--project', shop.dir, '--json', '--select', 'checked_orders+', '--threads', '2', '--junit', junit], {
       encoding: 'utf8',
       env: { ...process.env, ETL_SPARK_THRIFT: `${server!.host}:${server!.port}` },
       timeout: 600_000,
@@ -242,5 +244,18 @@ describe('etl build on Spark', () => {
     expect(events.find((e) => e.event === 'node_end' && e.id === 'model.after_checked')?.status).toBe('skipped');
     expect(res.status).toBe(1);
     expect(res.stderr).not.toMatch(/\n\s+at .*\(/);
+
+    // The same run as JUnit XML: the model in `models`, its tests in its own suite, the skip.
+    type Case = { name: string; failure?: { message: string; '#text': string }; skipped?: { message: string } };
+    const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', isArray: (n) => n === 'testsuite' || n === 'testcase' }).parse(readFileSync(junit, 'utf8')) as {
+      testsuites: { name: string; testsuite: Array<{ name: string; testcase: Case[] }> };
+    };
+    const suites = new Map(doc.testsuites.testsuite.map((s) => [s.name, s.testcase]));
+    expect(doc.testsuites.name).toBe('etl build');
+    expect(suites.get('models')?.find((c) => c.name === 'model.checked_orders')).not.toHaveProperty('failure');
+    expect(suites.get('models')?.find((c) => c.name === 'model.after_checked')?.skipped?.message).toMatch(/^skipped: upstream test\.checked_orders\.expression\.amount\S* failed/);
+    const expression = suites.get('model.checked_orders')?.find((c) => c.name.startsWith('test.checked_orders.expression'));
+    expect(expression?.failure?.message).toMatch(/^1 failing row \(severity error/);
+    expect(expression?.failure?.['#text']).toMatch(/sample \(1 of 1 failing rows\):\n\{"order_id":"C"/);
   });
 });
