@@ -16,15 +16,17 @@ interface CacheFile {
 
 const sha = (s: string) => createHash('sha256').update(s).digest('hex').slice(0, 32);
 
+/** A hash of the code files under `dir`, subfolders included (the Spark type rules live in one). */
+export async function codeHash(dir: string): Promise<string> {
+  const files = (await readdir(dir, { recursive: true })).filter((f) => /\.(ts|mjs)$/.test(f)).sort();
+  const texts = await Promise.all(files.map(async (f) => `${f}\u0000${await readFile(path.join(dir, f), 'utf8')}`));
+  return sha(texts.join('\u0000'));
+}
+
 let compilerHash: Promise<string> | undefined;
 /** A hash of the analysis code itself: the cache is only valid for the code that filled it. */
 export function analysisCodeHash(): Promise<string> {
-  compilerHash ??= (async () => {
-    const dir = path.dirname(new URL(import.meta.url).pathname);
-    const files = (await readdir(dir)).filter((f) => /\.(ts|mjs)$/.test(f)).sort();
-    const texts = await Promise.all(files.map((f) => readFile(path.join(dir, f), 'utf8')));
-    return sha(texts.join('\u0000'));
-  })();
+  compilerHash ??= codeHash(path.dirname(new URL(import.meta.url).pathname));
   return compilerHash;
 }
 

@@ -2,6 +2,7 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { codeHash } from '../../compiler/analyse/cache.js';
 import { compileProject } from '../../compiler/index.js';
 
 const fixture = path.resolve('spec/compiler/fixtures/materializations');
@@ -41,5 +42,21 @@ describe('analysis cache', () => {
     expect(warm.diagnostics.map((d) => [d.code, d.file, d.line, d.column])).toEqual(uncached.diagnostics.map((d) => [d.code, d.file, d.line, d.column]));
     expect(warm.diagnostics.some((d) => d.code === 'ETL161' && /country/.test(d.message))).toBe(true);
     expect(warm.cacheHits).toBeGreaterThan(0);
+  });
+});
+
+describe('the analysis code hash', () => {
+  it('changes when a file in a subfolder of the analysis code changes (e.g. the Spark type rules)', async () => {
+    const code = await mkdtemp(path.join(os.tmpdir(), 'etl-code-'));
+    try {
+      await writeFile(path.join(code, 'analyser.ts'), 'export const a = 1;');
+      await (await import('node:fs/promises')).mkdir(path.join(code, 'spark-types'));
+      await writeFile(path.join(code, 'spark-types', 'decimal.ts'), 'export const scale = 6;');
+      const before = await codeHash(code);
+      await writeFile(path.join(code, 'spark-types', 'decimal.ts'), 'export const scale = 4;');
+      expect(await codeHash(code)).not.toBe(before);
+    } finally {
+      await rm(code, { recursive: true, force: true });
+    }
   });
 });
