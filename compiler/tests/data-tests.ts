@@ -10,7 +10,7 @@ import { queryFromRendered, sliceQuery, trimQuery } from '../plan/query-map.js';
 import { parseThreshold } from '../plan/thresholds.js';
 import type { LoadedSource } from '../load/sources.js';
 import type { ManifestModel, ManifestTest } from '../manifest/types.js';
-import { parseSpark } from '../analyse/parse.js';
+import { parseSparkQuery } from '../analyse/parse.js';
 import { newRenderState, type RenderedModel, type RenderScope } from '../resolve/models.js';
 import { compileTemplate, TemplateRenderError, TemplateSyntaxError, templateSyntaxDiagnostic } from '../resolve/template.js';
 import { reportRenderProblems } from '../resolve/render-problems.js';
@@ -189,7 +189,7 @@ function singularTests(input: TestsInput, collector: TestCollector): void {
     // Reads a model or source that failed (the scope answers a placeholder): a cascade of that error.
     const loadedSource = (x: { source: string; table: string }) => input.sources.some((s) => s.manifest.sourceName === x.source && s.manifest.table === x.table);
     if (state.refs.some((x) => input.blocked?.has(x.name)) || !state.sources.every(loadedSource)) continue;
-    const parsed = parseSpark(out.text);
+    const parsed = parseSparkQuery(out.text);
     if (!parsed.ok) {
       const pos = out.toTemplate(parsed.line, parsed.column);
       diagnostics.push({ code: 'ETL164', severity: 'error', message: `SQL syntax error in test: ${parsed.message}`, file: t.file, ...pos, frame: codeFrame(t.text, pos.line, pos.column), hint: 'A singular test is a SELECT returning the failing rows.' });
