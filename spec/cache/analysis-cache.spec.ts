@@ -1,4 +1,4 @@
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -50,7 +50,7 @@ describe('the analysis code hash', () => {
     const code = await mkdtemp(path.join(os.tmpdir(), 'etl-code-'));
     try {
       await writeFile(path.join(code, 'analyser.ts'), 'export const a = 1;');
-      await (await import('node:fs/promises')).mkdir(path.join(code, 'spark-types'));
+      await mkdir(path.join(code, 'spark-types'));
       await writeFile(path.join(code, 'spark-types', 'decimal.ts'), 'export const scale = 6;');
       const before = await codeHash(code);
       await writeFile(path.join(code, 'spark-types', 'decimal.ts'), 'export const scale = 4;');
