@@ -9,7 +9,8 @@ import { AGGREGATES, functionResult } from './functions.js';
 import { operandOf } from './spark-types/arithmetic.js';
 import { lambdaValue } from './spark-types/higher-order.js';
 import { isUnitArgument } from './spark-types/expression-forms.js';
-import { isComplex, isKnown, T } from './sql-types.js';
+import { containerType, elementNullable, structField } from './spark-types/containers.js';
+import { isComplex, isKnown } from './sql-types.js';
 
 export function func(cx: Ctx, f: Node, scope: Scope, silent: boolean): Value {
   const name = lc(objectName(f.name).join('.'));
@@ -30,21 +31,23 @@ export function func(cx: Ctx, f: Node, scope: Scope, silent: boolean): Value {
     cx.report('ETL170', 'error', `${name}() needs a number, got ${formatType(types[0])}`, spanOf(argNodes[0]), `Cast it first, or use count() to count rows.`);
   }
   const result = functionResult(name, args.map((a, i) => operandOf(a, argNodes[i])), f.over !== undefined && f.over !== null);
-  let type = result.type;
+  let type = containerType(name, result.type, args, argNodes, scope);
+  let nullable = result.nullable;
+  if ((name === 'explode' || name === 'posexplode') && types[0]) nullable = elementNullable(types[0]);
   if (name === 'explode' || name === 'explode_outer' || name === 'posexplode') {
     if (types[0] && isKnown(types[0]) && types[0].kind !== 'array' && types[0].kind !== 'map') {
       cx.report('ETL170', 'error', `${name}() needs an array or map, got ${formatType(types[0])}`, spanOf(argNodes[0]));
     }
   }
   if (name === 'named_struct' || name === 'struct') {
-    const fields: Array<{ name: string; type: SqlType }> = [];
+    const fields: Array<{ name: string; type: SqlType; nullable?: boolean }> = [];
     if (name === 'named_struct') {
       for (let i = 0; i + 1 < argNodes.length; i += 2) {
         const n = argNodes[i]?.Value?.value?.SingleQuotedString ?? `col${i / 2 + 1}`;
-        fields.push({ name: n, type: types[i + 1] ?? T.unknown });
+        fields.push(structField(n, args[i + 1] ?? EMPTY()));
       }
     } else {
-      argNodes.forEach((a, i) => fields.push({ name: a.Identifier ? identName(a.Identifier) : Array.isArray(a.CompoundIdentifier) ? identName(a.CompoundIdentifier[a.CompoundIdentifier.length - 1]) : `col${i + 1}`, type: types[i] ?? T.unknown }));
+      argNodes.forEach((a, i) => fields.push(structField(a.Identifier ? identName(a.Identifier) : Array.isArray(a.CompoundIdentifier) ? identName(a.CompoundIdentifier[a.CompoundIdentifier.length - 1]) : `col${i + 1}`, args[i] ?? EMPTY())));
     }
     type = { kind: 'struct', fields };
   }
@@ -53,7 +56,7 @@ export function func(cx: Ctx, f: Node, scope: Scope, silent: boolean): Value {
   const dropsClasses = name.startsWith('count') || name === 'approx_count_distinct';
   return {
     type,
-    nullable: result.nullable,
+    nullable,
     refs: union(...args.map((a) => a.refs)),
     classes: dropsClasses ? new Set() : union(...args.map((a) => a.classes)),
     agg: isAgg || args.some((a) => a.agg),
@@ -78,12 +81,12 @@ function expandStars(cx: Ctx, argNodes: Node[], scope: Scope): Node[] {
 /** `STRUCT(a, t.b, x AS c, t.*)`: a struct with a field per value, named as Spark names them. */
 export function structValue(cx: Ctx, v: Node, scope: Scope, silent: boolean): Value {
   const values = expandStars(cx, v.values ?? [], scope);
-  const fields: Array<{ name: string; type: SqlType }> = [];
+  const fields: Array<{ name: string; type: SqlType; nullable?: boolean }> = [];
   const parts = values.map((x, i) => {
     const inner = x?.Named ? x.Named.expr : x;
     const value = expr(cx, inner, scope, silent);
     const name = x?.Named ? identName(x.Named.name) : inner?.Identifier ? identName(inner.Identifier) : Array.isArray(inner?.CompoundIdentifier) ? identName(inner.CompoundIdentifier[inner.CompoundIdentifier.length - 1]) : `col${i + 1}`;
-    fields.push({ name, type: value.type });
+    fields.push(structField(name, value));
     return value;
   });
   return { type: { kind: 'struct', fields }, nullable: false, refs: union(...parts.map((p) => p.refs)), classes: union(...parts.map((p) => p.classes)), agg: parts.some((p) => p.agg) };

@@ -58,7 +58,8 @@ export function column(cx: Ctx, parts: string[], node: Node, scope: Scope, silen
     if (matches.length === 1) return found(matches[0]!, parts.slice(1));
     if (matches.length > 1) {
       if (s.usingKeys?.has(lc(parts[0]!))) {
-        const merged = { ...matches[0]!, refs: union(...matches.map((m) => m.refs)), classes: union(...matches.map((m) => m.classes)) };
+        const side = owners.findIndex((o) => lc(o) === s.usingSide?.get(lc(parts[0]!)));
+        const merged = { ...matches[Math.max(side, 0)]!, refs: union(...matches.map((m) => m.refs)), classes: union(...matches.map((m) => m.classes)) };
         return found(merged, parts.slice(1));
       }
       if (!silent) {

@@ -53,6 +53,8 @@ export interface Scope {
   laterals?: Map<string, AnalysedColumn>;
   /** Keys of `JOIN ... USING (k)`: one column in Spark, not ambiguous unqualified. */
   usingKeys?: Set<string>;
+  /** USING keys a RIGHT JOIN takes from its right side (Spark's key is that side's): key -> alias. */
+  usingSide?: Map<string, string>;
 }
 
 export class Ctx {

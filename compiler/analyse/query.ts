@@ -133,8 +133,10 @@ export function select(cx: Ctx, sel: Node, outer: Scope): AnalysedColumn[] {
       // As in Spark, USING keys come first and once, then every other column in FROM order.
       const keys = scope.usingKeys ?? new Set<string>();
       for (const key of keys) {
+        const side = scope.usingSide?.get(key);
         const owners = rels.flatMap((r) => r.columns.filter((c) => lc(c.name) === key));
-        if (owners.length && !except.has(key)) push({ ...owners[0]!, refs: union(...owners.map((c) => c.refs)) }, undefined);
+        const chosen = rels.find((r) => lc(r.alias) === side)?.columns.find((c) => lc(c.name) === key) ?? owners[0];
+        if (chosen && !except.has(key)) push({ ...chosen, refs: union(...owners.map((c) => c.refs)) }, undefined);
       }
       for (const r of rels) for (const c of r.columns) if (!except.has(lc(c.name)) && !keys.has(lc(c.name))) push(c, undefined);
       checkExcept(cx, except, rels.flatMap((r) => r.columns), item.Wildcard);
@@ -143,6 +145,11 @@ export function select(cx: Ctx, sel: Node, outer: Scope): AnalysedColumn[] {
       const parts = objectName(target?.ObjectName ?? []);
       const alias = parts[parts.length - 1] ?? '';
       const rel = scope.rels.find((r) => lc(r.alias) === lc(alias) || (r.fqn && r.fqn === lc(parts.join('.'))));
+      const struct = rel ? undefined : structFields(cx, target?.ObjectName ?? [], scope);
+      if (struct) {
+        for (const c of struct) push(c, spanOf(target));
+        continue;
+      }
       if (!rel) {
         cx.report('ETL161', 'error', `Unknown table alias '${parts.join('.')}' in ${parts.join('.')}.*`, spanOf(target), didYouMean(alias, scope.rels.map((r) => r.alias)));
         continue;
@@ -219,4 +226,12 @@ function namedWindows(cx: Ctx, sel: Node, scope: Scope): void {
     for (const p of spec?.partition_by ?? []) cx.addRowDeps(expr(cx, p, scope).refs, 'window');
     for (const o of spec?.order_by ?? []) cx.addRowDeps(expr(cx, o.expr, scope).refs, 'window');
   }
+}
+
+/** `s.*` of a struct column `s` (not a table alias): one column per field, as Spark expands it. */
+function structFields(cx: Ctx, nameParts: Node[], scope: Scope): AnalysedColumn[] | undefined {
+  const idents = nameParts.map((p) => p?.Identifier ?? p);
+  const v = expr(cx, idents.length === 1 ? { Identifier: idents[0] } : { CompoundIdentifier: idents }, scope, true);
+  if (v.type.kind !== 'struct') return undefined;
+  return v.type.fields.map((f) => ({ name: f.name, type: f.type, nullable: v.nullable || f.nullable !== false, refs: v.refs, classes: v.classes }));
 }

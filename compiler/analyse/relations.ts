@@ -76,6 +76,7 @@ export function from(cx: Ctx, items: Node[], scope: Scope): void {
         for (const u of constraint.Using) {
           const name = objectName(Array.isArray(u) ? u : [u]).join('.');
           (scope.usingKeys ??= new Set()).add(lc(name));
+          if (/^(Right|RightOuter)$/.test(opKey)) (scope.usingSide ??= new Map()).set(lc(name), lc(rel.alias));
           for (const r of [leftRels[leftRels.length - 1], rel]) {
             const c = r?.columns.find((x) => lc(x.name) === lc(name));
             if (c) cx.addRowDeps(c.refs, 'join');

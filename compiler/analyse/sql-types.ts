@@ -1,5 +1,5 @@
 /** Spark type reasoning: parsing type names, numeric widening, and the common type of branches. */
-import type { SqlType } from '../api/columns.js';
+import { formatType, type SqlType } from '../api/columns.js';
 import { INTEGRAL_AS_DECIMAL, widerDecimal, type Decimal } from './spark-types/decimal-rules.js';
 
 export const T = {
@@ -17,7 +17,8 @@ export const T = {
   unknown: { kind: 'unknown' } as SqlType,
   null: { kind: 'null' } as SqlType,
   decimal: (precision: number, scale: number): SqlType => ({ kind: 'decimal', precision: Math.min(38, precision), scale: Math.min(scale, 38) }),
-  array: (element: SqlType): SqlType => ({ kind: 'array', element }),
+  /** An array; `containsNull: false` when its elements are known never NULL. */
+  array: (element: SqlType, containsNull = true): SqlType => (containsNull ? { kind: 'array', element } : { kind: 'array', element, containsNull: false }),
   interval: (fields: string): SqlType => ({ kind: 'interval', fields }),
 };
 
@@ -195,18 +196,22 @@ export function asDecimal(t: SqlType): Decimal {
   return INTEGRAL_AS_DECIMAL[t.kind] ?? { precision: 38, scale: 18 };
 }
 
+/** The same Spark type, whatever is known of the nullability of elements and fields. */
 export function sameType(a: SqlType, b: SqlType): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
+  return formatType(a) === formatType(b);
 }
+
+/** Whether a value of the type may hold NULL elements (arrays) or fields (structs). */
+const mayBeNull = (flag: boolean | undefined) => flag !== false;
 
 /** The common type of two types (CASE, COALESCE, UNION, arrays), or undefined when Spark has none. */
 function commonOfTwo(a: SqlType, b: SqlType): SqlType | undefined {
-  if (sameType(a, b)) return a;
+  if (JSON.stringify(a) === JSON.stringify(b)) return a;
   if (isNumeric(a) && isNumeric(b)) return widenNumeric(a, b);
   if (isDatetime(a) && isDatetime(b)) return T.timestamp;
   if (a.kind === 'array' && b.kind === 'array') {
     const element = commonOfTwo(a.element, b.element);
-    return element && T.array(element);
+    return element && T.array(element, mayBeNull(a.containsNull) || mayBeNull(b.containsNull));
   }
   if (a.kind === 'map' && b.kind === 'map') {
     const key = commonOfTwo(a.key, b.key);
@@ -215,8 +220,11 @@ function commonOfTwo(a: SqlType, b: SqlType): SqlType | undefined {
   }
   if (a.kind === 'struct' && b.kind === 'struct') {
     if (a.fields.length !== b.fields.length || a.fields.some((f, i) => f.name.toLowerCase() !== b.fields[i]!.name.toLowerCase())) return undefined;
-    const fields = a.fields.map((f, i) => ({ name: f.name, type: commonOfTwo(f.type, b.fields[i]!.type) }));
-    return fields.every((f) => f.type) ? { kind: 'struct', fields: fields as Array<{ name: string; type: SqlType }> } : undefined;
+    const fields = a.fields.map((f, i) => {
+      const nullable = mayBeNull(f.nullable) || mayBeNull(b.fields[i]!.nullable);
+      return { name: f.name, type: commonOfTwo(f.type, b.fields[i]!.type), ...(nullable ? {} : { nullable }) };
+    });
+    return fields.every((f) => f.type) ? { kind: 'struct', fields: fields as Array<{ name: string; type: SqlType; nullable?: boolean }> } : undefined;
   }
   if (isComplex(a) || isComplex(b)) return undefined;
   if (a.kind === 'string' || b.kind === 'string') return a.kind === 'binary' || b.kind === 'binary' ? undefined : T.string; // the other side is cast to string

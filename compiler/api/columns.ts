@@ -22,9 +22,11 @@ export type SqlType =
   /** An ANSI interval: `fields` is Spark's `day`, `day to second`, `year to month`, ... */
   | { kind: 'interval'; fields: string }
   | { kind: 'decimal'; precision: number; scale: number }
-  | { kind: 'array'; element: SqlType }
+  /** `containsNull: false` where the elements are known never NULL (absent: they may be). */
+  | { kind: 'array'; element: SqlType; containsNull?: boolean }
   | { kind: 'map'; key: SqlType; value: SqlType }
-  | { kind: 'struct'; fields: Array<{ name: string; type: SqlType }> }
+  /** A field's `nullable: false` where it is known never NULL (absent: it may be). */
+  | { kind: 'struct'; fields: Array<{ name: string; type: SqlType; nullable?: boolean }> }
   /** Unknown: the analyser could not be sure (e.g. an untyped function). */
   | { kind: 'unknown' }
   | { kind: 'null' };
