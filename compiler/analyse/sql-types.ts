@@ -216,7 +216,8 @@ function commonOfTwo(a: SqlType, b: SqlType): SqlType | undefined {
   if (a.kind === 'map' && b.kind === 'map') {
     const key = commonOfTwo(a.key, b.key);
     const value = commonOfTwo(a.value, b.value);
-    return key && value && { kind: 'map', key, value };
+    const nullValues = mayBeNull(a.valueContainsNull) || mayBeNull(b.valueContainsNull);
+    return key && value && { kind: 'map', key, value, ...(nullValues ? {} : { valueContainsNull: false }) };
   }
   if (a.kind === 'struct' && b.kind === 'struct') {
     if (a.fields.length !== b.fields.length || a.fields.some((f, i) => f.name.toLowerCase() !== b.fields[i]!.name.toLowerCase())) return undefined;

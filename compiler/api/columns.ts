@@ -24,7 +24,8 @@ export type SqlType =
   | { kind: 'decimal'; precision: number; scale: number }
   /** `containsNull: false` where the elements are known never NULL (absent: they may be). */
   | { kind: 'array'; element: SqlType; containsNull?: boolean }
-  | { kind: 'map'; key: SqlType; value: SqlType }
+  /** `valueContainsNull: false` where the values are known never NULL (absent: they may be). */
+  | { kind: 'map'; key: SqlType; value: SqlType; valueContainsNull?: boolean }
   /** A field's `nullable: false` where it is known never NULL (absent: it may be). */
   | { kind: 'struct'; fields: Array<{ name: string; type: SqlType; nullable?: boolean }> }
   /** Unknown: the analyser could not be sure (e.g. an untyped function). */

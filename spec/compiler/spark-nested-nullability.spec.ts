@@ -17,6 +17,13 @@ describe('array containsNull and struct field nullability', () => {
     expect(generatorColumns('explode_outer', T.array(T.int, false), false)).toEqual([{ type: T.int, nullable: true }]);
   });
 
+  it('explode of a map gives NOT NULL values only when the map holds no NULL values', () => {
+    const map = (valueContainsNull: boolean): SqlType => ({ kind: 'map', key: T.string, value: T.int, ...(valueContainsNull ? {} : { valueContainsNull }) });
+    expect(generatorColumns('explode', map(false), false)).toEqual([{ type: T.string, nullable: false }, { type: T.int, nullable: false }]);
+    expect(generatorColumns('explode', map(true), false)).toEqual([{ type: T.string, nullable: false }, { type: T.int, nullable: true }]);
+    expect(formatType(map(false))).toBe('map<string,int>');
+  });
+
   it('inline keeps a field NOT NULL only when neither it nor its struct can be NULL', () => {
     expect(generatorColumns('inline', T.array(struct(false), false), false)).toEqual([{ type: T.int, nullable: false }]);
     expect(generatorColumns('inline', T.array(struct(false), true), false)).toEqual([{ type: T.int, nullable: true }]);

@@ -18,6 +18,8 @@ export const structField = (name: string, value: { type: SqlType; nullable: bool
 export function containerType(name: string, type: SqlType, args: Value[], argNodes: Node[], scope: Scope): SqlType {
   if (name === 'sequence' && type.kind === 'array') return T.array(type.element, false);
   if (name === 'array' && type.kind === 'array') return T.array(type.element, args.some((a) => a.nullable));
+  if (name === 'map' && type.kind === 'map' && args.every((a, i) => i % 2 === 0 || !a.nullable)) return { ...type, valueContainsNull: false };
+  if (name === 'map_from_arrays' && type.kind === 'map' && args[1]?.type.kind === 'array' && args[1].type.containsNull === false) return { ...type, valueContainsNull: false };
   if (name === 'arrays_zip') {
     const fields = args.map((a, i) => ({ name: zipFieldName(argNodes[i], i, scope), type: a.type.kind === 'array' ? a.type.element : T.unknown }));
     return T.array({ kind: 'struct', fields }, false);
@@ -41,5 +43,5 @@ function zipFieldName(node: Node | undefined, i: number, scope: Scope): string {
 /** Whether explode/posexplode of a value of `type` (not _outer) can give a NULL element. */
 export function elementNullable(type: SqlType): boolean {
   if (type.kind === 'array') return type.containsNull !== false;
-  return true;
+  return type.kind !== 'map' || type.valueContainsNull !== false;
 }

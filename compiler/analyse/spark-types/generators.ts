@@ -12,7 +12,7 @@ export interface GeneratedColumn {
 
 /**
  * The output of `fn(arg)` as LATERAL VIEW columns, in order. Elements may be NULL unless the array
- * is known not to contain NULLs, struct fields unless known NOT NULL, map values always; map keys
+ * is known not to contain NULLs, struct fields unless known NOT NULL, map values unless the map holds no NULLs; map keys
  * and positions are not, except under OUTER.
  * Undefined for a generator not modelled here.
  */
@@ -20,7 +20,7 @@ export function generatorColumns(fn: string, arg: SqlType, outer: boolean): Gene
   const name = fn.toLowerCase().replace(/_outer$/, '');
   const isOuter = outer || fn.toLowerCase().endsWith('_outer');
   const col = (type: SqlType, nullable: boolean): GeneratedColumn => ({ type, nullable: nullable || isOuter });
-  const values = arg.kind === 'array' ? [col(arg.element, arg.containsNull !== false)] : arg.kind === 'map' ? [col(arg.key, false), col(arg.value, true)] : undefined;
+  const values = arg.kind === 'array' ? [col(arg.element, arg.containsNull !== false)] : arg.kind === 'map' ? [col(arg.key, false), col(arg.value, arg.valueContainsNull !== false)] : undefined;
   if (name === 'explode') return values;
   if (name === 'posexplode') return values && [col(T.int, false), ...values];
   if (name === 'inline') return arg.kind === 'array' && arg.element.kind === 'struct' ? arg.element.fields.map((f) => col(f.type, f.nullable !== false || arg.containsNull !== false)) : undefined;
