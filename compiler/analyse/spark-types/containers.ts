@@ -1,6 +1,7 @@
 /**
  * What Spark 3.5 knows of the NULLs inside arrays and structs: `containsNull` of the arrays that
- * sequence(), array() and arrays_zip() build, the `nullable` of struct fields, and the field names
+ * sequence(), array() and arrays_zip() build, `valueContainsNull` of map() and map_from_arrays(),
+ * the `nullable` of struct fields, and the field names
  * arrays_zip() gives its structs (ArraysZip: a column's name, else the argument's ordinal).
  */
 import type { SqlType } from '../../api/columns.js';
