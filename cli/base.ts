@@ -54,7 +54,8 @@ export abstract class ExitCodeCommand extends Command {
 }
 
 /** `json`: build and test's own --json flag (JSON lines on stdout), which oclif's jsonEnabled() does not see. */
-type CompileFlags = { project: string; target?: string; vars?: string; 'no-cache'?: boolean; json?: boolean } & DiagnosticFlagValues;
+/** What a compile reads from a command's flags: where, how, into which environment, and deferral. */
+type CompileFlags = { project: string; target?: string; vars?: string; 'no-cache'?: boolean; json?: boolean; state?: string; stateManifest?: Manifest } & DiagnosticFlagValues & CompileFlagValues;
 
 export abstract class EtlCommand extends ExitCodeCommand {
   static override enableJsonFlag = true;
@@ -85,7 +86,7 @@ export abstract class EtlCommand extends ExitCodeCommand {
   }
 
   /** Compiles for the flags' target and environment, deferring unselected models with --defer. */
-  private async compileWithPlacement(projectDir: string, vars: Record<string, unknown> | undefined, flags: CompileFlags & CompileFlagValues & { state?: string; stateManifest?: Manifest }): Promise<CompileResult> {
+  private async compileWithPlacement(projectDir: string, vars: Record<string, unknown> | undefined, flags: CompileFlags): Promise<CompileResult> {
     const { compileForFlags, DeferWithoutStateError } = await import('./compile-for-flags.js');
     const state = flags.stateManifest ?? (flags.defer ? await this.loadStateManifest(flags.state) : undefined);
     try {

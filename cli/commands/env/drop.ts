@@ -1,5 +1,6 @@
 import { Args } from '@oclif/core';
-import { environmentNameSchema } from '../../../compiler/index.js';
+import { environmentNameSchema, type Manifest } from '../../../compiler/index.js';
+import type { EnvironmentContents } from '../../../runtime/environments/contents.js';
 import { EtlCommand, EXIT, projectFlags } from '../../base.js';
 
 export default class EnvDrop extends EtlCommand {
@@ -18,7 +19,7 @@ export default class EnvDrop extends EtlCommand {
     const { args, flags } = await this.parse(EnvDrop);
     const name = environmentNameSchema.safeParse(args.name);
     if (!name.success) this.error(`Invalid environment name '${args.name}': ${name.error.issues[0]?.message}`, { exit: EXIT.usage, code: 'ETL104' });
-    const compiled = await this.compileForRun({ ...flags, env: name.data } as Parameters<EtlCommand['compileForRun']>[0]);
+    const compiled = await this.compileForRun({ ...flags, env: name.data });
     if (!compiled.ok) this.failCompile(compiled.diagnostics);
     const { environmentContents } = await import('../../../runtime/environments/contents.js');
     const contents = environmentContents(compiled.manifest);
@@ -30,7 +31,7 @@ export default class EnvDrop extends EtlCommand {
     return { environment: name.data, ...dropped };
   }
 
-  private async dropLocally(projectDir: string, manifest: import('../../../compiler/index.js').Manifest, contents: import('../../../runtime/environments/contents.js').EnvironmentContents) {
+  private async dropLocally(projectDir: string, manifest: Manifest, contents: EnvironmentContents) {
     const [{ acquireSpark, sparkSettingsFromTarget }, { dropLocalEnvironment }] = await Promise.all([
       import('../../../runtime/engines/spark/engine.js'),
       import('../../../runtime/environments/drop-local.js'),
@@ -44,7 +45,7 @@ export default class EnvDrop extends EtlCommand {
     }
   }
 
-  private async dropOnAws(manifest: import('../../../compiler/index.js').Manifest, contents: import('../../../runtime/environments/contents.js').EnvironmentContents) {
+  private async dropOnAws(manifest: Manifest, contents: EnvironmentContents) {
     const [{ parseEmrSettings }, { createAwsClients }, { dropEmrEnvironment }] = await Promise.all([
       import('../../../runtime/aws/settings.js'),
       import('../../../runtime/aws/clients.js'),
