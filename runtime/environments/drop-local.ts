@@ -1,6 +1,7 @@
 /** Drops an environment on local Spark: its databases (CASCADE) in the metastore, then its files. */
 import { rm, rmdir } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
+import { quoteIdent } from '../../compiler/emit/spark-dialect.js';
 import type { SparkSession } from '../engines/spark/client.js';
 import { resolveRoot } from '../plan/locations.js';
 import type { EnvironmentContents } from './contents.js';
@@ -9,8 +10,6 @@ export interface DroppedEnvironment {
   databases: string[];
   locations: string[];
 }
-
-const quoteIdent = (name: string) => `\`${name.replace(/`/g, '``')}\``;
 
 export async function dropLocalEnvironment(contents: EnvironmentContents, projectDir: string, session: SparkSession): Promise<DroppedEnvironment> {
   for (const db of contents.databases) await session.execute(`DROP DATABASE IF EXISTS ${quoteIdent(db)} CASCADE`);
