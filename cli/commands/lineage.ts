@@ -53,7 +53,7 @@ export default class Lineage extends EtlCommand {
     this.log(`${model.name}.${columnName}  ${col.type}${col.classification.length ? `  [${col.classification.join(', ')}]` : ''}`);
     if (up) {
       this.log('  upstream (values):');
-      this.printTree(upstream, '    ');
+      this.printTree(upstream, '    ', '<-');
       if (rowDeps.length) {
         this.log('  rows of the model also depend on:');
         for (const d of rowDeps) this.log(`    ${d.role.padEnd(7)} ${short(d.node)}.${d.column}`);
@@ -61,17 +61,18 @@ export default class Lineage extends EtlCommand {
     }
     if (down) {
       this.log('  downstream:');
-      this.printTree(downstream, '    ');
+      this.printTree(downstream, '    ', '->');
     }
     return { upstream, downstream };
   }
 
-  private printTree(nodes: ColumnNode[], indent: string): void {
+  /** `arrow` points the way values flow: `<-` where a value comes from, `->` where it goes. */
+  private printTree(nodes: ColumnNode[], indent: string, arrow: '<-' | '->'): void {
     if (nodes.length === 0) this.log(`${indent}(none)`);
     for (const n of nodes) {
       const cls = n.classification.length ? `  [${n.classification.join(', ')}]` : '';
-      this.log(`${indent}${n.role === 'value' ? '<-' : `(${n.role})`} ${short(n.node)}.${n.column}${cls}`);
-      if (n.children.length) this.printTree(n.children, `${indent}   `);
+      this.log(`${indent}${n.role === 'value' ? arrow : `(${n.role})`} ${short(n.node)}.${n.column}${cls}`);
+      if (n.children.length) this.printTree(n.children, `${indent}   `, arrow);
     }
   }
 }
