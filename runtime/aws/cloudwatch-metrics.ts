@@ -7,28 +7,30 @@ import { PutMetricDataCommand, type MetricDatum } from '@aws-sdk/client-cloudwat
 import type { SdkClient } from './clients.js';
 import { awsCall } from './errors.js';
 import type { NodeOutcome } from './run-results.js';
+import { BUILD_METRICS as B, DIMENSIONS, type MetricSpec } from './metric-names.js';
 
 const BATCH = 500; // PutMetricData takes up to 1000 datums; stay well under the 1 MB body limit
 
 export function metricData(project: string, outcomes: NodeOutcome[], summary: Record<string, number>, elapsedMs: number, timestamp: Date): MetricDatum[] {
-  const projectDim = { Name: 'Project', Value: project };
+  const projectDim = { Name: DIMENSIONS.project, Value: project };
   const data: MetricDatum[] = [];
-  const put = (MetricName: string, Dimensions: MetricDatum['Dimensions'], Unit: MetricDatum['Unit'], Value: number) => data.push({ MetricName, Dimensions, Unit, Value, Timestamp: timestamp });
+  const put = (metric: MetricSpec, Dimensions: MetricDatum['Dimensions'], Value: number) =>
+    data.push({ MetricName: metric.name, Dimensions, Unit: metric.unit, Value, Timestamp: timestamp });
   for (const { node, tests } of outcomes) {
     if (node.status === 'submitted') continue;
-    const dims = [projectDim, { Name: node.kind === 'model' ? 'Model' : 'Source', Value: node.id }];
-    if (node.rows !== undefined) put('RecordsProcessed', dims, 'Count', node.rows);
-    if (node.durationMs) put('ModelDuration', dims, 'Milliseconds', node.durationMs);
-    put('ModelFailed', dims, 'Count', node.status === 'error' ? 1 : 0);
+    const dims = [projectDim, { Name: node.kind === 'model' ? DIMENSIONS.model : DIMENSIONS.source, Value: node.id }];
+    if (node.rows !== undefined) put(B.recordsProcessed, dims, node.rows);
+    if (node.durationMs) put(B.modelDuration, dims, node.durationMs);
+    put(B.modelFailed, dims, node.status === 'error' ? 1 : 0);
     const ran = tests.filter((t) => t.status !== 'skipped');
     if (ran.length) {
-      put('TestsFailed', dims, 'Count', ran.filter((t) => t.status === 'fail' || t.status === 'error').length);
-      put('TestsWarned', dims, 'Count', ran.filter((t) => t.status === 'warn').length);
+      put(B.testsFailed, dims, ran.filter((t) => t.status === 'fail' || t.status === 'error').length);
+      put(B.testsWarned, dims, ran.filter((t) => t.status === 'warn').length);
     }
-    if (node.qualityScore !== undefined) put('DataQualityScore', dims, 'Percent', node.qualityScore);
+    if (node.qualityScore !== undefined) put(B.dataQualityScore, dims, node.qualityScore);
   }
-  for (const [status, count] of Object.entries(summary)) put('Models', [projectDim, { Name: 'Status', Value: status }], 'Count', count);
-  put('BuildDuration', [projectDim], 'Milliseconds', elapsedMs);
+  for (const [status, count] of Object.entries(summary)) put(B.models, [projectDim, { Name: DIMENSIONS.status, Value: status }], count);
+  put(B.buildDuration, [projectDim], elapsedMs);
   return data;
 }
 
