@@ -66,6 +66,12 @@ const emrSettingsShape = {
     .transform((p) => p.replace(/^\/+|\/+$/g, '')),
   cluster: emrClusterSchema.prefault({}),
   cloudwatch_namespace: z.string().min(1).max(255).default('LakehouseETL'),
+  /** KMS key for SSE-KMS on every S3 object the tool and its Spark steps write. */
+  kms_key: z
+    .string()
+    .regex(/^(arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)\/[A-Za-z0-9/_-]+|alias\/[A-Za-z0-9/_-]+|[0-9a-fA-F-]{36}|mrk-[0-9a-f]{32})$/, 'expected a KMS key id, key ARN, alias/NAME or alias ARN')
+    .optional()
+    .describe('KMS key (key id, key ARN, alias/NAME or alias ARN) for SSE-KMS on every S3 object the tool and its Spark steps write; without it S3 writes use the bucket default encryption.'),
   /** Spark settings passed to every step (`--conf k=v`), e.g. shuffle partitions. */
   spark_conf: sparkConfValues.default({}).describe('Spark settings passed to every step (`--conf k=v`), e.g. shuffle partitions.'),
   /** Seconds between step-state polls. */
