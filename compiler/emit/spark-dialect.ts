@@ -79,6 +79,9 @@ const render: Renderers = {
       ...(op.partitionBy.length ? [plain(`ALTER TABLE ${table} RECOVER PARTITIONS`)] : []),
     ];
   },
+  RestoreTable: (op) => [
+    plain(`RESTORE TABLE ${relationSql(op.relation)} TO ${op.to.by === 'version' ? `VERSION AS OF ${op.to.version}` : `TIMESTAMP AS OF ${stringLiteral(op.to.timestamp)}`}`),
+  ],
 };
 
 export function renderOperation(op: Operation, locate: Locate): Statement[] {

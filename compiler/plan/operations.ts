@@ -84,6 +84,19 @@ const RegisterBronze = z
   })
   .strict();
 
+/**
+ * Delta time travel as a new commit: the table's rows as of a version, or as of a point in time
+ * (the latest commit at or before it). The history is kept, so a restore can itself be undone.
+ * Not compiled into a plan: `etl restore` builds it for one model's table.
+ */
+export const RestorePointSchema = z.discriminatedUnion('by', [
+  z.object({ by: z.literal('version'), version: z.number().int().min(0) }).strict(),
+  /** An ISO-8601 instant with its zone (`2026-01-05T06:00:00.000Z`). */
+  z.object({ by: z.literal('timestamp'), timestamp: z.string().datetime({ offset: true }) }).strict(),
+]);
+export type RestorePoint = z.infer<typeof RestorePointSchema>;
+const RestoreTable = z.object({ kind: z.literal('RestoreTable'), relation: RelationSchema, to: RestorePointSchema }).strict();
+
 export const OperationSchema = z.discriminatedUnion('kind', [
   CreateDatabase,
   CreateOrReplaceTableAs,
@@ -93,6 +106,7 @@ export const OperationSchema = z.discriminatedUnion('kind', [
   Merge,
   Optimize,
   RegisterBronze,
+  RestoreTable,
 ]);
 export type Operation = z.infer<typeof OperationSchema>;
 export type OperationKind = Operation['kind'];

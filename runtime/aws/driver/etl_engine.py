@@ -274,6 +274,16 @@ def execute_register_bronze(engine, op):
         engine.sql(statement)
 
 
+def render_restore_table(op):
+    to = op["to"]
+    point = "VERSION AS OF %d" % to["version"] if to["by"] == "version" else "TIMESTAMP AS OF " + string_literal(to["timestamp"])
+    return "RESTORE TABLE %s TO %s" % (relation_sql(op["relation"]), point)
+
+
+def execute_restore_table(engine, op):
+    engine.sql(render_restore_table(op))
+
+
 EXECUTORS = {
     "CreateDatabase": execute_create_database,
     "CreateOrReplaceTableAs": execute_create_or_replace_table_as,
@@ -283,4 +293,5 @@ EXECUTORS = {
     "Merge": execute_merge,
     "Optimize": execute_optimize,
     "RegisterBronze": execute_register_bronze,
+    "RestoreTable": execute_restore_table,
 }
