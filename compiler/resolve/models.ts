@@ -138,7 +138,7 @@ async function readTsModel(file: ModelFile, projectDir: string, diagnostics: Dia
   const site = { model: file.name, file: file.file, text: file.text, at: (key: string) => keyPosition(file.text, configPos, key, ':') };
   const inline = checkModelConfig(tsModel.config ?? {}, site, diagnostics);
   const tsMeta = typeScriptMeta(file, tsModel, diagnostics);
-  if (tsMeta && !file.meta) file = { ...file, meta: tsMeta };
+  if (tsMeta) file = { ...file, meta: file.meta ? withModelDescription(file.meta, tsMeta.data.description) : tsMeta };
   if (tsModel.name && tsModel.name !== file.name) {
     const pos = findPosition(file.text, 'name');
     diagnostics.push({
@@ -152,6 +152,15 @@ async function readTsModel(file: ModelFile, projectDir: string, diagnostics: Dia
     });
   }
   return inline ? { file, inline, tsModel, sqlPosition: findPosition(file.text, 'sql') } : undefined;
+}
+
+/**
+ * A sidecar's metadata with the TypeScript model's own description. As in dbt, where a model's
+ * in-file config() overrides its YAML properties (and as `mergedConfig` below does), the model
+ * file wins; the sidecar's description is used when the model file has none.
+ */
+function withModelDescription(meta: ModelMetaSource, description: string | undefined): ModelMetaSource {
+  return description === undefined ? meta : { ...meta, data: { ...meta.data, description } };
 }
 
 /** Config in precedence order: folder defaults, sidecar YAML, the model's own; tags add up. */
