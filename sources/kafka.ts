@@ -21,6 +21,7 @@ export default defineSource({
       eventTimeColumn: 'event_timestamp',
       rotation: { maxRecords: 50000, maxBytes: 64 * 1024 * 1024, maxRecordTimeSpan: '1h' },
       freshness: { warnAfter: '30m', errorAfter: '2h' },
+      schedule: '*/15 * * * *', // micro-batches every 15 minutes: well inside the 30-minute warning
       drift: 'quarantine',
       description: 'Clickstream and app events.',
       tags: ['events', 'behaviour'],
@@ -43,6 +44,7 @@ export default defineSource({
       eventTimeColumn: 'event_timestamp',
       rotation: { maxRecords: 50000, maxRecordTimeSpan: '1h' },
       freshness: { warnAfter: '30m', errorAfter: '2h' },
+      schedule: '*/15 * * * *', // micro-batches every 15 minutes: well inside the 30-minute warning
       drift: 'quarantine',
       description: 'Order lifecycle events (created, paid, shipped, cancelled).',
       tags: ['events', 'orders'],
@@ -64,6 +66,7 @@ export default defineSource({
       eventTimeColumn: 'event_timestamp',
       rotation: { maxRecords: 50000, maxRecordTimeSpan: '1h' },
       freshness: { warnAfter: '1h', errorAfter: '4h' },
+      schedule: 'hourly',
       drift: 'quarantine',
       description: 'Stock level changes per warehouse.',
       tags: ['events', 'inventory'],

@@ -23,6 +23,7 @@ export default defineSource({
       cursor: 'system_modstamp',
       includeDeleted: true,
       freshness: { warnAfter: '2h', errorAfter: '6h' },
+      schedule: 'hourly',
       drift: 'evolve',
       tags: ['crm'],
       columns: {
@@ -48,6 +49,7 @@ export default defineSource({
       cursor: 'system_modstamp',
       includeDeleted: true,
       freshness: { warnAfter: '2h', errorAfter: '6h' },
+      schedule: 'hourly',
       drift: 'evolve',
       tags: ['crm', 'pipeline'],
       columns: {
@@ -72,6 +74,7 @@ export default defineSource({
       cursor: 'system_modstamp',
       includeDeleted: true,
       freshness: { warnAfter: '1d', errorAfter: '2d' },
+      schedule: 'daily',
       drift: 'evolve',
       tags: ['crm'],
       columns: {

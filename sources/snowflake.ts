@@ -21,6 +21,7 @@ export default defineSource({
       cursor: 'updated_at',
       windowSize: '1d',
       freshness: { warnAfter: '2h', errorAfter: '6h' },
+      schedule: 'hourly',
       drift: 'quarantine',
       tags: ['orders', 'crm'],
       columns: {
@@ -46,6 +47,7 @@ export default defineSource({
       cursor: 'updated_at',
       windowSize: '7d',
       freshness: { warnAfter: '1d', errorAfter: '3d' },
+      schedule: 'daily',
       drift: 'evolve',
       tags: ['products', 'erp'],
       columns: {
@@ -69,6 +71,7 @@ export default defineSource({
       cursor: 'posted_at',
       windowSize: '1d',
       freshness: { warnAfter: '1d', errorAfter: '2d' },
+      schedule: 'daily',
       drift: 'fail',
       tags: ['finance', 'sox'],
       columns: {

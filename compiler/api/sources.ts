@@ -46,6 +46,9 @@ export interface TableCommon<C extends Columns = Columns> {
   /** Incremental cursor column (must be one of `columns`). */
   cursor?: Extract<keyof C, string>;
   freshness?: Freshness;
+  /** When production ingests it (EventBridge Scheduler, `etl infra generate`): `hourly`, `daily` or a
+   *  five-field cron string in UTC (`15 6 * * 1-5`). Default: hourly when `freshness.warnAfter` is 2h or less, else daily. */
+  schedule?: 'hourly' | 'daily' | (string & {});
   bronze?: BronzeLayout;
   drift?: DriftPolicy;
   owner?: string;

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { identifierSchema, modelConfigSchema, type ModelConfig } from '../config/model-config.js';
 import { targetSchema, type TargetConfig } from '../config/targets.js';
+import { infraConfigSchema } from '../config/infra.js';
 import { varsSchema } from '../config/vars.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { LayerName } from '../manifest/types.js';
@@ -28,6 +29,8 @@ export const projectConfigSchema = z
     defaults: z.record(z.string(), modelConfigSchema).default({}).describe('Config by folder: the longest matching path wins, tags add up.'),
     default_target: z.string().default('local').describe('The target used without --target.'),
     targets: z.record(z.string(), targetSchema).describe('Where models are built: kind local (Spark on this machine) or emr (S3, Glue and EMR).'),
+    /** `etl infra generate`: retention per layer, replica region, SLA, alarms (compiler/config/infra.ts). */
+    infra: infraConfigSchema.optional().describe('Infrastructure of the EMR target (etl infra generate): retention per layer, replica region, SLA, alarms, alert e-mails.'),
   })
   .strict();
 

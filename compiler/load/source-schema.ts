@@ -10,6 +10,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { codeFrame } from '../diagnostics/frame.js';
 import { durationSchema, type ConnectorDefinition } from '../../connectors/definition.js';
 import { driftPolicySchema } from '../../connectors/job-spec.js';
+import { scheduleSchema } from '../config/schedule.js';
 import { identifierLike, identifierSchema, IDENTIFIER_RULE } from '../security/names.js';
 import type { DeclarationKeys } from './declaration-positions.js';
 
@@ -27,6 +28,8 @@ const tableCommonShape = {
   columns: z.record(z.string(), columnSchema),
   cursor: z.string().optional(),
   freshness: freshnessSchema.optional(),
+  /** When production ingests it: hourly, daily or a cron string (compiler/config/schedule.ts). */
+  schedule: scheduleSchema.optional(),
   bronze: z.strictObject({ partitionBy: z.array(identifierSchema).min(1).optional(), table: identifierSchema.optional() }).optional(),
   drift: driftPolicySchema.optional(),
   owner: z.string().optional(),

@@ -340,6 +340,7 @@ function toManifestSource(
     ...optional('cursor', table.cursor),
     ...(freshness ? { freshness } : {}),
     drift: table.drift ?? 'fail',
+    ...optional('schedule', table.schedule),
     bronze: {
       database: bronze.database,
       table: bronzeTable,

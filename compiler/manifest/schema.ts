@@ -72,6 +72,8 @@ export const ManifestSourceSchema = z.object({
   cursor: z.string().optional(),
   freshness: z.object({ loadedAtColumn: z.string(), warnAfterSeconds: z.number().optional(), errorAfterSeconds: z.number().optional() }).optional(),
   drift: z.enum(['evolve', 'fail', 'quarantine']),
+  /** `schedule:` as declared (hourly, daily or a cron string); absent: follows freshness (compiler/config/schedule.ts). */
+  schedule: z.string().optional(),
   bronze: z.object({
     database: z.string(),
     table: z.string(),
