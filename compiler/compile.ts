@@ -92,7 +92,7 @@ async function compile(options: CompileOptions): Promise<CompileResult> {
  * graph, analysis, tests), by file and position within a phase, so the first diagnostic printed is
  * never a consequence of a later one.
  */
-function causesFirst(diagnostics: Diagnostic[], phaseEnds: number[]): Diagnostic[] {
+export function causesFirst(diagnostics: Diagnostic[], phaseEnds: number[]): Diagnostic[] {
   const phaseOf = (i: number) => {
     const p = phaseEnds.findIndex((end) => i < end);
     return p < 0 ? phaseEnds.length : p;

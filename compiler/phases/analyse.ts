@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { Classification, SqlType } from '../api/columns.js';
 import { refKey, type AnalysedColumn } from '../analyse/analyser.js';
-import { fromSerialColumn, toSerialColumn, type SerialCatalogEntry, type SqlAnalysisRequest } from '../analyse/analyse-sql.js';
+import { fromSerialColumn, toSerialColumn, type SerialCatalogEntry, type SqlAnalysisRequest, type SqlAnalysisResult } from '../analyse/analyse-sql.js';
 import { localAnalyser } from '../analyse/pool.js';
 import { analyseInDependencyOrder } from '../analyse/schedule.js';
 import { parseTypeName } from '../analyse/sql-types.js';
@@ -18,6 +18,7 @@ import type { LoadedProject } from './load.js';
 import type { ModelGraph } from './graph.js';
 import { toManifestModel, type ModelContext } from './manifest-model.js';
 import type { ResolvedProject } from './resolve.js';
+import type { RenderedModel } from '../resolve/models.js';
 import { callsInto, reportMacroFault } from '../resolve/render-problems.js';
 
 const sha = (s: string) => createHash('sha256').update(s).digest('hex').slice(0, 16);
@@ -27,6 +28,9 @@ export interface AnalysedProject {
   queries: Map<string, ModelQueries>;
   sourceById: Map<string, LoadedSource>;
   cacheHits: number;
+  /** Each analysed model's raw result, and the sources' catalog entries: what an incremental session starts from. */
+  results: Map<string, SqlAnalysisResult>;
+  sourceEntries: SerialCatalogEntry[];
 }
 
 export async function analysePhase(loaded: LoadedProject, resolved: ResolvedProject, modelGraph: ModelGraph, diagnostics: Diagnostic[]): Promise<AnalysedProject> {
@@ -79,43 +83,50 @@ export async function analysePhase(loaded: LoadedProject, resolved: ResolvedProj
   const modelContext: ModelContext = { rendered, models, queries, graph, preparedByName, sourceById, diagnostics };
   for (const id of order) {
     const result = results.get(id);
-    if (!result) continue;
-    const r = rendered.get(id.slice(6))!;
-    const reported = new Set<string>();
-    for (const p of result.problems) {
-      const form = p.form === 'incremental' ? r.incremental! : r.full;
-      // SQL written by a partial: reported once in the partial's file, each calling model related.
-      const inMacro = form.inMacro?.(p.line, p.column);
-      if (inMacro) {
-        const { site, line, column } = inMacro;
-        const fault = { code: p.code, severity: p.severity, message: p.message, hint: p.hint, file: site.file, text: site.text, line, column };
-        reportMacroFault(diagnostics, fault, callsInto(site, { name: r.file.name, file: r.file.file, text: r.file.text }));
-        continue;
-      }
-      const pos = form.toTemplate(p.line, p.column);
-      const key = `${p.code}:${pos.line}:${pos.column}:${p.message}`;
-      if (reported.has(key)) continue;
-      reported.add(key);
-      diagnostics.push({ code: p.code, severity: p.severity, message: `${p.message} (in model ${r.file.name})`, file: r.file.file, ...pos, frame: codeFrame(r.file.text, pos.line, pos.column), hint: referenceHint(p, r.tsModel !== undefined) ?? p.hint });
-    }
-    if (!result.columns || !result.rowDeps) continue;
-    const columns = result.columns.map(fromSerialColumn);
-    const rowDeps = new Map(result.rowDeps.map(([k, roles]) => [k, new Set(roles as Array<Exclude<LineageRole, 'value'>>)]));
-    try {
-      models.set(r.id, toManifestModel(modelContext, r, columns, rowDeps));
-    } catch (err) {
-      // A bug of the tool in one model is that model's diagnostic; the others carry on.
-      const reason = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-      diagnostics.push({ code: 'ETL199', severity: 'error', message: `Internal error while describing model ${r.file.name} (a bug in lakehouse-etl, not in the model): ${reason}`, file: r.file.file, line: 1, column: 1, frame: codeFrame(r.file.text, 1, 1), hint: "Please report it with this model's SQL and config; the other models were compiled as usual." });
-    }
+    if (result) describeAnalysed(modelContext, rendered.get(id.slice(6))!, result, referenceHint);
   }
   await cache.save(new Set([...rendered.values()].map((r) => r.id)));
   propagateSourceLineage(models, order);
-  return { models, queries, sourceById, cacheHits };
+  return { models, queries, sourceById, cacheHits, results, sourceEntries };
+}
+
+/**
+ * One analysed model's problems as diagnostics (at the template, or once in a partial's file) and
+ * its manifest entry; also what an incremental session runs for the models it re-analyses.
+ */
+export function describeAnalysed(ctx: ModelContext, r: RenderedModel, result: SqlAnalysisResult, referenceHint: ResolvedProject['referenceHint']): void {
+  const { diagnostics, models } = ctx;
+  const reported = new Set<string>();
+  for (const p of result.problems) {
+    const form = p.form === 'incremental' ? r.incremental! : r.full;
+    // SQL written by a partial: reported once in the partial's file, each calling model related.
+    const inMacro = form.inMacro?.(p.line, p.column);
+    if (inMacro) {
+      const { site, line, column } = inMacro;
+      const fault = { code: p.code, severity: p.severity, message: p.message, hint: p.hint, file: site.file, text: site.text, line, column };
+      reportMacroFault(diagnostics, fault, callsInto(site, { name: r.file.name, file: r.file.file, text: r.file.text }));
+      continue;
+    }
+    const pos = form.toTemplate(p.line, p.column);
+    const key = `${p.code}:${pos.line}:${pos.column}:${p.message}`;
+    if (reported.has(key)) continue;
+    reported.add(key);
+    diagnostics.push({ code: p.code, severity: p.severity, message: `${p.message} (in model ${r.file.name})`, file: r.file.file, ...pos, frame: codeFrame(r.file.text, pos.line, pos.column), hint: referenceHint(p, r.tsModel !== undefined) ?? p.hint });
+  }
+  if (!result.columns || !result.rowDeps) return;
+  const columns = result.columns.map(fromSerialColumn);
+  const rowDeps = new Map(result.rowDeps.map(([k, roles]) => [k, new Set(roles as Array<Exclude<LineageRole, 'value'>>)]));
+  try {
+    models.set(r.id, toManifestModel(ctx, r, columns, rowDeps));
+  } catch (err) {
+    // A bug of the tool in one model is that model's diagnostic; the others carry on.
+    const reason = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+    diagnostics.push({ code: 'ETL199', severity: 'error', message: `Internal error while describing model ${r.file.name} (a bug in lakehouse-etl, not in the model): ${reason}`, file: r.file.file, line: 1, column: 1, frame: codeFrame(r.file.text, 1, 1), hint: "Please report it with this model's SQL and config; the other models were compiled as usual." });
+  }
 }
 
 /** Source columns each model column derives from, through every model in between. */
-function propagateSourceLineage(models: Map<string, ManifestModel>, order: string[]): void {
+export function propagateSourceLineage(models: Map<string, ManifestModel>, order: string[]): void {
   const columnsByModel = new Map<string, Map<string, ManifestModel['columns'][number]>>();
   for (const id of order) {
     const m = models.get(id);
