@@ -13,4 +13,7 @@ for part in spark kafka moto browser actionlint; do
     bash "scripts/setup-$part.sh"
   fi
 done
+# dist/: compiled JavaScript, what bin/etl.js runs while it is current (else it runs the sources via tsx;
+# a failed build is reported by the package spec, whose `npm pack` builds again).
+bash scripts/build.sh || echo "setup: build failed: bin/etl.js will run the TypeScript sources through tsx"
 echo "setup: done"

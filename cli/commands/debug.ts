@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { EtlCommand, projectFlags } from '../base.js';
+import { TOOL_ROOT } from '../../compiler/own-files.js';
 
 const run = promisify(execFile);
 
@@ -30,7 +31,7 @@ export default class Debug extends EtlCommand {
   async run(): Promise<{ ok: boolean; checks: Check[] }> {
     const { flags } = await this.parse(Debug);
     const root = path.resolve(flags.project);
-    const tool = path.resolve(import.meta.dirname, '../..');
+    const tool = TOOL_ROOT;
     const checks: Check[] = [];
     const nodeMajor = Number(process.versions.node.split('.')[0]);
     checks.push({ name: 'node', ok: nodeMajor >= 20, detail: process.version, fix: 'Install Node.js 20 or later.' });

@@ -18,7 +18,7 @@ const sha = (s: string) => createHash('sha256').update(s).digest('hex').slice(0,
 
 /** A hash of the code files under `dir`, subfolders included (the Spark type rules live in one). */
 export async function codeHash(dir: string): Promise<string> {
-  const files = (await readdir(dir, { recursive: true })).filter((f) => /\.(ts|mjs)$/.test(f)).sort();
+  const files = (await readdir(dir, { recursive: true })).filter((f) => /\.(ts|js|mjs)$/.test(f)).sort();
   const texts = await Promise.all(files.map(async (f) => `${f}\u0000${await readFile(path.join(dir, f), 'utf8')}`));
   return sha(texts.join('\u0000'));
 }

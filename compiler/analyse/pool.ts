@@ -6,6 +6,7 @@
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { workerEntryUrl } from '../threads/worker-bundle.js';
+import { CODE_EXT, ownModule } from '../own-files.js';
 import { analyseSql, toCatalogEntry, type SerialCatalogEntry, type SqlAnalysisRequest, type SqlAnalysisResult } from './analyse-sql.js';
 import type { CatalogEntry } from './analyser.js';
 
@@ -33,8 +34,9 @@ export function localAnalyser(): Analyser {
 export async function workerAnalyser(threads: number): Promise<Analyser> {
   const entry = await workerEntryUrl({
     name: 'analysis-worker',
-    entry: fileURLToPath(new URL('./worker-main.ts', import.meta.url)),
-    fallback: new URL('./worker.mjs', import.meta.url),
+    entry: fileURLToPath(ownModule('./worker-main', import.meta.url)),
+    // Compiled JavaScript needs no loader: its entry is its own fallback.
+    fallback: CODE_EXT === '.ts' ? new URL('./worker.mjs', import.meta.url) : ownModule('./worker-main', import.meta.url),
     external: ['@guanmingchiu/sqlparser-ts'],
   });
   const workers = await Promise.all(

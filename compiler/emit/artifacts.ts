@@ -1,7 +1,8 @@
 /** Writes the compile result into target/: manifest, plan, compiled SELECTs, run SQL, tests, ingestion jobs. */
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { ownModule } from '../own-files.js';
 import type { CompileResult } from '../compile-types.js';
 import type { Manifest, ManifestSource } from '../manifest/types.js';
 import { declaredLocation } from '../plan/layer-roots.js';
@@ -20,7 +21,7 @@ export const stableJson = (value: unknown) => `${JSON.stringify(value, null, 2)}
 type IngestionJobFor = (source: ManifestSource, manifest: Manifest) => unknown;
 
 async function loadIngestionEmitter(): Promise<IngestionJobFor | undefined> {
-  const file = path.join(path.dirname(new URL(import.meta.url).pathname), 'ingestion-jobs.ts');
+  const file = fileURLToPath(ownModule('./ingestion-jobs', import.meta.url));
   if (!existsSync(file)) return undefined;
   const mod = (await import(pathToFileURL(file).href)) as { ingestionJobFor?: IngestionJobFor };
   return mod.ingestionJobFor;

@@ -29,6 +29,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import vm from 'node:vm';
 import { transformSync, type Loader, type TransformFailure } from 'esbuild';
 import * as api from '../api/index.js';
+import { ownModule } from '../own-files.js';
 
 interface ModuleRecord {
   exports: unknown;
@@ -47,7 +48,7 @@ interface Transformed {
 const scopes = new AsyncLocalStorage<Scope>();
 /** Errors whose stack already names positions in the files' own text. */
 const positioned = new WeakSet<Error>();
-const API_PATH = fileURLToPath(new URL('../api/index.ts', import.meta.url));
+const API_PATH = fileURLToPath(ownModule('../api/index', import.meta.url));
 const LOADERS: Record<string, Loader> = { '.ts': 'ts', '.mts': 'ts', '.cts': 'ts', '.tsx': 'tsx', '.js': 'js', '.mjs': 'js', '.cjs': 'js', '.jsx': 'jsx' };
 const EXTENSIONS = [...Object.keys(LOADERS), '.json'];
 

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { KafkaMessage } from 'kafkajs';
 import { workerEntryUrl } from '../../compiler/threads/worker-bundle.js';
+import { CODE_EXT, ownModule } from '../../compiler/own-files.js';
 import { IngestError } from '../../runtime/bronze/errors.js';
 import type { LandingReply, LandingRequest } from './landing-protocol.js';
 import type { EncodedGroup, LandingSettings, RecordBatch } from './record-landing.js';
@@ -54,8 +55,9 @@ export class LandingThread {
   static async start(settings: LandingSettings, events: LandingEvents): Promise<LandingThread> {
     const entry = await workerEntryUrl({
       name: 'kafka-landing-worker',
-      entry: fileURLToPath(new URL('./landing-worker.ts', import.meta.url)),
-      fallback: new URL('./landing-worker.mjs', import.meta.url),
+      entry: fileURLToPath(ownModule('./landing-worker', import.meta.url)),
+      // Compiled JavaScript needs no loader: its entry is its own fallback.
+      fallback: CODE_EXT === '.ts' ? new URL('./landing-worker.mjs', import.meta.url) : ownModule('./landing-worker', import.meta.url),
     });
     const worker = new Worker(entry);
     await new Promise<void>((resolve, reject) => {

@@ -2,6 +2,7 @@
 import { fileURLToPath } from 'node:url';
 import { readFile } from 'node:fs/promises';
 import { build } from 'esbuild';
+import { ownModule } from '../../compiler/own-files.js';
 
 const CLIENT_DIR = fileURLToPath(new URL('../client/', import.meta.url));
 
@@ -12,7 +13,7 @@ export interface ClientBundle {
 
 export async function bundleClient(): Promise<ClientBundle> {
   const result = await build({
-    entryPoints: [CLIENT_DIR + 'main.ts'],
+    entryPoints: [fileURLToPath(ownModule('../client/main', import.meta.url))],
     bundle: true,
     write: false,
     format: 'iife',

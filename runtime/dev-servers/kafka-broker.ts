@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { randomBytes } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
+import { TOOL_ROOT } from '../../compiler/own-files.js';
 
 const run = promisify(execFile);
 
@@ -34,7 +34,7 @@ export async function freePort(): Promise<number> {
 }
 
 /** The lakehouse-etl checkout: where scripts/setup-kafka.sh installs the broker. */
-export const toolRoot = fileURLToPath(new URL('../..', import.meta.url));
+export const toolRoot = TOOL_ROOT;
 
 /** Runs scripts/setup-kafka.sh (idempotent, cached) when the broker jars are not there yet. */
 export async function ensureKafkaInstalled(root = toolRoot): Promise<void> {

@@ -1,6 +1,7 @@
 /** Where the local Spark engine keeps its install and state, all under the project (gitignored). */
 import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { TOOL_ROOT } from '../../../compiler/own-files.js';
 
 export interface SparkPaths {
   projectDir: string;
@@ -37,7 +38,7 @@ export function sparkPaths(projectDir: string, opts: { warehouseDir?: string; st
   const root = resolve(projectDir);
   // The venv and jars belong to the repository checkout (installed once), not to each project
   // under it: fixture projects in spec/ reuse the install at the repository root.
-  const installRoot = process.env.ETL_SPARK_INSTALL_DIR ?? resolve(import.meta.dirname, '../../..');
+  const installRoot = process.env.ETL_SPARK_INSTALL_DIR ?? TOOL_ROOT;
   const venv = join(installRoot, '.etl', 'venv-spark');
   const sparkHome = findSparkHome(venv) ?? join(venv, 'lib', 'python3', 'site-packages', 'pyspark');
   const stateDir = opts.stateDir ?? join(root, '.etl', 'spark');
