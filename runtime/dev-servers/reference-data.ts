@@ -1,11 +1,13 @@
 /**
  * Deterministic rows for any declared source table, generated from its column types: what the
  * loopback servers serve in tests, the bench and the quickstart. Cursor / event-time columns are
- * spread over `days` days before `end`, so windows and ingest-date partitions get exercised.
+ * spread over `days` days before `end`, so windows and ingest-date partitions get exercised. The
+ * values of each type are in typed-values.ts.
  */
 import type { JobColumn } from '../../compiler/emit/ingestion-jobs.js';
 import type { SqlType } from '../../compiler/api/columns.js';
 import { parseSparkType } from '../../compiler/analyse/sql-types.js';
+import { isoMicros, keyCapacity, keyValue, sampleValue } from './typed-values.js';
 
 export interface GenerateOptions {
   rows: number;
@@ -28,60 +30,49 @@ export function prng(seed: number): () => number {
   };
 }
 
-/** Rows keyed by declared column names, in the agreed JS representation (decimals as strings...). */
+/**
+ * Rows keyed by declared column names, in the agreed JS representation (decimals as strings...).
+ * Primary keys are unique within their declared types: row i gets the i-th key tuple (the key
+ * columns counted as digits of a mixed-radix number), so a table keyed by a narrow type (a boolean,
+ * a decimal(2,0)) serves as many rows as its keys can tell apart, not more.
+ */
 export function generateRows(columns: JobColumn[], options: GenerateOptions): Record<string, unknown>[] {
   const random = prng(options.seed ?? 42);
   const end = (options.end ?? new Date('2024-03-01T00:00:00Z')).getTime();
   const span = (options.days ?? 30) * 86_400_000;
+  const types = new Map(columns.map((c) => [c.name, parseSparkType(c.type)]));
+  const keys = columns.filter((c) => c.primaryKey).map((c) => ({ name: c.name, type: types.get(c.name)!, capacity: keyCapacity(types.get(c.name)!) }));
+  const rows = Math.min(options.rows, keys.reduce((n, k) => Math.min(Number.MAX_SAFE_INTEGER, n * k.capacity), 1));
   const out: Record<string, unknown>[] = [];
-  for (let i = 0; i < options.rows; i++) {
+  for (let i = 0; i < rows; i++) {
     const row: Record<string, unknown> = {};
-    const at = end - span + Math.floor((span * i) / Math.max(1, options.rows)) + (i % 1000);
-    for (const c of columns) {
-      const type = parseSparkType(c.type);
-      if (c.primaryKey) row[c.name] = `${c.name.replace(/_id$/, '')}-${String(i).padStart(7, '0')}`;
-      else if (c.name === options.timeColumn) row[c.name] = isoMicros(at, i);
-      else if (c.nullable && random() < 0.05) row[c.name] = null;
-      else row[c.name] = value(type, c.name, i, random, at);
+    const at = end - span + Math.floor((span * i) / Math.max(1, rows)) + (i % 1000);
+    let rest = i;
+    for (let k = keys.length - 1; k >= 0; k--) {
+      const key = keys[k]!;
+      row[key.name] = keyValue(key.type, rest % key.capacity, key.name);
+      rest = Math.floor(rest / key.capacity);
     }
-    out.push(row);
+    for (const c of columns) {
+      const type = types.get(c.name)!;
+      if (c.primaryKey) continue;
+      if (c.name === options.timeColumn) row[c.name] = timeValue(type, c.name, at, i, random);
+      else if (c.nullable && random() < 0.05) row[c.name] = null;
+      else row[c.name] = sampleValue(type, c.name, i, random, at);
+    }
+    out.push(columnOrder(columns, row));
   }
   return out;
 }
 
-function isoMicros(ms: number, i: number): string {
-  return new Date(ms).toISOString().replace('Z', String(i % 1000).padStart(3, '0') + 'Z');
+/** The time column increases with the row index, whatever its declared type. */
+function timeValue(type: SqlType, name: string, at: number, i: number, random: () => number): unknown {
+  if (type.kind === 'timestamp') return isoMicros(at, i % 1000);
+  if (type.kind === 'date') return new Date(at).toISOString().slice(0, 10);
+  return sampleValue(type, name, i, random, at);
 }
 
-function value(type: SqlType, name: string, i: number, random: () => number, at: number): unknown {
-  switch (type.kind) {
-    case 'string':
-      return name.includes('email') ? `user${i % 5000}@example.com` : `${name}-${Math.floor(random() * 1000)}`;
-    case 'int':
-      return Math.floor(random() * 1000);
-    case 'bigint':
-      return Math.floor(random() * 1e12);
-    case 'double':
-      return Math.round(random() * 10000) / 100;
-    case 'boolean':
-      return random() < 0.5;
-    case 'decimal': {
-      const intDigits = Math.min(type.precision - type.scale, 9);
-      const whole = Math.floor(random() * 10 ** Math.min(intDigits, 6));
-      const frac = type.scale ? '.' + String(Math.floor(random() * 10 ** type.scale)).padStart(type.scale, '0') : '';
-      return `${whole}${frac}`;
-    }
-    case 'date':
-      return new Date(at - Math.floor(random() * 30) * 86_400_000).toISOString().slice(0, 10);
-    case 'timestamp':
-      return new Date(at - Math.floor(random() * 86_400_000)).toISOString();
-    case 'array':
-      return [value(type.element, name, i, random, at), value(type.element, name, i + 1, random, at)];
-    case 'map':
-      return { a: value(type.value, name, i, random, at), b: value(type.value, name, i + 1, random, at) };
-    case 'struct':
-      return Object.fromEntries(type.fields.map((f) => [f.name, value(f.type, f.name, i, random, at)]));
-    default:
-      return null;
-  }
+/** Keys are filled first; the row keeps the declared column order (what servers list). */
+function columnOrder(columns: JobColumn[], row: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(columns.map((c) => [c.name, row[c.name]]));
 }
