@@ -17,6 +17,7 @@ import { ensureDatabases, glueDatabaseRequests, syncBronzePartitions, upsertTabl
 import { glueTableRequests } from './glue-tables.js';
 import { fetchDriverResult, mergeResult, runSucceeded, summarize, writeRunResults, type EmrRunResults, type NodeOutcome } from './run-results.js';
 import { uploadArtifacts } from './s3-upload.js';
+import { sparkSseKmsConf, sseKmsParams } from './sse-kms.js';
 import { assertNoSecrets, secretEnvNames } from './secret-guard.js';
 import { parseEmrSettings } from './settings.js';
 import { runSteps, type StepEvent } from './step-runner.js';
@@ -50,7 +51,7 @@ export interface EmrBuildRequests {
   buildId: string;
   runId: string;
   artifactsUri: string;
-  s3: { PutObject: Array<{ Bucket: string; Key: string; ContentType: string; ContentLength: number; Metadata: { sha256: string } }> };
+  s3: { PutObject: Array<{ Bucket: string; Key: string; ContentType: string; ContentLength: number; Metadata: { sha256: string }; ServerSideEncryption?: 'aws:kms'; SSEKMSKeyId?: string }> };
   glue: {
     CreateDatabase: Array<{ DatabaseInput: unknown }>;
     /** CreateTable, or UpdateTable when the table exists. */
@@ -106,7 +107,7 @@ export async function runEmrBuild(manifest: Manifest, plan: Plan, options: EmrBu
   const databases = glueDatabaseRequests(manifest, tables);
   const existingCluster = options.clusterId ?? settings.cluster.existing_cluster_id ?? undefined;
   const runId = options.runId ?? compactTimestamp(startedAt);
-  const steps = stepRequests(layout, nodes, { runId, fullRefresh: Boolean(options.fullRefresh), waitTimeoutSeconds: options.stepWaitTimeoutSeconds ?? 7200, sparkConf: settings.spark_conf });
+  const steps = stepRequests(layout, nodes, { runId, fullRefresh: Boolean(options.fullRefresh), waitTimeoutSeconds: options.stepWaitTimeoutSeconds ?? 7200, sparkConf: { ...sparkSseKmsConf(settings.kms_key), ...settings.spark_conf } });
   const jobFlow = existingCluster ? undefined : runJobFlowRequest(settings, manifest.project.name);
   const artifactsUri = s3Uri(layout, `${layout.root}/`);
 
@@ -115,7 +116,7 @@ export async function runEmrBuild(manifest: Manifest, plan: Plan, options: EmrBu
     runId,
     artifactsUri,
     s3: {
-      PutObject: artifacts.map((a) => ({ Bucket: settings.bucket, Key: a.key, ContentType: a.contentType, ContentLength: Buffer.byteLength(a.body), Metadata: { sha256: a.sha256 } })),
+      PutObject: artifacts.map((a) => ({ Bucket: settings.bucket, Key: a.key, ContentType: a.contentType, ContentLength: Buffer.byteLength(a.body), Metadata: { sha256: a.sha256 }, ...sseKmsParams(settings.kms_key) })),
     },
     glue: {
       CreateDatabase: databases.map((d) => ({ DatabaseInput: d })),
@@ -134,7 +135,7 @@ export async function runEmrBuild(manifest: Manifest, plan: Plan, options: EmrBu
   const modelCount = nodes.filter((n) => n.kind === 'model').length;
   log(`EMR build ${layout.buildId} (run ${runId}): ${modelCount} models, ${nodes.length - modelCount} tested sources`);
 
-  const upload = await uploadArtifacts(clients.s3, settings.bucket, artifacts);
+  const upload = await uploadArtifacts(clients.s3, settings.bucket, artifacts, settings.kms_key);
   log(`  s3: ${artifacts.length} artifacts at ${artifactsUri} (${upload.uploaded} uploaded, ${upload.unchanged} unchanged)`);
 
   const created = await ensureDatabases(clients.glue, databases, settings.catalog_id);

@@ -11,6 +11,7 @@ import {
 import type { SdkClient } from './clients.js';
 import { AwsTargetError, awsCall } from './errors.js';
 import type { EmrSettings } from './settings.js';
+import { emrfsSseKmsConfiguration } from './sse-kms.js';
 
 export function runJobFlowRequest(settings: EmrSettings, projectName: string): RunJobFlowCommandInput {
   const c = settings.cluster;
@@ -36,6 +37,8 @@ export function runJobFlowRequest(settings: EmrSettings, projectName: string): R
         Classification: 'spark-hive-site',
         Properties: { 'hive.metastore.client.factory.class': 'com.amazonaws.glue.catalog.metastore.AWSGlueDataCatalogHiveClientFactory' },
       },
+      // SSE-KMS with the project's key on every EMRFS write of the cluster (targets.<emr>.kms_key).
+      ...(settings.kms_key ? [emrfsSseKmsConfiguration(settings.kms_key)] : []),
     ],
     Instances: {
       InstanceGroups: [

@@ -6,6 +6,7 @@ import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { Artifact } from './artifacts.js';
 import type { SdkClient } from './clients.js';
 import { AwsTargetError, awsCall, explainAwsError } from './errors.js';
+import { encryptedWith, sseKmsParams } from './sse-kms.js';
 
 export interface UploadSummary {
   uploaded: number;
@@ -14,18 +15,19 @@ export interface UploadSummary {
 
 const PARALLEL = 8;
 
-export async function uploadArtifacts(s3: SdkClient, bucket: string, artifacts: Artifact[]): Promise<UploadSummary> {
+/** `kmsKeyId`: SSE-KMS with that key on every object; an unchanged object not encrypted with it is uploaded again. */
+export async function uploadArtifacts(s3: SdkClient, bucket: string, artifacts: Artifact[], kmsKeyId?: string): Promise<UploadSummary> {
   const summary: UploadSummary = { uploaded: 0, unchanged: 0 };
   let next = 0;
   const worker = async () => {
     while (next < artifacts.length) {
       const a = artifacts[next++]!;
-      if (await isUnchanged(s3, bucket, a)) {
+      if (await isUnchanged(s3, bucket, a, kmsKeyId)) {
         summary.unchanged++;
         continue;
       }
       await awsCall('s3:PutObject', `s3://${bucket}/${a.key}`, () =>
-        s3.send(new PutObjectCommand({ Bucket: bucket, Key: a.key, Body: a.body, ContentType: a.contentType, Metadata: { sha256: a.sha256 } })),
+        s3.send(new PutObjectCommand({ Bucket: bucket, Key: a.key, Body: a.body, ContentType: a.contentType, Metadata: { sha256: a.sha256 }, ...sseKmsParams(kmsKeyId) })),
       );
       summary.uploaded++;
     }
@@ -34,10 +36,10 @@ export async function uploadArtifacts(s3: SdkClient, bucket: string, artifacts: 
   return summary;
 }
 
-async function isUnchanged(s3: SdkClient, bucket: string, a: Artifact): Promise<boolean> {
+async function isUnchanged(s3: SdkClient, bucket: string, a: Artifact, kmsKeyId: string | undefined): Promise<boolean> {
   try {
     const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: a.key }));
-    return head.Metadata?.sha256 === a.sha256;
+    return head.Metadata?.sha256 === a.sha256 && encryptedWith(head, kmsKeyId);
   } catch (err) {
     const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
     if (e.name === 'NoSuchBucket') throw noBucket(bucket);

@@ -10,6 +10,7 @@
 import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, NoSuchKey, PutObjectCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { ObjectStore } from './object-store.js';
+import { sseKmsParams, type SseKmsParams } from '../aws/sse-kms.js';
 import { DEFAULT_RETRY_POLICY, networkFailure, statusFailure, withRetry, type Failure, type RetryHooks, type RetryPolicy } from '../ingest/retry-policy.js';
 
 export interface S3StoreOptions {
@@ -19,6 +20,8 @@ export interface S3StoreOptions {
   partSize?: number;
   retry?: RetryPolicy;
   retryHooks?: RetryHooks;
+  /** SSE-KMS with this key (id, ARN or alias) on every write: single, multipart and conditional puts. */
+  kmsKeyId?: string;
 }
 
 interface SdkError {
@@ -43,6 +46,7 @@ export class S3ObjectStore implements ObjectStore {
   private readonly partSize: number;
   private readonly policy: RetryPolicy;
   private readonly hooks: RetryHooks;
+  private readonly sse: SseKmsParams;
 
   constructor(url: string, options: S3StoreOptions = {}) {
     const m = /^s3a?:\/\/([^/]+)\/?(.*)$/.exec(url);
@@ -51,6 +55,7 @@ export class S3ObjectStore implements ObjectStore {
     this.prefix = m[2] ? m[2].replace(/\/?$/, '/') : '';
     this.policy = options.retry ?? DEFAULT_RETRY_POLICY;
     this.hooks = options.retryHooks ?? {};
+    this.sse = sseKmsParams(options.kmsKeyId);
     this.client =
       options.client ??
       new S3Client({
@@ -74,7 +79,7 @@ export class S3ObjectStore implements ObjectStore {
     await this.retry('put', key, async () => {
       const upload = new Upload({
         client: this.client,
-        params: { Bucket: this.bucket, Key: this.prefix + key, Body: body },
+        params: { Bucket: this.bucket, Key: this.prefix + key, Body: body, ...this.sse },
         partSize: this.partSize,
         queueSize: 2,
         leavePartsOnError: false,
@@ -86,12 +91,12 @@ export class S3ObjectStore implements ObjectStore {
   async putIfAbsent(key: string, body: string): Promise<boolean> {
     // S3 conditional write: If-None-Match: * fails with 412 when the key exists. A retry after a
     // dropped connection may see our own first write as that key (the run lock checks its token).
-    return this.conditional('put-if-absent', key, () => this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: this.prefix + key, Body: body, IfNoneMatch: '*' })));
+    return this.conditional('put-if-absent', key, () => this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: this.prefix + key, Body: body, IfNoneMatch: '*', ...this.sse })));
   }
 
   async putIfVersion(key: string, body: string, version: string): Promise<boolean> {
     // If-Match: the ETag read with the record; 412 when another writer replaced it, 404 when it is gone.
-    return this.conditional('put-if-match', key, () => this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: this.prefix + key, Body: body, IfMatch: version })));
+    return this.conditional('put-if-match', key, () => this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: this.prefix + key, Body: body, IfMatch: version, ...this.sse })));
   }
 
   private async conditional(op: string, key: string, send: () => Promise<unknown>): Promise<boolean> {
