@@ -29,7 +29,7 @@ export default class Ingest extends EtlCommand {
   async run(): Promise<IngestRunRecord | undefined> {
     const { flags } = await this.parse(Ingest);
     const projectDir = path.resolve(flags.project);
-    const jobs = await this.jobSpecs(flags);
+    const { jobs, planDir } = await this.jobSpecs(flags);
     const controller = new AbortController();
     const onSigint = () => {
       process.stderr.write('\ninterrupt: finishing the current batch; state stays at the last commit\n');
@@ -52,6 +52,7 @@ export default class Ingest extends EtlCommand {
     // otherwise slow every `etl` command's start-up.
     const { runIngestion } = await import('../../runtime/ingest/run-ingestion.js');
     const { startDevSources } = await import('../../runtime/dev-servers/dev-sources.js');
+    const ops = await this.opsFor(planDir, projectDir);
     try {
       if (flags['dev-sources']) {
         process.stderr.write('starting local sources...\n');
@@ -65,6 +66,7 @@ export default class Ingest extends EtlCommand {
         env: { ...process.env, ...(dev?.env ?? {}) },
         progress,
         signal: controller.signal,
+        ...(ops ? { ops } : {}),
       });
       if (!flags.json) this.printSummary(record);
       if (record.status === 'error') this.exitWithJson(EXIT.project, record);
@@ -79,7 +81,14 @@ export default class Ingest extends EtlCommand {
   }
 
   /** The job specs to run: those of --plan, or those a compile writes now (compile errors end the command). */
-  private async jobSpecs(flags: { plan?: string; project: string; target?: string; vars?: string; 'no-cache'?: boolean }): Promise<IngestionJobSpec[]> {
+  /** Project name, KMS key and metric sinks from the compiled target's manifest (runtime/metrics/ops-context.ts). */
+  private async opsFor(planDir: string, projectDir: string) {
+    const { opsContext, readOpsManifest } = await import('../../runtime/metrics/ops-context.js');
+    const manifest = await readOpsManifest(planDir);
+    return manifest ? opsContext(manifest, { projectDir }) : undefined;
+  }
+
+  private async jobSpecs(flags: { plan?: string; project: string; target?: string; vars?: string; 'no-cache'?: boolean }): Promise<{ jobs: IngestionJobSpec[]; planDir: string }> {
     let planDir = flags.plan ? path.resolve(flags.plan) : undefined;
     if (!planDir) {
       const compiled = await this.compileAndReport(flags, true);
@@ -88,7 +97,7 @@ export default class Ingest extends EtlCommand {
     }
     const { readJobSpecs } = await import('../../runtime/ingest/read-jobs.js');
     try {
-      return await readJobSpecs(planDir);
+      return { jobs: await readJobSpecs(planDir), planDir };
     } catch (err) {
       if (err instanceof IngestError) this.error(err.describe(), { exit: flags.plan ? EXIT.usage : EXIT.project, code: err.details.code });
       throw err;
@@ -102,6 +111,7 @@ export default class Ingest extends EtlCommand {
       const warn = j.warnings.length ? `  warnings: ${j.warnings.join('; ')}` : '';
       return `${status} ${j.jobId.padEnd(40)} ${String(j.rows).padStart(8)} rows ${String(j.quarantined).padStart(6)} quarantined ${j.seconds.toFixed(1).padStart(6)}s${detail}${warn}`;
     });
-    process.stderr.write(`\n${lines.join('\n')}\n\nrun ${record.runId}: ${record.status}; record in target/ingest/last_run.json\n`);
+    const metrics = (record.metrics ?? []).map((m) => `metrics: ${m.error ? `not sent to ${m.sink}: ${m.error}` : `${m.points} points to ${m.sink}`}\n`).join('');
+    process.stderr.write(`\n${lines.join('\n')}\n\nrun ${record.runId}: ${record.status}; record in target/ingest/last_run.json\n${metrics}`);
   }
 }

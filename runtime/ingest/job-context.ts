@@ -45,4 +45,6 @@ export interface JobResult {
   error?: { code: string; message: string; hint?: string };
   recovered?: string;
   seconds: number;
+  /** Calls to the source system and their total time (batch sources; see source-latency.ts). */
+  sourceLatency?: { calls: number; totalMs: number };
 }

@@ -18,6 +18,10 @@ import { acquireRunLock } from './run-lock.js';
 import { redactDeep, redactor, resolvedSecrets, type Redactor } from './redact.js';
 import { describeRetry, retryPolicyFrom } from './retry-policy.js';
 import { resolveManifestLocation } from '../plan/locations.js';
+import type { OpsContext } from '../metrics/ops-context.js';
+import { ByteCountingStore, ingestPoints } from '../metrics/ingest-metrics.js';
+import { fanOut, type SendOutcome } from '../metrics/sink.js';
+import type { MetricPoint } from '../metrics/points.js';
 
 export interface IngestRunRecord {
   runId: string;
@@ -25,6 +29,8 @@ export interface IngestRunRecord {
   finishedAt: string;
   status: 'success' | 'partial' | 'error';
   jobs: Array<JobResult & { relation: string; location: string }>;
+  /** Where the run's metric points went (runtime/metrics), one entry per sink. */
+  metrics?: SendOutcome[];
 }
 
 export interface IngestOptions {
@@ -39,6 +45,8 @@ export interface IngestOptions {
   signal?: AbortSignal;
   /** Store factory (tests inject S3 clients pointed at moto). */
   storeFor?: (location: string, job: IngestionJobSpec) => ObjectStore;
+  /** Project name, KMS key for S3 writes and metric sinks (runtime/metrics/ops-context.ts); without it no metrics are sent. */
+  ops?: OpsContext;
 }
 
 export function newRunId(now = new Date()): string {
@@ -69,6 +77,7 @@ export async function runIngestion(options: IngestOptions): Promise<IngestRunRec
   }
   const record: IngestRunRecord = { runId, startedAt: startedAt.toISOString(), finishedAt: '', status: 'success', jobs: [] };
   const allSecrets = new Set<string>();
+  const points: MetricPoint[] = [];
   for (const emitted of selected) {
     const location = resolveBronzeLocation(emitted.bronze.location, options.projectDir);
     const job = { ...emitted, bronze: { ...emitted.bronze, location } };
@@ -77,8 +86,10 @@ export async function runIngestion(options: IngestOptions): Promise<IngestRunRec
     const jobProgress = (e: ProgressEvent) => progress({ ...e, message: redact(e.message) });
     const t0 = Date.now();
     let result: JobResult;
+    let counted: ByteCountingStore | undefined;
     try {
-      const store = options.storeFor?.(location, job) ?? (await defaultStore(location, env, job.id, jobProgress));
+      counted = new ByteCountingStore(options.storeFor?.(location, job) ?? (await defaultStore(location, env, job.id, jobProgress, options.ops?.kmsKeyId)));
+      const store = counted;
       const ctx: JobContext = { job, store, runId, startedAt, env, projectDir: options.projectDir, progress: jobProgress, ...(options.signal ? { signal: options.signal } : {}) };
       jobProgress({ jobId: job.id, phase: 'start', message: `${job.system} -> ${job.bronze.relation}` });
       result = await runJob(ctx);
@@ -87,8 +98,10 @@ export async function runIngestion(options: IngestOptions): Promise<IngestRunRec
       jobProgress({ jobId: job.id, phase: 'done', message: `failed: ${result.error!.message}` });
     }
     record.jobs.push(redactDeep({ ...result, relation: job.bronze.relation, location }, redact));
+    if (options.ops) points.push(...ingestPoints({ project: options.ops.project, source: `${job.sourceName}.${job.table}`, result, bytes: counted?.bytes ?? 0, runId, at: new Date() }));
     if (options.signal?.aborted) break;
   }
+  if (options.ops) record.metrics = await fanOut(options.ops.sinks, points);
   record.finishedAt = new Date().toISOString();
   record.status = record.jobs.some((j) => j.status === 'error') ? 'error' : record.jobs.some((j) => j.status === 'partial') ? 'partial' : 'success';
   // The record as written and returned (the CLI prints from it): masked once more with every job's secrets.
@@ -121,7 +134,7 @@ function failedResult(jobId: string, err: unknown, seconds: number, redact: Reda
 }
 
 /** Local directory, or S3 (ETL_AWS_ENDPOINT_URL points the client at an emulator such as moto). */
-async function defaultStore(location: string, env: NodeJS.ProcessEnv, jobId: string, progress: (e: ProgressEvent) => void): Promise<ObjectStore> {
+async function defaultStore(location: string, env: NodeJS.ProcessEnv, jobId: string, progress: (e: ProgressEvent) => void, kmsKeyId?: string): Promise<ObjectStore> {
   if (!isS3Url(location)) return new LocalObjectStore(location);
   // Loaded on demand: the AWS SDK is large and only S3 locations need it.
   const { S3ObjectStore } = await import('../bronze/s3-object-store.js');
@@ -129,6 +142,7 @@ async function defaultStore(location: string, env: NodeJS.ProcessEnv, jobId: str
   return new S3ObjectStore(location, {
     clientConfig: endpoint ? { endpoint, forcePathStyle: true, region: env.AWS_REGION ?? 'us-east-1' } : {},
     retry: retryPolicyFrom(env),
+    ...(kmsKeyId ? { kmsKeyId } : {}),
     retryHooks: { onRetry: (e) => progress({ jobId, phase: 'warning', message: describeRetry(e) }) },
   });
 }

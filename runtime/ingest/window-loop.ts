@@ -10,6 +10,7 @@ import { IngestError } from '../bronze/errors.js';
 import type { DriftFinding, JobContext, JobResult } from './job-context.js';
 import { describeDrift, detectDrift, type ObservedColumn } from './drift.js';
 import { microsToDate, microsToIso, toMicros, windowBatchId } from './cursor-time.js';
+import { timedWindowSource, type SourceLatency } from './source-latency.js';
 
 /** The source refused more work (API quota): stop cleanly, keep the last committed cursor. */
 export class SourceLimitReached extends Error {}
@@ -31,8 +32,10 @@ export interface WindowSource {
   close(): Promise<void>;
 }
 
-export async function runWindowedJob(ctx: JobContext, source: WindowSource, windowSeconds: number, rowsPerFile = Number(ctx.env.ETL_BRONZE_ROWS_PER_FILE ?? 50_000)): Promise<JobResult> {
+export async function runWindowedJob(ctx: JobContext, untimed: WindowSource, windowSeconds: number, rowsPerFile = Number(ctx.env.ETL_BRONZE_ROWS_PER_FILE ?? 50_000)): Promise<JobResult> {
   const started = Date.now();
+  const latency: SourceLatency = { calls: 0, totalMs: 0 };
+  const source = timedWindowSource(untimed, latency);
   const { job } = ctx;
   const table = new BronzeTable(ctx.store, job);
   const result: JobResult = { jobId: job.id, status: 'success', rows: 0, quarantined: 0, batches: 0, files: 0, position: undefined, drift: [], warnings: [], seconds: 0 };
@@ -151,6 +154,7 @@ export async function runWindowedJob(ctx: JobContext, source: WindowSource, wind
   }
   result.position = state.cursor ?? null;
   result.seconds = (Date.now() - started) / 1000;
+  result.sourceLatency = latency;
   ctx.progress({ jobId: job.id, phase: 'done', message: `${result.rows} rows, ${result.quarantined} quarantined`, rows: result.rows, quarantined: result.quarantined });
   return result;
 }
