@@ -52,7 +52,7 @@ const sameReads = (a: RenderedModel, b: RenderedModel) =>
   JSON.stringify([b.refs.map((x) => x.name), b.sources.map((x) => `${x.source}.${x.table}`), b.relation, b.config.materialized]);
 
 /** Applies the edit of model `name`; returns the ids of the models re-analysed, or false when a full compile is needed. */
-export async function editModel(state: SessionState, name: string, overlays: Overlays): Promise<string[] | false> {
+export async function editModel(state: SessionState, name: string, overlays: Overlays, mark: (step: string) => void = () => {}): Promise<string[] | false> {
   const { phases, compiled: c } = state;
   if (!c) return false;
   const { resolved, loaded } = c;
@@ -68,6 +68,7 @@ export async function editModel(state: SessionState, name: string, overlays: Ove
   const [prepared] = await prepareModels([file], loaded.config, loaded.layers, loaded.env, resolveDiagnostics, loaded.projectDir, { environment: loaded.environment, defer: state.options.defer });
   if (!prepared || prepared.deferred !== before.deferred) return false;
   const after = renderModel(prepared, resolved.scope, resolveDiagnostics);
+  mark('render');
   if (!after || !sameReads(before, after) || resolveDiagnostics.some((d) => !files.has(d.file ?? ''))) return false;
 
   // In place from here: the model's render, then its analysis and its readers'.
@@ -81,8 +82,11 @@ export async function editModel(state: SessionState, name: string, overlays: Ove
   phases.resolve = [...phases.resolve.filter((d) => !files.has(d.file ?? '')), ...resolveDiagnostics];
   const analysed = reanalyse(c, phases, after.id);
   if (analysed === false) return false;
+  mark('analyse');
   refreshSourceLineage(c, analysed);
+  mark('lineage');
   retest(c, phases, analysed);
+  mark('tests');
   return analysed;
 }
 

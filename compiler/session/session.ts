@@ -22,6 +22,8 @@ export interface SessionUpdate {
   /** Models analysed again (incremental updates). */
   reanalysed: string[];
   ms: number;
+  /** Milliseconds per step of an incremental update (render, analyse, lineage, tests, diagnostics). */
+  timings: Record<string, number>;
   diagnostics: Diagnostic[];
 }
 
@@ -71,15 +73,27 @@ export class CompileSession {
 
   private async apply(files: string[]): Promise<SessionUpdate> {
     const started = performance.now();
-    const done = (kind: SessionUpdate['kind'], reanalysed: string[] = []): SessionUpdate => ({ kind, reanalysed, ms: performance.now() - started, diagnostics: this.diagnostics });
+    const timings: Record<string, number> = {};
+    let last = started;
+    const mark = (step: string) => {
+      const now = performance.now();
+      timings[step] = (timings[step] ?? 0) + Math.round((now - last) * 10) / 10;
+      last = now;
+    };
+    const done = (kind: SessionUpdate['kind'], reanalysed: string[] = []): SessionUpdate => {
+      const diagnostics = this.diagnostics;
+      mark('diagnostics');
+      return { kind, reanalysed, ms: performance.now() - started, timings, diagnostics };
+    };
     const names = this.modelsOf(files);
     if (names) {
       const changed = names.filter((n) => this.textChanged(n));
+      mark('read');
       if (changed.length === 0) return done('unchanged');
       const reanalysed: string[] = [];
       let inPlace = true;
       for (const name of changed) {
-        const ids = await editModel(this.state, name, this.overlays).catch(() => false as const);
+        const ids = await editModel(this.state, name, this.overlays, mark).catch(() => false as const);
         if (ids === false) {
           inPlace = false;
           break;
