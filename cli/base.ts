@@ -117,7 +117,8 @@ export abstract class EtlCommand extends ExitCodeCommand {
       ...(flags.sarif ? { sarif: flags.sarif } : {}),
       tool: { name: this.config.name, version: this.config.version },
     });
-    return { ...result, projectDir };
+    // Not spread: a reused result reads its manifest and plan from target/ only when they are used.
+    return Object.assign(result, { projectDir });
   }
 
   /** A compile with errors ends the command with exit 1; with --json, `{ok: false, diagnostics}` on stdout. */

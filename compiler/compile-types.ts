@@ -35,4 +35,10 @@ export interface CompileResult {
   timings?: Record<string, number>;
   /** Models whose analysis was reused from .etl/cache. */
   cacheHits?: number;
+  /** How many models, source tables, tests and plan stages (known without reading a reused manifest). */
+  counts?: { models: number; sources: number; tests: number; stages: number };
+  /** Identifies the inputs this result was compiled from (.etl/cache/compile.json); writeArtifacts records target/ under it. */
+  fingerprint?: string;
+  /** Nothing the compile reads had changed: the last result, its manifest and plan read from target/ when used. */
+  reused?: boolean;
 }

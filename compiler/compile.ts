@@ -9,7 +9,8 @@ import path from 'node:path';
 import { initParser } from './analyse/parse.js';
 import type { CompileOptions, CompileResult } from './compile-types.js';
 import type { Diagnostic } from './diagnostics/diagnostic.js';
-import { withProjectModules } from './load/import-project-module.js';
+import { projectModuleFiles, withProjectModules } from './load/import-project-module.js';
+import { recordedCompile, reusedResult } from './cache/reuse.js';
 import { MANIFEST_VERSION, type Manifest } from './manifest/types.js';
 import { buildPlan } from './plan/build-plan.js';
 import { PLAN_VERSION } from './plan/plan-schema.js';
@@ -35,9 +36,15 @@ function phaseTimer() {
   return { timings, mark };
 }
 
-/** One module scope per compile: project files are evaluated fresh, and once each within it. */
+/**
+ * One module scope per compile: project files are evaluated fresh, and once each within it. When
+ * nothing the last compile read has changed (files, options, environment variables, the tool's code)
+ * and target/ still holds its result, that result is returned as it is (compiler/cache/reuse.ts).
+ */
 export function compileProject(options: CompileOptions): Promise<CompileResult> {
-  return withProjectModules(() => compile(options));
+  const reused = reusedResult(options);
+  if (reused) return Promise.resolve(reused);
+  return withProjectModules(() => recordedCompile(options, () => compile(options), projectModuleFiles));
 }
 
 async function compile(options: CompileOptions): Promise<CompileResult> {

@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
 import { performance } from 'node:perf_hooks';
 import { selectModels, SelectorError, writeArtifacts } from '../../compiler/index.js';
-import { writeTypings } from '../../compiler/emit/typings.js';
+import { writeTypingsFor } from '../../compiler/emit/typings.js';
 import { EtlCommand, EXIT, projectFlags, selectionFlags } from '../base.js';
 
 export default class Compile extends EtlCommand {
@@ -28,7 +28,7 @@ export default class Compile extends EtlCommand {
     if (!result.ok) this.failCompile(result.diagnostics);
     if (!flags['no-write']) {
       await writeArtifacts(result, result.projectDir);
-      await writeTypings(result.manifest, result.projectDir);
+      await writeTypingsFor(result, result.projectDir);
     }
     let selected: string[] = [];
     if (flags.select || flags.exclude) {
@@ -41,13 +41,11 @@ export default class Compile extends EtlCommand {
       }
     }
     const ms = Math.round(performance.now() - started);
-    const m = result.manifest;
+    // Counts come with the result: a reused result's manifest is not read for them.
+    const counts = result.counts ?? { models: Object.keys(result.manifest.models).length, sources: Object.keys(result.manifest.sources).length, tests: Object.keys(result.manifest.tests).length, stages: result.plan.stages.length };
     const summary = {
       ok: true,
-      models: Object.keys(m.models).length,
-      sources: Object.keys(m.sources).length,
-      tests: Object.keys(m.tests).length,
-      stages: result.plan.stages.length,
+      ...counts,
       warnings: result.diagnostics.length,
       ms,
     };

@@ -11,6 +11,7 @@ import { OWNED_DIRS, targetRelative, underTarget } from './artifact-paths.js';
 import { script } from './spark-dialect.js';
 import { lockTarget, type LockOptions } from './target-lock.js';
 import { assertNoCredentials } from '../security/artifact-scan.js';
+import { recordTarget, targetStillHolds } from '../cache/target-record.js';
 
 export { verifyTarget } from './artifact-index.js';
 export { ArtifactError } from './artifact-paths.js';
@@ -140,9 +141,11 @@ const sortKeys = (index: ArtifactIndex): ArtifactIndex => ({ ...index, files: Ob
  * are gone are removed. manifest.json and plan.json are switched last, together.
  */
 export async function writeArtifacts(result: CompileResult, projectDir: string, opts: { lock?: LockOptions } = {}): Promise<string> {
+  const target = path.join(path.resolve(projectDir), 'target');
+  // Nothing changed since this result was written, and target/ still stamps as written: nothing to do.
+  if (targetStillHolds(result, projectDir)) return target;
   // A credential shape in the manifest, plan or an ingestion job stops here, before target/ is touched.
   assertNoCredentials(result, projectDir);
-  const target = path.join(path.resolve(projectDir), 'target');
   const files = await artifactFiles(result, target);
   // Compact like the manifest: target/run/ holds the same operations as SQL for people.
   const planText = `${JSON.stringify(result.plan)}\n`;
@@ -152,6 +155,7 @@ export async function writeArtifacts(result: CompileResult, projectDir: string, 
   const lock = await lockTarget(target, opts.lock);
   try {
     switchTarget(target, files, manifestText, planText);
+    recordTarget(result, projectDir, [...files.keys(), 'manifest.json', 'plan.json', INDEX_FILE]);
   } finally {
     lock.release();
   }

@@ -3,8 +3,11 @@
  * model's columns become interfaces the `ref`/`source` handles are typed by, so `tsc` rejects a
  * column that does not exist. Written to .etl/types/project.d.ts (included by tsconfig).
  */
+import { statSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { CompileResult } from '../compile-types.js';
+import { readCompileState, updateCompileState } from '../cache/compile-state.js';
 import type { Manifest } from '../manifest/types.js';
 
 const tsType = (sparkType: string): string => {
@@ -55,5 +58,30 @@ export async function writeTypings(manifest: Manifest, projectDir: string): Prom
     await mkdir(path.dirname(file), { recursive: true });
     await writeFile(file, text);
   }
+  return file;
+}
+
+const stampOf = (file: string): [number, number] | undefined => {
+  try {
+    const st = statSync(file);
+    return [st.size, st.mtimeMs];
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * The typings of a compile result: nothing is read or rendered when the result was reused and the
+ * file still stamps as it was written for it; otherwise written as `writeTypings` does, and stamped.
+ */
+export async function writeTypingsFor(result: CompileResult, projectDir: string): Promise<string> {
+  const file = path.join(projectDir, '.etl', 'types', 'project.d.ts');
+  const fingerprint = result.fingerprint;
+  const recorded = fingerprint ? readCompileState(projectDir) : undefined;
+  const now = stampOf(file);
+  if (result.reused && recorded?.fingerprint === fingerprint && recorded?.typings && now && now[0] === recorded.typings[0] && now[1] === recorded.typings[1]) return file;
+  await writeTypings(result.manifest, projectDir);
+  const written = stampOf(file);
+  if (fingerprint && written) updateCompileState(projectDir, fingerprint, (s) => ({ ...s, typings: written }));
   return file;
 }

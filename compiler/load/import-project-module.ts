@@ -65,6 +65,11 @@ export function withProjectModules<T>(fn: () => T): T {
   return scopes.run({ modules: new Map() }, fn);
 }
 
+/** The files evaluated so far in the current scope (absolute paths): project code a compile read. */
+export function projectModuleFiles(): string[] {
+  return [...(scopes.getStore()?.modules.keys() ?? [])];
+}
+
 /** Evaluates a project file (and the project files it imports) from their current text. */
 export async function importProjectModule(absPath: string): Promise<Record<string, unknown>> {
   const scope = scopes.getStore() ?? { modules: new Map() };

@@ -1,0 +1,67 @@
+/**
+ * `.etl/cache/compile.json`: what the last compile read (its options, the tool's code, the stamps of
+ * its input files, the environment variables it looked up), what it reported (diagnostics, counts),
+ * and, once `writeArtifacts` has written its result, the stamps of target/'s files. A compile whose
+ * inputs all stamp the same reuses that result from target/ without loading, rendering or analysing
+ * anything; `writeArtifacts` then has nothing to write while target/ still stamps the same.
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+export const STATE_VERSION = 1;
+
+const stamp = z.tuple([z.number(), z.number()]);
+const stamps = z.record(z.string(), stamp);
+
+const diagnosticSchema = z
+  .object({ code: z.string(), severity: z.enum(['error', 'warning']), message: z.string() })
+  .passthrough();
+
+export const countsSchema = z.object({ models: z.number(), sources: z.number(), tests: z.number(), stages: z.number() });
+export type CompileCounts = z.infer<typeof countsSchema>;
+
+export const compileStateSchema = z.object({
+  stateVersion: z.literal(STATE_VERSION),
+  /** Hash of the options, the tool version and its code stamp. */
+  key: z.string(),
+  /** Identifies this compile's result: its key and input stamps together. */
+  fingerprint: z.string(),
+  inputs: stamps,
+  env: z.record(z.string(), z.string().nullable()),
+  result: z.object({ ok: z.boolean(), diagnostics: z.array(diagnosticSchema), counts: countsSchema, cacheHits: z.number().optional() }),
+  /** Set by writeArtifacts: target/'s files as written for this fingerprint. */
+  target: z.object({ files: stamps }).optional(),
+  /** Set when .etl/types/project.d.ts was written for this fingerprint. */
+  typings: stamp.optional(),
+});
+export type CompileState = z.infer<typeof compileStateSchema>;
+
+export const stateFile = (projectDir: string) => path.join(projectDir, '.etl', 'cache', 'compile.json');
+
+export const hashOfJson = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('base64url').slice(0, 32);
+
+export function readCompileState(projectDir: string): CompileState | undefined {
+  try {
+    const parsed = compileStateSchema.safeParse(JSON.parse(readFileSync(stateFile(projectDir), 'utf8')));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Written atomically: a reader sees the old state or the new one. */
+export function writeCompileState(projectDir: string, state: CompileState): void {
+  const file = stateFile(projectDir);
+  mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(state));
+  renameSync(tmp, file);
+}
+
+/** Updates the state only if it still describes `fingerprint` (another compile may have replaced it). */
+export function updateCompileState(projectDir: string, fingerprint: string, change: (s: CompileState) => CompileState): void {
+  const state = readCompileState(projectDir);
+  if (state?.fingerprint === fingerprint) writeCompileState(projectDir, change(state));
+}
