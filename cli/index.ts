@@ -22,6 +22,8 @@ export const COMMAND_MODULES = {
   ingest: () => import('./commands/ingest.js'),
   init: () => import('./commands/init.js'),
   show: () => import('./commands/show.js'),
+  restore: () => import('./commands/restore.js'),
+  replicate: () => import('./commands/replicate.js'),
 } satisfies Record<string, CommandModule>;
 
 /** What oclif runs (the explicit strategy's target in the compiled build). */
