@@ -8,8 +8,8 @@ import { performance } from 'node:perf_hooks';
 /** Folders and files that are outputs or tooling, never project inputs. */
 const IGNORED = /^(target|\.etl|node_modules|\.git|dist)(\/|$)|(^|\/)\.[^/]*$|~$|\.swp$/;
 
-/** The project inputs a path may be (what a compile reads). */
-const INPUT = /^(project\.ya?ml|(sources|models|macros|tests)\/.+|[^/]+\.ts)$/;
+/** The project inputs a path may be (what a compile reads); editors' temporary files have other names. */
+const INPUT = /^(project\.ya?ml|(sources|models|macros|tests)\/.+\.(sql|ts|ya?ml|hbs|json)|[^/]+\.ts)$/;
 
 export interface ChangeBurst {
   files: string[];
