@@ -7,6 +7,8 @@ import { lazyCommands, type CommandModule } from './lazy-commands.js';
 export const COMMAND_MODULES = {
   clean: () => import('./commands/clean.js'),
   compile: () => import('./commands/compile.js'),
+  dev: () => import('./commands/dev.js'),
+  lsp: () => import('./commands/lsp.js'),
   diff: () => import('./commands/diff.js'),
   'env:drop': () => import('./commands/env/drop.js'),
   debug: () => import('./commands/debug.js'),
