@@ -29,11 +29,24 @@ export interface UnitTestRun {
   unexpected: Array<Record<string, unknown>>;
 }
 
+/** One statement's timing, when a run is profiled. */
+export interface StatementTiming {
+  statement: string;
+  ms: number;
+  runMs: number;
+  fetchMs: number;
+  rows: number;
+  failed?: true;
+}
+
 export interface EngineSession {
+  /** Profiling (`--profile`, `ETL_PROFILE=1`): start recording statement timings, and take those recorded since. */
+  startProfile?(): void;
+  takeProfile?(): StatementTiming[];
   tableState(relation: Relation, location: Location | null): Promise<TableState>;
   execute(operation: Operation): Promise<void>;
   /** Rows the operations since `state` wrote (Delta commit metrics); undefined when unknown. */
-  rowsWritten(relation: Relation, state: TableState): Promise<number | undefined>;
+  rowsWritten(relation: Relation, state: TableState, location?: Location | null): Promise<number | undefined>;
   runDataTest(test: DataTest, sampleSize: number): Promise<DataTestRun>;
   runUnitTest(test: UnitTest): Promise<UnitTestRun>;
   close(): Promise<void>;
@@ -45,6 +58,8 @@ export interface Engine {
   /** True when the engine was reused rather than started by this run. */
   readonly reused: boolean;
   openSession(): Promise<EngineSession>;
+  /** Learns, in as few statements as it can, what the catalog holds of the tables a run will touch. */
+  prepare?(relations: Relation[]): Promise<void>;
   /** Closes the sessions; stops the engine if this run started it. */
   close(): Promise<void>;
 }

@@ -36,7 +36,7 @@ export async function materializeModel(session: EngineSession, node: ModelNode, 
     }
   };
   await run(phase === 'incremental' ? node.incremental! : node.full, phase);
-  const rows = node.materialized === 'view' ? undefined : await session.rowsWritten(node.relation, before);
+  const rows = node.materialized === 'view' ? undefined : await session.rowsWritten(node.relation, before, node.location);
   await run(node.post, 'post');
   return { mode: node.materialized === 'view' ? 'view' : phase, ...(rows !== undefined ? { rows } : {}) };
 }

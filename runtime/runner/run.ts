@@ -5,6 +5,7 @@
  */
 import { relative } from 'node:path';
 import type { Manifest, Plan, PlanNode } from '../../compiler/manifest/types.js';
+import type { Relation } from '../../compiler/plan/operations.js';
 import type { Engine, EngineSession } from '../engines/engine.js';
 import type { SparkEngine } from '../engines/spark/engine.js';
 import { sparkSettingsFromTarget } from '../engines/spark/engine.js';
@@ -13,7 +14,7 @@ import { locationResolver } from '../plan/locations.js';
 import type { Reporter, RunEvent } from './events.js';
 import { materializeModel } from './model-step.js';
 import { errorResult } from './node-error.js';
-import { FAILED_STATUSES, runSucceeded, writeRunResults, type NodeResult, type RunResults } from './results.js';
+import { FAILED_STATUSES, runProfile, runSucceeded, writeRunResults, type NodeResult, type RunResults } from './results.js';
 import { nodesToRun, previousFailures, selectedModels, type RunNode } from './run-set.js';
 import { runDag } from './scheduler.js';
 import { describeFailures, runDataTest } from './test-step.js';
@@ -39,6 +40,8 @@ export interface RunOptions {
   reporter: Reporter;
   /** A Spark a caller keeps running (shared across spec files). */
   spark?: SparkEngine;
+  /** Record each statement's time per node into run_results.json (also `ETL_PROFILE=1`). */
+  profile?: boolean;
 }
 
 export async function run(opts: RunOptions): Promise<RunResults> {
@@ -58,17 +61,23 @@ export async function run(opts: RunOptions): Promise<RunResults> {
   };
   emit({ event: 'run_start', command: opts.command, nodes: nodes.length, threads });
 
+  const profile = opts.profile ?? process.env.ETL_PROFILE === '1';
   const engine = await openEngine(opts, emit);
   try {
+    await engine.prepare?.(touchedRelations(nodes));
     await runDag<RunNode & { id: string }, EngineSession>({
       nodes: nodes.map((n) => ({ ...n, id: n.node.id })),
       threads,
-      openSession: () => engine.openSession(),
+      openSession: async () => {
+        const session = await engine.openSession();
+        if (profile) session.startProfile?.();
+        return session;
+      },
       skip: (n, because) => record(skippedResult(n.node, because, results)),
       fail: (n, error) => record(errorResult(error, n.node.id, n.node.kind, n.node.name, Date.now(), n.node.file, opts.projectDir)),
       run: async (n, session) => {
         emit({ event: 'node_start', id: n.node.id, kind: n.node.kind, name: n.node.name });
-        const r = await runNode(session, n.node, opts);
+        const r = withProfile(await runNode(session, n.node, opts), session, profile);
         record(r);
         // In `etl test` nothing waits on a test; in a build a failing blocking test stops what reads its model.
         const blocking = n.node.kind !== 'test' || n.node.blocksDownstream;
@@ -87,6 +96,8 @@ export async function run(opts: RunOptions): Promise<RunResults> {
     success: runSucceeded(results),
     results,
   };
+  const summary = profile ? runProfile(results) : undefined;
+  if (summary) runResults.profile = summary;
   const file = writeRunResults(opts.projectDir, runResults);
   const counts: Record<string, number> = {};
   for (const r of results) counts[r.status] = (counts[r.status] ?? 0) + 1;
@@ -138,6 +149,24 @@ async function runNode(session: EngineSession, node: PlanNode, opts: RunOptions)
   } catch (e) {
     return errorResult(e, node.id, node.kind, node.name, t0, node.file, opts.projectDir);
   }
+}
+
+/** Tables (not views) the run's models and sources write or register: their catalog entries are read up front. */
+function touchedRelations(nodes: RunNode[]): Relation[] {
+  const out: Relation[] = [];
+  for (const { node } of nodes) {
+    if (node.kind === 'model' && node.location) out.push(node.relation);
+    if (node.kind === 'source') for (const op of node.operations) if (op.kind === 'RegisterBronze') out.push(op.relation);
+  }
+  return out;
+}
+
+/** The statements a node sent, when profiling: the rest of its time is the tool's own. */
+function withProfile(r: NodeResult, session: EngineSession, profile: boolean): NodeResult {
+  const statements = profile ? session.takeProfile?.() : undefined;
+  if (!statements) return r;
+  const statementMs = Math.round(statements.reduce((n, s) => n + s.ms, 0));
+  return { ...r, profile: { statements, statementMs, otherMs: Math.max(0, r.durationMs - statementMs) } };
 }
 
 function skippedResult(node: PlanNode, because: string, results: NodeResult[]): NodeResult {

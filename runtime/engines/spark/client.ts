@@ -13,6 +13,19 @@ export interface QueryResult {
   rows: Record<string, unknown>[];
 }
 
+/**
+ * One statement's timing when a session is profiled (`--profile`, `ETL_PROFILE=1`): `statement` is
+ * its first line, shortened; `ms` the wall time from sending it to having its rows, of which `runMs`
+ * until Spark reported it finished (submit and polling) and `fetchMs` fetching the rows.
+ */
+export type { StatementTiming } from '../engine.js';
+import type { StatementTiming } from '../engine.js';
+
+const statementLabel = (sql: string) => {
+  const line = sql.trim().split('\n')[0]!.replace(/\s+/g, ' ');
+  return line.length > 100 ? `${line.slice(0, 97)}...` : line;
+};
+
 /** Minimal view of hive-driver's operation object (its typings are loose). */
 interface Operation {
   status(progress?: boolean): Promise<{ operationState: number; errorMessage?: string | null; sqlState?: string | null }>;
@@ -31,6 +44,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class SparkSession {
   private closed = false;
+  /** When set, every statement's timing is appended here (the runner takes them per node). */
+  timings: StatementTiming[] | undefined;
   /** Rejects when the connection drops: hive-driver would leave in-flight calls pending forever. */
   private readonly lost: Promise<never>;
 
@@ -75,14 +90,20 @@ export class SparkSession {
   async query(sql: string): Promise<QueryResult> {
     // hive-driver never settles a call on a closed connection: refuse instead of hanging.
     if (this.closed) throw new Error('Spark session is closed');
+    const t0 = performance.now();
+    let ran = t0;
+    let rowCount = 0;
+    let failed = false;
     let op: Operation;
     try {
       op = await this.guard(this.session.executeStatement(sql, { runAsync: true }));
     } catch (e) {
+      this.timings?.push({ statement: statementLabel(sql), ms: performance.now() - t0, runMs: performance.now() - t0, fetchMs: 0, rows: 0, failed: true });
       throw toSparkError(e, sql);
     }
     try {
       await this.waitFinished(op, sql);
+      ran = performance.now();
       op.setMaxRows(10_000);
       do await this.guard(op.fetch());
       while (op.hasMoreRows());
@@ -92,11 +113,18 @@ export class SparkSession {
         name: c.columnName,
         type: TYPE_NAMES[c.typeDesc.types[0]?.primitiveEntry?.type ?? -1] ?? 'unknown',
       }));
+      rowCount = rows.length;
       return { columns, rows };
     } catch (e) {
+      failed = true;
       throw toSparkError(e, sql);
     } finally {
       if (!this.closed) await this.guard(op.close()).catch(() => {});
+      if (this.timings) {
+        const end = performance.now();
+        if (failed && ran === t0) ran = end;
+        this.timings.push({ statement: statementLabel(sql), ms: round(end - t0), runMs: round(ran - t0), fetchMs: round(end - ran), rows: rowCount, ...(failed ? { failed: true as const } : {}) });
+      }
     }
   }
 
@@ -138,6 +166,8 @@ export class SparkSession {
     }
   }
 }
+
+const round = (ms: number) => Math.round(ms * 10) / 10;
 
 function toSparkError(e: unknown, sql: string): Error {
   if (e instanceof SparkSqlError) return e;

@@ -3,12 +3,22 @@
  * the operation's fields (never by taking SQL apart). They run only after Spark raised exactly the
  * error they are for, so a fixed engine never takes these paths.
  */
-import { deltaTableClauses, mergeStatement, quoteIdent, relationSql, stringLiteral, withQuery, type Locate, type Statement } from '../../../compiler/emit/spark-dialect.js';
+import { deltaTableClauses, mergeStatement, quoteIdent, relationSql, withQuery, type Locate, type Statement } from '../../../compiler/emit/spark-dialect.js';
 import type { OperationOf, Relation } from '../../../compiler/plan/operations.js';
 import type { SparkSession } from './client.js';
 import { SparkSqlError } from './errors.js';
 
 export type RunStatement = (statement: Statement) => Promise<void>;
+
+/** What a work-around needs of the session that hit the bug. */
+export interface WorkaroundContext {
+  session: SparkSession;
+  /** Runs a statement that holds the user's query (its errors point into the user's file). */
+  run: RunStatement;
+  locate: Locate;
+  /** Whether the metastore has the table (the run's catalog cache answers). */
+  hasTable(r: Relation): Promise<boolean>;
+}
 
 /**
  * CREATE OR REPLACE TABLE ... AS fails with "does not support truncate in batch mode" (Spark 3.5.6
@@ -19,16 +29,6 @@ export const isRtasTruncateBug = (e: unknown) => e instanceof SparkSqlError && /
 
 /** MERGE INTO t USING (<query joining t>) fails analysis with "Table does not support reads". */
 export const isMergeSelfReadBug = (e: unknown) => e instanceof SparkSqlError && /Table does not support reads/i.test(e.message);
-
-export async function catalogHasTable(session: SparkSession, r: Relation): Promise<boolean> {
-  try {
-    const { rows } = await session.query(`SHOW TABLES IN ${quoteIdent(r.database)} LIKE ${stringLiteral(r.table)}`);
-    return rows.some((row) => String(row.tableName ?? '').toLowerCase() === r.table.toLowerCase() && !row.isTemporary);
-  } catch (e) {
-    if (e instanceof SparkSqlError && /SCHEMA_NOT_FOUND|DATABASE_NOT_FOUND|not found/i.test(e.message + (e.info.errorClass ?? ''))) return false;
-    throw e;
-  }
-}
 
 /**
  * Columns (`name type`) and partition columns from the rows DESCRIBE returns: the partition
@@ -60,10 +60,11 @@ const stagingOf = (r: Relation, suffix: string): Relation => ({ database: r.data
  *   untouched), the target replaced empty with the new definition and filled from staging: two
  *   commits, the only non-atomic case.
  */
-export async function replaceTableAs(session: SparkSession, run: RunStatement, op: OperationOf<'CreateOrReplaceTableAs'>, locate: Locate): Promise<void> {
+export async function replaceTableAs(ctx: WorkaroundContext, op: OperationOf<'CreateOrReplaceTableAs'>): Promise<void> {
+  const { session, run } = ctx;
   const table = relationSql(op.relation);
-  const clauses = deltaTableClauses(op, locate).join('\n');
-  if (!(await catalogHasTable(session, op.relation))) return run(withQuery(`CREATE TABLE ${table}\n${clauses}\nAS\n`, op.query));
+  const clauses = deltaTableClauses(op, ctx.locate).join('\n');
+  if (!(await ctx.hasTable(op.relation))) return run(withQuery(`CREATE TABLE ${table}\n${clauses}\nAS\n`, op.query));
   const current = await describe(session, `DESCRIBE TABLE ${table}`);
   const wanted = await describe(session, `DESCRIBE QUERY ${op.query.sql}`);
   const samePartitioning = current.partitions.join(',') === op.partitionBy.map((p) => p.toLowerCase()).join(',');
@@ -83,7 +84,8 @@ export async function replaceTableAs(session: SparkSession, run: RunStatement, o
 }
 
 /** The MERGE's source written to a staging Delta table first, then merged from there. */
-export async function mergeViaStaging(session: SparkSession, run: RunStatement, op: OperationOf<'Merge'>): Promise<void> {
+export async function mergeViaStaging(ctx: WorkaroundContext, op: OperationOf<'Merge'>): Promise<void> {
+  const { session, run } = ctx;
   const staging = stagingOf(op.relation, '__etl_merge_source');
   await session.execute(`DROP TABLE IF EXISTS ${relationSql(staging)}`);
   await run(withQuery(`CREATE TABLE ${relationSql(staging)} USING DELTA AS\n`, op.query));

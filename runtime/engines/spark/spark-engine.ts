@@ -3,13 +3,13 @@
  * Table state is the Delta log at the table's location (as on EMR, where Glue knows tables before
  * they have data); the metastore is kept in step with it.
  */
-import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { dataTestSample, quoteIdent, relationSql, renderOperation, stringLiteral, typedRowsSql, withQuery, type Statement } from '../../../compiler/emit/spark-dialect.js';
 import type { DataTest, Location, Operation, Relation, UnitTest } from '../../../compiler/plan/operations.js';
-import type { DataTestRun, Engine, EngineSession, LocationResolver, TableState, UnitTestRun } from '../engine.js';
+import type { DataTestRun, Engine, EngineSession, LocationResolver, StatementTiming, TableState, UnitTestRun } from '../engine.js';
 import type { SparkSession } from './client.js';
-import { catalogHasTable, isMergeSelfReadBug, isRtasTruncateBug, mergeViaStaging, replaceTableAs } from './delta-workarounds.js';
+import { CatalogCache } from './catalog-cache.js';
+import { deltaLogPresent, latestVersion, rowsOfCommit, rowsWrittenSince } from './delta-log.js';
+import { isMergeSelfReadBug, isRtasTruncateBug, mergeViaStaging, replaceTableAs, type WorkaroundContext } from './delta-workarounds.js';
 import { isUri } from '../../plan/locations.js';
 import { acquireSpark, type AcquireOptions, type SparkEngine } from './engine.js';
 
@@ -34,7 +34,24 @@ export class SparkThriftSession implements EngineSession {
   constructor(
     readonly spark: SparkSession,
     private readonly locate: LocationResolver,
+    /** Shared by the run's sessions. */
+    private readonly catalog: CatalogCache = new CatalogCache(),
   ) {}
+
+  /** Learns the metastore entries of the tables a run will touch, one statement per database. */
+  prefetch(relations: Relation[]): Promise<void> {
+    return this.catalog.prefetch(this.spark, relations);
+  }
+
+  startProfile(): void {
+    this.spark.timings = [];
+  }
+
+  takeProfile(): StatementTiming[] {
+    const taken = this.spark.timings ?? [];
+    this.spark.timings = [];
+    return taken;
+  }
 
   private async run(statement: Statement): Promise<void> {
     try {
@@ -47,22 +64,34 @@ export class SparkThriftSession implements EngineSession {
   async tableState(relation: Relation, location: Location | null): Promise<TableState> {
     if (!location) return { exists: false };
     const path = this.locate(location);
-    let inCatalog = await catalogHasTable(this.spark, relation);
+    const entry = await this.catalog.lookup(this.spark, relation);
+    let inCatalog = entry.exists;
     // A remote location (no file system here): the catalog entry stands for the Delta log.
     const hasLog = isRemote(path) ? inCatalog : deltaLogPresent(localPath(path));
     if (!hasLog) {
       // The metastore remembers a table whose files were deleted (e.g. data/ was wiped): forget it.
-      if (inCatalog) await this.spark.execute(`DROP TABLE IF EXISTS ${relationSql(relation)}`);
+      if (inCatalog) await this.dropEntry(relation);
       return { exists: false };
     }
     if (inCatalog) inCatalog = !(await this.forgetIfElsewhere(relation, path));
     if (!inCatalog) {
       // Files without a catalog entry (a fresh metastore, a plan run elsewhere): register them.
-      await this.spark.execute(`CREATE DATABASE IF NOT EXISTS ${quoteIdent(relation.database)}`);
+      if (!this.catalog.databaseExists(relation.database)) await this.spark.execute(`CREATE DATABASE IF NOT EXISTS ${quoteIdent(relation.database)}`);
       await this.spark.execute(`CREATE TABLE IF NOT EXISTS ${relationSql(relation)} USING DELTA LOCATION ${stringLiteral(path)}`);
+      this.catalog.set(relation, { exists: true, view: false, location: path });
     }
+    const version = isRemote(path) ? await this.historyVersion(relation) : latestVersion(localPath(path));
+    return { exists: true, version: version ?? -1 };
+  }
+
+  private async historyVersion(relation: Relation): Promise<number> {
     const { rows } = await this.spark.query(`DESCRIBE HISTORY ${relationSql(relation)} LIMIT 1`);
-    return { exists: true, version: Number(rows[0]?.version ?? -1) };
+    return Number(rows[0]?.version ?? -1);
+  }
+
+  private async dropEntry(relation: Relation): Promise<void> {
+    await this.spark.execute(`DROP TABLE IF EXISTS ${relationSql(relation)}`);
+    this.catalog.set(relation, { exists: false });
   }
 
   /**
@@ -71,21 +100,28 @@ export class SparkThriftSession implements EngineSession {
    */
   private async forgetIfElsewhere(relation: Relation, path: string): Promise<boolean> {
     const normal = (p: string) => localPath(p).replace(/\/+$/, '');
-    let registered: string | undefined;
-    try {
-      const { rows } = await this.spark.query(`DESCRIBE TABLE EXTENDED ${relationSql(relation)}`);
-      registered = rows.find((r) => String(r.col_name ?? '') === 'Location')?.data_type as string | undefined;
-    } catch {
-      return false;
-    }
+    const entry = await this.catalog.lookup(this.spark, relation);
+    const registered = entry.exists ? entry.location : undefined;
     if (registered === undefined || normal(registered) === normal(path)) return false;
-    await this.spark.execute(`DROP TABLE IF EXISTS ${relationSql(relation)}`);
+    await this.dropEntry(relation);
     return true;
   }
 
   async execute(operation: Operation): Promise<void> {
-    if (operation.kind === 'RegisterBronze' && (await catalogHasTable(this.spark, operation.relation))) await this.forgetIfElsewhere(operation.relation, this.locate(operation.location));
-    if (operation.kind === 'CreateOrReplaceTableAs' && rtasKnownBroken) return replaceTableAs(this.spark, (s) => this.run(s), operation, this.locate);
+    if (operation.kind === 'CreateDatabase' && this.catalog.databaseExists(operation.database)) return;
+    const relation = 'relation' in operation ? operation.relation : undefined;
+    try {
+      await this.executeOperation(operation);
+    } catch (e) {
+      if (relation) this.catalog.forget(relation);
+      throw e;
+    }
+    this.learn(operation);
+  }
+
+  private async executeOperation(operation: Operation): Promise<void> {
+    if (operation.kind === 'RegisterBronze' && (await this.catalog.lookup(this.spark, operation.relation)).exists) await this.forgetIfElsewhere(operation.relation, this.locate(operation.location));
+    if (operation.kind === 'CreateOrReplaceTableAs' && rtasKnownBroken) return replaceTableAs(this.workaroundContext(), operation);
     let failure: unknown;
     for (const statement of renderOperation(operation, this.locate)) {
       if (failure !== undefined && !statement.always) continue;
@@ -103,32 +139,56 @@ export class SparkThriftSession implements EngineSession {
     if (failure !== undefined) throw failure;
   }
 
+  /** What a successful operation left in the metastore. */
+  private learn(operation: Operation): void {
+    switch (operation.kind) {
+      case 'CreateDatabase':
+        return this.catalog.setDatabase(operation.database, true);
+      case 'CreateOrReplaceTableAs':
+      case 'RegisterBronze':
+        return this.catalog.set(operation.relation, { exists: true, view: false, location: this.locate(operation.location) });
+      case 'CreateOrReplaceView':
+        return this.catalog.set(operation.relation, { exists: true, view: true });
+      default:
+        return;
+    }
+  }
+
+  private workaroundContext(): WorkaroundContext {
+    return { session: this.spark, run: (s) => this.run(s), locate: this.locate, hasTable: async (r) => (await this.catalog.lookup(this.spark, r)).exists };
+  }
+
   /** Applies the engine work-around for the error a statement of `operation` raised, or rethrows it. */
   private async workAround(operation: Operation, e: unknown): Promise<void> {
     const cause = e instanceof StatementFailed ? e.cause : e;
     if (operation.kind === 'CreateOrReplaceTableAs' && isRtasTruncateBug(cause)) {
       rtasKnownBroken = true;
-      await replaceTableAs(this.spark, (s) => this.run(s), operation, this.locate);
-    } else if (operation.kind === 'Merge' && isMergeSelfReadBug(cause)) await mergeViaStaging(this.spark, (s) => this.run(s), operation);
+      await replaceTableAs(this.workaroundContext(), operation);
+    } else if (operation.kind === 'Merge' && isMergeSelfReadBug(cause)) await mergeViaStaging(this.workaroundContext(), operation);
     else throw e;
   }
 
-  /** Sums Delta's own commit metrics over the commits since `before`, so no extra scan is needed. */
-  async rowsWritten(relation: Relation, before: TableState): Promise<number | undefined> {
+  /**
+   * Sums Delta's own commit metrics over the commits since `before`, so no extra scan is needed:
+   * read from the table's log when it is on this machine, else through DESCRIBE HISTORY.
+   */
+  async rowsWritten(relation: Relation, before: TableState, location?: Location | null): Promise<number | undefined> {
+    const since = before.exists ? (before.version ?? -1) : -1;
+    const path = location ? this.locate(location) : undefined;
+    if (path !== undefined && !isRemote(path)) {
+      const fromLog = rowsWrittenSince(localPath(path), since);
+      if (fromLog !== undefined) return fromLog;
+    }
     let rows: Array<Record<string, unknown>>;
     try {
       rows = (await this.spark.query(`DESCRIBE HISTORY ${relationSql(relation)} LIMIT 50`)).rows;
     } catch {
       return undefined;
     }
-    const since = before.exists ? (before.version ?? -1) : -1;
     let total = 0;
     for (const commit of rows) {
       if (Number(commit.version) <= since) continue;
-      const m = (commit.operationMetrics ?? {}) as Record<string, string>;
-      const op = String(commit.operation ?? '');
-      if (op === 'MERGE') total += Number(m.numTargetRowsInserted ?? 0) + Number(m.numTargetRowsUpdated ?? 0);
-      else if (op !== 'OPTIMIZE' && op !== 'VACUUM START' && op !== 'VACUUM END') total += Number(m.numOutputRows ?? 0);
+      total += rowsOfCommit({ operation: String(commit.operation ?? ''), operationMetrics: (commit.operationMetrics ?? {}) as Record<string, string> });
     }
     return total;
   }
@@ -181,13 +241,12 @@ export class SparkThriftSession implements EngineSession {
 /** A unit test that cannot be set up as written (not a Spark failure). */
 export class UnitTestSetupError extends Error {}
 
-function deltaLogPresent(path: string): boolean {
-  const log = join(path, '_delta_log');
-  return existsSync(log) && readdirSync(log).length > 0;
-}
-
 export class SparkThriftEngine implements Engine {
   private readonly sessions = new Set<SparkThriftSession>();
+  /** Sessions opened before the run asked for them (by `prepare`), handed out first. */
+  private readonly idle: SparkThriftSession[] = [];
+  /** What the metastore holds, shared by this run's sessions. */
+  private readonly catalog = new CatalogCache();
   private constructor(
     readonly spark: SparkEngine,
     private readonly locate: LocationResolver,
@@ -209,9 +268,19 @@ export class SparkThriftEngine implements Engine {
   }
 
   async openSession(): Promise<SparkThriftSession> {
-    const session = new SparkThriftSession(await this.spark.openSession(), this.locate);
+    const ready = this.idle.shift();
+    if (ready) return ready;
+    const session = new SparkThriftSession(await this.spark.openSession(), this.locate, this.catalog);
     this.sessions.add(session);
     return session;
+  }
+
+  /** Learns the metastore entries of the tables the run will touch before any node runs. */
+  async prepare(relations: Relation[]): Promise<void> {
+    if (!relations.length) return;
+    const session = await this.openSession();
+    this.idle.push(session);
+    await session.prefetch(relations);
   }
 
   async close(): Promise<void> {
