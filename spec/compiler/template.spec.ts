@@ -58,10 +58,11 @@ describe('typeScriptSqlMapper', () => {
   const file = ['const a = 1;', 'export default defineModel({', '  sql: () => `SELECT x,', '  ${"y"} AS z, w', 'FROM t`,', '});'].join('\n');
   const offset = file.indexOf('sql');
 
-  it('maps static text exactly and an interpolation to its ${', () => {
+  it('maps static text exactly, an interpolated name to where the file quotes it, else to its ${', () => {
     const map = typeScriptSqlMapper(file, offset, 'SELECT x,\n  y AS z, w\nFROM t')!;
     expect(map(1, 8)).toEqual({ line: 3, column: 22 });
-    expect(map(2, 3)).toEqual({ line: 4, column: 3 });
+    expect(map(2, 3)).toEqual({ line: 4, column: 6 });
+    expect(typeScriptSqlMapper(file.replace('"y"', 'String(7)'), offset, 'SELECT x,\n  7 AS z, w\nFROM t')!(2, 3)).toEqual({ line: 4, column: 3 });
     expect(map(2, 11)).toEqual({ line: 4, column: 16 });
     expect(map(3, 6)).toEqual({ line: 5, column: 6 });
   });
