@@ -11,6 +11,7 @@
 //   (an edit made during the build leaves dist/ stale, never wrongly current).
 // dist/ is built beside and swapped in by rename, so a running `etl` never sees a half-built tree.
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -61,6 +62,21 @@ async function oclifManifest(pjson) {
 
 const fingerprint = sourceFingerprint(root);
 if (!fingerprint) throw new Error(`build: sources missing under ${root}`);
+// What else goes into dist/: the package's metadata (oclif manifest, help), the build itself.
+const buildInputs = createHash('sha256')
+  .update(['package.json', 'tsconfig.build.json', 'scripts/build.mjs'].map((f) => readFileSync(path.join(root, f), 'utf8')).join('\u0000'))
+  .digest('hex');
+if (!process.argv.includes('--force')) {
+  try {
+    const stamp = JSON.parse(readFileSync(path.join(dist, STAMP_FILE), 'utf8'));
+    if (stamp.fingerprint === fingerprint && stamp.buildInputs === buildInputs && existsSync(path.join(dist, 'help.txt'))) {
+      console.log('build: dist/ is up to date');
+      process.exit(0);
+    }
+  } catch {
+    /* no build yet */
+  }
+}
 rmSync(staging, { recursive: true, force: true });
 mkdirSync(staging, { recursive: true });
 try {
@@ -71,7 +87,7 @@ try {
   declarations();
   const pjson = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
   const count = await oclifManifest(pjson);
-  writeFileSync(path.join(staging, STAMP_FILE), `${JSON.stringify({ fingerprint, version: pjson.version }, null, 2)}\n`);
+  writeFileSync(path.join(staging, STAMP_FILE), `${JSON.stringify({ fingerprint, buildInputs, version: pjson.version }, null, 2)}\n`);
   const old = `${dist}.old-${process.pid}`;
   if (existsSync(dist)) renameSync(dist, old);
   renameSync(staging, dist);

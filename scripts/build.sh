@@ -3,4 +3,4 @@
 # build stamp bin/etl.js checks). See scripts/build.mjs.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-node scripts/build.mjs
+node scripts/build.mjs "$@"   # --force: rebuild even when dist/ is up to date
