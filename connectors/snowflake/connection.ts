@@ -3,6 +3,8 @@
  * secrets from the environment. `ETL_SNOWFLAKE_ACCESS_URL` points the driver at another endpoint
  * (the loopback server in tests and the quickstart).
  */
+// First: it must run before snowflake-sdk loads (it turns off the driver's cloud probe).
+import './platform-detection.js';
 import snowflake from 'snowflake-sdk';
 import type { IngestionJobSpec } from '../../compiler/emit/ingestion-jobs.js';
 import { secret } from '../../runtime/ingest/secrets.js';

@@ -122,7 +122,8 @@ export async function startDevSources(projectDir: string, jobs: IngestionJobSpec
           await producer.send({
             topic: extract.topic,
             acks: -1,
-            messages: events.slice(at, at + 1000).map((e) => ({ key: extract.keyColumn ? String(e[extract.keyColumn] ?? '') : null, value: JSON.stringify(e) })),
+            // Events carry each column under its JSON key (`.from(...)`), as the ingestion reads them.
+            messages: events.slice(at, at + 1000).map((e) => ({ key: extract.keyColumn ? String(e[extract.keyColumn] ?? '') : null, value: JSON.stringify(Object.fromEntries(j.columns.map((c) => [c.sourceName, e[c.name]]))) })),
           });
         }
       }
