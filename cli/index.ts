@@ -22,6 +22,7 @@ export const COMMAND_MODULES = {
   'spark:stop': () => import('./commands/spark/stop.js'),
   'spark:status': () => import('./commands/spark/status.js'),
   ingest: () => import('./commands/ingest.js'),
+  status: () => import('./commands/status.js'),
   init: () => import('./commands/init.js'),
   show: () => import('./commands/show.js'),
   restore: () => import('./commands/restore.js'),

@@ -73,6 +73,7 @@ export async function runLocally(cmd: EtlCommand, command: 'build' | 'test', fla
     import('../runtime/engines/spark/launcher.js'),
   ]);
   const reporter = pickReporter({ json: !!flags.json });
+  const freshness = command === 'build' ? await localFreshness(compiled) : undefined;
   try {
     const results = await run({
       command,
@@ -90,6 +91,7 @@ export async function runLocally(cmd: EtlCommand, command: 'build' | 'test', fla
       reporter,
     });
     onResults?.(results);
+    await freshness?.finish(results.results.filter((r) => r.kind === 'model' && r.status === 'success').map((r) => r.id));
     return results.success;
   } catch (e) {
     reporter.close();
@@ -99,4 +101,10 @@ export async function runLocally(cmd: EtlCommand, command: 'build' | 'test', fla
   } finally {
     reporter.close();
   }
+}
+
+/** Freshness of the gold models a local build writes, to .etl/metrics/metrics.jsonl (runtime/metrics/build-freshness.ts). */
+async function localFreshness(compiled: CompiledProject) {
+  const [{ startFreshness }, { JsonlSink, metricsFile }] = await Promise.all([import('../runtime/metrics/build-freshness.js'), import('../runtime/metrics/jsonl-sink.js')]);
+  return startFreshness(compiled.manifest, { projectDir: compiled.projectDir, sinks: [new JsonlSink(metricsFile(compiled.projectDir))] });
 }

@@ -18,6 +18,9 @@ import { glueTableRequests } from './glue-tables.js';
 import { fetchDriverResult, mergeResult, runSucceeded, summarize, writeRunResults, type EmrRunResults, type NodeOutcome } from './run-results.js';
 import { uploadArtifacts } from './s3-upload.js';
 import { sparkSseKmsConf, sseKmsParams } from './sse-kms.js';
+import { startFreshness } from '../metrics/build-freshness.js';
+import { CloudWatchSink } from '../metrics/cloudwatch-sink.js';
+import { JsonlSink, metricsFile } from '../metrics/jsonl-sink.js';
 import { assertNoSecrets, secretEnvNames } from './secret-guard.js';
 import { parseEmrSettings } from './settings.js';
 import { runSteps, type StepEvent } from './step-runner.js';
@@ -134,6 +137,9 @@ export async function runEmrBuild(manifest: Manifest, plan: Plan, options: EmrBu
   const clients: AwsClients = { ...createAwsClients(settings.region, env), ...options.clients };
   const modelCount = nodes.filter((n) => n.kind === 'model').length;
   log(`EMR build ${layout.buildId} (run ${runId}): ${modelCount} models, ${nodes.length - modelCount} tested sources`);
+  // The sources' extraction times as the build starts: what its gold models will be built from.
+  const metricSinks = [new JsonlSink(metricsFile(options.projectDir)), new CloudWatchSink(clients.cloudwatch, settings.cloudwatch_namespace)];
+  const freshness = await startFreshness(manifest, { projectDir: options.projectDir, env, s3: clients.s3, sinks: metricSinks });
 
   const upload = await uploadArtifacts(clients.s3, settings.bucket, artifacts, settings.kms_key);
   log(`  s3: ${artifacts.length} artifacts at ${artifactsUri} (${upload.uploaded} uploaded, ${upload.unchanged} unchanged)`);
@@ -227,6 +233,8 @@ export async function runEmrBuild(manifest: Manifest, plan: Plan, options: EmrBu
   if (wait) {
     const count = await putRunMetrics(clients.cloudwatch, settings.cloudwatch_namespace, metricData(run.project, outcomes, summary, elapsedMs, endedAt));
     log(`  cloudwatch: ${count} metrics to ${settings.cloudwatch_namespace}`);
+    const built = outcomes.filter((o) => o.node.kind === 'model' && o.node.status === 'success').map((o) => o.node.id);
+    for (const f of await freshness.finish(built, runId)) log(`  freshness: ${f.error ? `not sent to ${f.sink}: ${f.error}` : `${f.points} gold model points to ${f.sink}`}`);
   }
   const s = run.summary;
   log(`Done: ${s.success} success, ${s.error} error, ${s.skipped} skipped, ${s.cancelled} cancelled${s.submitted ? `, ${s.submitted} submitted` : ''}`);

@@ -1,13 +1,13 @@
 /**
- * The local metrics file: one JSON metric point per line, appended, at `target/metrics.jsonl`
- * under the project (beside run_results.json). `etl status` reads it back.
+ * The local metrics file: one JSON metric point per line, appended, at `.etl/metrics/metrics.jsonl`
+ * under the project (not under target/: `etl clean` keeps it, and `etl status` needs the history).
  */
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { metricPointSchema, type MetricPoint } from './points.js';
 import type { MetricsSink } from './sink.js';
 
-export const METRICS_FILE = join('target', 'metrics.jsonl');
+export const METRICS_FILE = join('.etl', 'metrics', 'metrics.jsonl');
 
 export function metricsFile(projectDir: string): string {
   return join(projectDir, METRICS_FILE);

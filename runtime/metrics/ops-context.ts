@@ -1,6 +1,6 @@
 /**
  * What the operations side of a run needs from the compiled target: the project name, the KMS key
- * for S3 writes, and the metric sinks. Locally every point goes to target/metrics.jsonl; on an
+ * for S3 writes, and the metric sinks. Locally every point goes to .etl/metrics/metrics.jsonl; on an
  * EMR target (CloudWatch namespace and region from its settings) to CloudWatch as well.
  */
 import { readFile } from 'node:fs/promises';
