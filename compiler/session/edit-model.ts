@@ -13,6 +13,7 @@ import { yamlMeta, type ModelFile } from '../load/model-files.js';
 import { withoutBom } from '../load/text-file.js';
 import { parseYamlFile, schemaDiagnostics } from '../load/yaml-file.js';
 import { describeAnalysed } from '../phases/analyse.js';
+import { graphPhase } from '../phases/graph.js';
 import type { ModelContext } from '../phases/manifest-model.js';
 import { prepareModels, renderModel, type RenderedModel } from '../resolve/models.js';
 import { modelCatalogEntry } from './full.js';
@@ -47,9 +48,9 @@ function reread(c: CompiledParts, old: ModelFile, overlays: Overlays, loadDiagno
   return { ...old, text, meta: yamlMeta(yaml, parsed.data) };
 }
 
-const sameReads = (a: RenderedModel, b: RenderedModel) =>
-  JSON.stringify([a.refs.map((x) => x.name), a.sources.map((x) => `${x.source}.${x.table}`), a.relation, a.config.materialized]) ===
-  JSON.stringify([b.refs.map((x) => x.name), b.sources.map((x) => `${x.source}.${x.table}`), b.relation, b.config.materialized]);
+/** What other models' rendering depends on: unchanged, or the edit needs a full compile. */
+const samePlace = (a: RenderedModel, b: RenderedModel) => JSON.stringify([a.relation, a.config.materialized, a.deferred]) === JSON.stringify([b.relation, b.config.materialized, b.deferred]);
+const reads = (r: RenderedModel) => JSON.stringify([r.refs.map((x) => x.name), r.sources.map((x) => `${x.source}.${x.table}`)]);
 
 /** Applies the edit of model `name`; returns the ids of the models re-analysed, or false when a full compile is needed. */
 export async function editModel(state: SessionState, name: string, overlays: Overlays, mark: (step: string) => void = () => {}): Promise<string[] | false> {
@@ -69,7 +70,7 @@ export async function editModel(state: SessionState, name: string, overlays: Ove
   if (!prepared || prepared.deferred !== before.deferred) return false;
   const after = renderModel(prepared, resolved.scope, resolveDiagnostics);
   mark('render');
-  if (!after || !sameReads(before, after) || resolveDiagnostics.some((d) => !files.has(d.file ?? ''))) return false;
+  if (!after || !samePlace(before, after) || resolveDiagnostics.some((d) => !files.has(d.file ?? ''))) return false;
 
   // In place from here: the model's render, then its analysis and its readers'.
   resolved.rendered.set(name, after);
@@ -80,6 +81,8 @@ export async function editModel(state: SessionState, name: string, overlays: Ove
   if (i >= 0) loaded.modelFiles[i] = file;
   phases.load = phases.load.filter((d) => !files.has(d.file ?? ''));
   phases.resolve = [...phases.resolve.filter((d) => !files.has(d.file ?? '')), ...resolveDiagnostics];
+  if (reads(before) !== reads(after) && !regraph(c, phases)) return false;
+  mark('graph');
   const analysed = reanalyse(c, phases, after.id);
   if (analysed === false) return false;
   mark('analyse');
@@ -88,6 +91,25 @@ export async function editModel(state: SessionState, name: string, overlays: Ove
   retest(c, phases, analysed);
   mark('tests');
   return analysed;
+}
+
+/**
+ * The graph again after a model's refs or sources changed: kept when the same models are left out
+ * (cascades) and none is on a cycle, else false (a full compile reports those).
+ */
+function regraph(c: CompiledParts, phases: PhaseDiagnostics): boolean {
+  const { resolved, modelGraph: old } = c;
+  const diagnostics: Diagnostic[] = [];
+  const fresh = graphPhase(resolved.rendered, diagnostics, { unavailable: resolved.unavailable, failedSources: resolved.failedSources });
+  const same = (a: Set<string>, b: Set<string>) => a.size === b.size && [...a].every((x) => b.has(x));
+  if (!same(fresh.excluded, old.excluded) || fresh.onCycle.size > 0 || old.onCycle.size > 0) return false;
+  c.modelGraph = fresh;
+  phases.graph = diagnostics;
+  c.children.clear();
+  for (const [id, parents] of fresh.graph.parents) for (const p of parents) (c.children.get(p) ?? c.children.set(p, []).get(p)!).push(id);
+  c.orderIndex.clear();
+  fresh.order.forEach((id, i) => c.orderIndex.set(id, i));
+  return true;
 }
 
 /** Re-analyses `start` and, while a model's output columns change, the models reading it; in dependency order. */
