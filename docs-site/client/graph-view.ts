@@ -3,6 +3,7 @@
  * It draws only what it is given: callers pass a neighbourhood or a filtered selection, never the
  * whole project, so layout and DOM stay small at any project size.
  */
+import { edgeGeometry, placeEdgeLabels } from '../shared/edge-labels.js';
 import { layeredLayout } from '../shared/layout.js';
 import { h } from './dom.js';
 
@@ -55,24 +56,12 @@ export function renderGraph(nodes: GraphNode[], edges: GraphEdge[], opts: GraphV
 
   const edgeEls: SVGPathElement[] = [];
   const edgeGroup = svg('g', { class: 'edges' });
-  idxEdges.forEach(([a, b, e], k) => {
-    const x1 = layout.x[a]! + W;
-    const y1 = layout.y[a]! + H / 2;
-    const x2 = layout.x[b]!;
-    const y2 = layout.y[b]! + H / 2;
-    // A rank-skipping edge runs straight through its virtual slots and curves between columns.
-    let d = `M${x1},${y1}`;
-    let [cx, cy] = [x1, y1];
-    for (const [vx, vy] of layout.routes[k] ?? []) {
-      const m = (cx + vx) / 2;
-      d += ` C${m},${cy} ${m},${vy} ${vx},${vy} L${vx + W},${vy}`;
-      [cx, cy] = [vx + W, vy];
-    }
-    const mx = (cx + x2) / 2;
-    d += ` C${mx},${cy} ${mx},${y2} ${x2},${y2}`;
+  const geometry = edgeGeometry(layout, idxEdges.map(([a, b]) => [a, b] as const), W, H);
+  const labelled: Array<{ at: { x: number; y: number }; text: string }> = [];
+  idxEdges.forEach(([, , e], k) => {
     const kind = e.kind ?? 'value';
     const path = svg('path', {
-      d,
+      d: geometry[k]!.d,
       class: `edge edge-${kind === 'value' ? 'value' : 'row'}`,
       'data-from': e.from,
       'data-to': e.to,
@@ -81,12 +70,13 @@ export function renderGraph(nodes: GraphNode[], edges: GraphEdge[], opts: GraphV
     });
     edgeEls.push(path);
     edgeGroup.append(path);
-    if (kind !== 'value') {
-      // Labelled at the source end, where row-dependency edges fan out, not where they converge.
-      const label = svg('text', { x: x1 + 6, y: y1 - 4, class: 'edge-label', 'text-anchor': 'start' });
-      label.textContent = kind;
-      edgeGroup.append(label);
-    }
+    if (kind !== 'value') labelled.push({ at: geometry[k]!.mid, text: kind });
+  });
+  // On each edge where edges leaving one node have fanned apart, moved apart where they would overlap.
+  placeEdgeLabels(labelled).forEach((box, i) => {
+    const label = svg('text', { x: box.x, y: box.y, class: 'edge-label', 'text-anchor': 'middle' });
+    label.textContent = labelled[i]!.text;
+    edgeGroup.append(label);
   });
   const defs = svg('defs');
   const marker = svg('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 10, refY: 5, markerWidth: 6, markerHeight: 6, orient: 'auto-start-reverse' });
