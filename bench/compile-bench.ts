@@ -4,6 +4,7 @@
  * phase, and times the cold CLI end to end once.
  *
  *   npm run bench -- [--models 10000] [--runs 3] [--seed 42] [--dir DIR] [--no-cli] [--no-phases]
+ *   npm run bench -- --dbt [--sizes 1000,10000]   # side by side with dbt-core (scripts/setup-dbt-bench.sh)
  *
  * Wall times on a shared machine vary with its load: CPU time (user + sys, all threads of this
  * process) is printed next to them. Nothing here asserts on time.
@@ -262,7 +263,15 @@ function coldCli(dir: string, cache: boolean): { wallMs: number; cpuMs?: number;
 }
 
 async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2));
+  const argv = process.argv.slice(2);
+  if (argv.includes('--dbt')) {
+    // Side by side with dbt-core: `--dbt [--sizes 1000,10000]` (bench/compile-side-by-side.ts).
+    const sizes = (argv[argv.indexOf('--sizes') + 1] ?? '').split(',').map(Number).filter((n) => n > 0);
+    const { sideBySide } = await import('./compile-side-by-side.js');
+    await sideBySide(ROOT, argv.includes('--sizes') && sizes.length ? sizes : [1000, 10000], Number(argv.includes('--seed') ? argv[argv.indexOf('--seed') + 1] : 42));
+    return;
+  }
+  const args = parseArgs(argv);
   const dir = args.dir ?? mkdtempSync(path.join(tmpdir(), `etl-bench-${args.models}-`));
   if (!args.dir || !existsSync(path.join(dir, 'project.yaml'))) generate(args, dir);
   else process.stdout.write(`Reusing the project in ${dir}\n\n`);
