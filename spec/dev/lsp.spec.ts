@@ -40,7 +40,9 @@ beforeAll(async () => {
   fctText = project.read(FCT);
   server = spawn(process.execPath, [path.join(repoRoot, 'bin/etl.js'), 'lsp'], { cwd: project.dir, stdio: ['pipe', 'pipe', 'inherit'] });
   client = createMessageConnection(new StreamMessageReader(server.stdout!), new StreamMessageWriter(server.stdin!));
-  client.onNotification('textDocument/publishDiagnostics', (p: Published) => published.push(p));
+  client.onNotification('textDocument/publishDiagnostics', (p: unknown) => {
+    published.push(p as Published);
+  });
   client.listen();
   const init = await client.sendRequest('initialize', { processId: process.pid, rootUri: pathToFileURL(project.dir).href, workspaceFolders: [{ uri: pathToFileURL(project.dir).href, name: 'shop' }], capabilities: {} });
   expect(init).toMatchObject({ capabilities: { definitionProvider: true, hoverProvider: true } });
