@@ -20,6 +20,18 @@ interface Lock {
   packages: Record<string, LockEntry>;
 }
 
+/**
+ * The registry tarball URL of a lock entry that has none (this repository's lockfile omits them):
+ * with it, npm fetches the tarball by URL and integrity from the cache and never asks for the
+ * package's metadata, which `npm ci` does not cache.
+ */
+function withTarballUrl(key: string, entry: LockEntry): LockEntry {
+  if (entry.resolved || !entry.version || !entry.integrity || entry.link) return entry;
+  const name = key.slice(key.lastIndexOf('node_modules/') + 'node_modules/'.length);
+  const base = name.slice(name.lastIndexOf('/') + 1);
+  return { ...entry, resolved: `https://registry.npmjs.org/${name}/-/${base}-${entry.version}.tgz` };
+}
+
 export function writeOfflineInstall(repoRoot: string, projectDir: string, tarball: string): void {
   const lock = JSON.parse(readFileSync(path.join(repoRoot, 'package-lock.json'), 'utf8')) as Lock;
   const tool = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string; dependencies: Record<string, string>; engines: Record<string, string> };
@@ -32,11 +44,11 @@ export function writeOfflineInstall(repoRoot: string, projectDir: string, tarbal
   const packages: Record<string, LockEntry> = {
     '': { name: 'shop', dependencies },
     'node_modules/lakehouse-etl': { version: tool.version, resolved: spec, dependencies: tool.dependencies, bin: { etl: 'bin/etl.js' }, engines: tool.engines },
-    'node_modules/typescript': typescriptEntry,
+    'node_modules/typescript': withTarballUrl('node_modules/typescript', typescriptEntry),
   };
   for (const [key, entry] of Object.entries(lock.packages)) {
     if (key === '' || entry.dev || packages[key]) continue;
-    packages[key] = entry;
+    packages[key] = withTarballUrl(key, entry);
   }
   writeFileSync(path.join(projectDir, 'package.json'), `${JSON.stringify({ name: 'shop', private: true, dependencies }, null, 2)}\n`);
   writeFileSync(path.join(projectDir, 'package-lock.json'), `${JSON.stringify({ name: 'shop', lockfileVersion: 3, requires: true, packages }, null, 2)}\n`);
