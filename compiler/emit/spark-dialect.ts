@@ -3,7 +3,7 @@
  * runner renders each operation just before running it; `target/run/` holds the same text for people.
  * CREATE OR REPLACE TABLE ... AS is atomic on Delta: readers see the old table or the new one, never half.
  */
-import type { ColumnType, DataTest, Location, Operation, OperationKind, OperationOf, Query, Relation } from '../plan/operations.js';
+import type { ColumnType, CombinedDataTests, DataTest, Location, Operation, OperationKind, OperationOf, Query, Relation, TestFails } from '../plan/operations.js';
 
 /** A statement, and where the user's query sits inside it (for errors Spark reports by line). */
 export interface Statement {
@@ -91,6 +91,34 @@ export function renderOperation(op: Operation, locate: Locate): Statement[] {
 /** Failing rows of a data test: the total in a window count, and at most `limit` of them. */
 export function dataTestSample(test: DataTest, limit: number): Statement {
   return withQuery('SELECT *, count(*) OVER () AS etl_failures FROM (\n', test.query, `\n) AS etl_test LIMIT ${limit}`);
+}
+
+/** What one test of a combined scan counts (see TestFailsSchema), as an aggregate over `t`. */
+function failureCount(fails: TestFails): string {
+  switch (fails.kind) {
+    case 'rows':
+      return `count_if(${fails.condition})`;
+    case 'duplicates':
+      // Non-zero exactly when a non-NULL value repeats; the test's own query gives the exact count.
+      return `count(t.${quoteIdent(fails.column)}) - count(DISTINCT t.${quoteIdent(fails.column)})`;
+    case 'row_count': {
+      const outside = [...(fails.min !== null ? [`count(*) < ${fails.min}`] : []), ...(fails.max !== null ? [`count(*) > ${fails.max}`] : [])];
+      return `CASE WHEN ${outside.join(' OR ')} THEN 1 ELSE 0 END`;
+    }
+    case 'stale': {
+      const latest = `max(t.${quoteIdent(fails.column)})`;
+      return `CASE WHEN ${latest} IS NULL OR ${latest} < current_timestamp() - INTERVAL ${fails.afterSeconds} SECONDS THEN 1 ELSE 0 END`;
+    }
+  }
+}
+
+/** The column of a combined scan holding the count of its `index`-th test. */
+export const combinedCountColumn = (index: number) => `etl_t${index}`;
+
+/** One scan of a table counting each test's failures: one aggregate per test, in the operation's order. */
+export function combinedTestsStatement(op: CombinedDataTests): Statement {
+  const counts = op.tests.map((t, i) => `  ${failureCount(t.fails)} AS ${quoteIdent(combinedCountColumn(i))}`);
+  return plain(`SELECT\n${counts.join(',\n')}\nFROM ${relationSql(op.relation)} AS t`);
 }
 
 /** A literal of any JSON value, cast by the caller; objects and arrays as JSON text. */

@@ -4,6 +4,7 @@
  */
 import type { LayerName, ManifestModel, ManifestSource, ManifestTest } from '../manifest/types.js';
 import { MANIFEST_VERSION } from '../manifest/schema.js';
+import { testCheck } from '../tests/test-checks.js';
 import { stages, type Graph } from './graph.js';
 import { op, type DataTest, type Location, type Operation, type Query, type Relation, type UnitTest } from './operations.js';
 import { PLAN_VERSION, type ModelNode, type Plan, type PlanNode, type SourceNode, type TestNode } from './plan-schema.js';
@@ -105,6 +106,7 @@ export function buildPlan(input: PlanInput): Plan {
   const notDeferred = (ids: string[]) => ids.filter((d) => !deferred.has(d));
   for (const s of input.sources) nodes[s.id] = sourceNode(s, input.layerRoots.bronze);
   const testsOf = new Map<string, TestNode[]>();
+  const sourceRelations = new Map(input.sources.map((s) => [s.id, splitRelation(s.bronze)]));
   for (const { test: t, query } of input.tests) {
     const owner = t.attachedTo.node;
     const ownerModel = input.models.get(owner);
@@ -119,6 +121,8 @@ export function buildPlan(input: PlanInput): Plan {
       blocksDownstream: t.test !== 'freshness',
       test: query,
     };
+    const check = testCheck(t, ownerModel?.relation ? splitRelation(ownerModel.relation) : sourceRelations.get(owner));
+    if (check) node.check = check;
     nodes[t.id] = node;
     (testsOf.get(owner) ?? testsOf.set(owner, []).get(owner)!).push(node);
   }

@@ -127,6 +127,45 @@ export const DataTestSchema = z
 export type DataTest = z.infer<typeof DataTestSchema>;
 
 /**
+ * What a data test counts, as data, when it can share one scan with the other tests of its table:
+ * rows where a condition holds (not_null, accepted_values, expression, range, regex, email; the
+ * condition is the test's own generated SQL over `t.*`), duplicated values (unique: the count is
+ * non-zero exactly when some value repeats), a row count outside bounds (row_count), or a stale
+ * latest load (freshness). Tests with a `where`, joins or groups of columns have none.
+ */
+export const TestFailsSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('rows'), condition: z.string().min(1) }).strict(),
+  z.object({ kind: z.literal('duplicates'), column: z.string().min(1) }).strict(),
+  z.object({ kind: z.literal('row_count'), min: z.number().nullable(), max: z.number().nullable() }).strict(),
+  z.object({ kind: z.literal('stale'), column: z.string().min(1), afterSeconds: z.number().int().min(0) }).strict(),
+]);
+export type TestFails = z.infer<typeof TestFailsSchema>;
+
+/** A data test's share of a combined scan: the table it reads and what it counts there. */
+export const TestCheckSchema = z.object({ relation: RelationSchema, fails: TestFailsSchema }).strict();
+export type TestCheck = z.infer<typeof TestCheckSchema>;
+
+/**
+ * The data tests of one table counted in one scan: one aggregate per test, in this order, so each
+ * count maps back to its test by position. Built by the runner from the selected tests' checks.
+ */
+export const CombinedDataTestsSchema = z
+  .object({
+    kind: z.literal('CombinedDataTests'),
+    relation: RelationSchema,
+    tests: z.array(z.object({ id: z.string().min(1), fails: TestFailsSchema }).strict()).min(1),
+  })
+  .strict();
+export type CombinedDataTests = z.infer<typeof CombinedDataTestsSchema>;
+
+/** The combined scan of tests reading one relation (all checks must name it). */
+export function combineDataTests(relation: Relation, tests: Array<{ id: string; check: TestCheck }>): CombinedDataTests {
+  const other = tests.find((t) => relationName(t.check.relation) !== relationName(relation));
+  if (other) throw new Error(`test ${other.id} reads ${relationName(other.check.relation)}, not ${relationName(relation)}`);
+  return op({ kind: 'CombinedDataTests', relation, tests: tests.map((t) => ({ id: t.id, fails: t.check.fails })) });
+}
+
+/**
  * A model unit test: each input becomes a temporary view of typed rows, `query` is the model's
  * SELECT rendered with its refs and sources pointing at those views, and the result is compared
  * with the expected rows (on the expected rows' columns, or all columns when they name none).
@@ -142,7 +181,7 @@ export const UnitTestSchema = z
 export type UnitTest = z.infer<typeof UnitTestSchema>;
 
 /** Immutable operations: frozen factories, so a plan cannot be edited in place by a reader. */
-export function op<O extends Operation>(operation: O): O {
+export function op<O extends Operation | CombinedDataTests>(operation: O): O {
   return Object.freeze(operation);
 }
 

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { materializationSchema } from '../config/model-config.js';
-import { DataTestSchema, LocationSchema, OperationSchema, RelationSchema, UnitTestSchema } from './operations.js';
+import { DataTestSchema, LocationSchema, OperationSchema, RelationSchema, TestCheckSchema, UnitTestSchema } from './operations.js';
 
 export const PLAN_VERSION = 2 as const;
 
@@ -47,6 +47,8 @@ export const TestNodeSchema = z
     /** False for freshness: a late load warns or fails but does not stop what reads it. */
     blocksDownstream: z.boolean(),
     test: DataTestSchema,
+    /** When the test can share one scan with the other tests of its table (see TestCheckSchema). */
+    check: TestCheckSchema.optional(),
   })
   .strict();
 

@@ -30,6 +30,49 @@ export const GENERIC_TESTS = [
   'unique_combination',
 ] as const;
 
+/**
+ * The condition a failing row meets, for the tests that are a filter over the table's rows (over
+ * `t.*`): the same text the test's own SQL filters on, and what a combined scan counts.
+ */
+export function rowCondition(test: string, args: TestArgs, column: string | undefined): { ok: true; condition: string } | { ok: false; message: string; hint: string } | undefined {
+  const col = column ? `t.${q(column)}` : '';
+  const ok = (condition: string) => ({ ok: true as const, condition });
+  switch (test) {
+    case 'not_null':
+      return column ? ok(`${col} IS NULL`) : undefined;
+    case 'accepted_values': {
+      if (!column) return undefined;
+      const values = args.values;
+      if (!Array.isArray(values) || values.length === 0) return { ok: false, message: 'accepted_values needs values: [...]', hint: 'accepted_values: { values: [a, b] }' };
+      return ok(`${col} IS NOT NULL\n  AND ${col} NOT IN (${values.map(sqlLiteral).join(', ')})`);
+    }
+    case 'expression': {
+      const expression = args.expression;
+      if (typeof expression !== 'string') return { ok: false, message: 'expression needs expression: "<condition>"', hint: 'expression: { expression: "amount > 0" }' };
+      // As in dbt: rows where the condition is false fail; NULL is left to not_null.
+      return ok(`NOT (${expression})`);
+    }
+    case 'range': {
+      if (!column) return undefined;
+      const inclusive = args.inclusive !== false;
+      const conds: string[] = [];
+      if (args.min !== undefined) conds.push(`${col} ${inclusive ? '<' : '<='} ${sqlLiteral(args.min)}`);
+      if (args.max !== undefined) conds.push(`${col} ${inclusive ? '>' : '>='} ${sqlLiteral(args.max)}`);
+      if (conds.length === 0) return { ok: false, message: 'range needs min and/or max', hint: 'range: { min: 0, max: 1000000 }' };
+      return ok(conds.join('\n   OR '));
+    }
+    case 'regex':
+    case 'email': {
+      if (!column) return undefined;
+      const pattern = test === 'email' ? EMAIL_PATTERN : args.pattern;
+      if (typeof pattern !== 'string') return { ok: false, message: 'regex needs pattern: "<java regex>"', hint: "regex: { pattern: '^[A-Z]{3}$' }" };
+      return ok(`${col} IS NOT NULL\n  AND NOT (${col} RLIKE ${sqlLiteral(pattern)})`);
+    }
+    default:
+      return undefined;
+  }
+}
+
 export function genericTestSql(input: GenericTestInput): TestSql {
   const { test, args, column } = input;
   const from = args.where ? `(SELECT * FROM ${input.relation} WHERE ${String(args.where)}) AS t` : `${input.relation} AS t`;
@@ -37,9 +80,17 @@ export function genericTestSql(input: GenericTestInput): TestSql {
   const needColumn = (): TestSql | undefined =>
     column ? undefined : { ok: false, message: `Test '${test}' needs a column`, hint: `Put it under columns: <name>: tests:` };
   const missing = needColumn();
+  const rows = rowCondition(test, args, column);
+  if (rows && !rows.ok) return rows;
   switch (test) {
     case 'not_null':
-      return missing ?? { ok: true, sql: `SELECT t.*\nFROM ${from}\nWHERE ${col} IS NULL`, extraDeps: [] };
+    case 'accepted_values':
+    case 'expression':
+    case 'range':
+    case 'regex':
+    case 'email':
+      if (!rows) return missing!;
+      return { ok: true, sql: `SELECT t.*\nFROM ${from}\nWHERE ${rows.condition}`, extraDeps: [] };
     case 'unique':
       return (
         missing ?? {
@@ -48,12 +99,6 @@ export function genericTestSql(input: GenericTestInput): TestSql {
           extraDeps: [],
         }
       );
-    case 'accepted_values': {
-      if (missing) return missing;
-      const values = args.values;
-      if (!Array.isArray(values) || values.length === 0) return { ok: false, message: 'accepted_values needs values: [...]', hint: 'accepted_values: { values: [a, b] }' };
-      return { ok: true, sql: `SELECT t.*\nFROM ${from}\nWHERE ${col} IS NOT NULL\n  AND ${col} NOT IN (${values.map(sqlLiteral).join(', ')})`, extraDeps: [] };
-    }
     case 'relationships': {
       if (missing) return missing;
       const to = typeof args.to === 'string' ? args.to : undefined;
@@ -66,28 +111,6 @@ export function genericTestSql(input: GenericTestInput): TestSql {
         sql: `SELECT t.*\nFROM ${from}\nLEFT JOIN ${target} AS parent\n  ON ${col} = parent.${q(field)}\nWHERE ${col} IS NOT NULL\n  AND parent.${q(field)} IS NULL`,
         extraDeps: [to],
       };
-    }
-    case 'expression': {
-      const expression = args.expression;
-      if (typeof expression !== 'string') return { ok: false, message: 'expression needs expression: "<condition>"', hint: 'expression: { expression: "amount > 0" }' };
-      // As in dbt: rows where the condition is false fail; NULL is left to not_null.
-      return { ok: true, sql: `SELECT t.*\nFROM ${from}\nWHERE NOT (${expression})`, extraDeps: [] };
-    }
-    case 'range': {
-      if (missing) return missing;
-      const inclusive = args.inclusive !== false;
-      const conds: string[] = [];
-      if (args.min !== undefined) conds.push(`${col} ${inclusive ? '<' : '<='} ${sqlLiteral(args.min)}`);
-      if (args.max !== undefined) conds.push(`${col} ${inclusive ? '>' : '>='} ${sqlLiteral(args.max)}`);
-      if (conds.length === 0) return { ok: false, message: 'range needs min and/or max', hint: 'range: { min: 0, max: 1000000 }' };
-      return { ok: true, sql: `SELECT t.*\nFROM ${from}\nWHERE ${conds.join('\n   OR ')}`, extraDeps: [] };
-    }
-    case 'regex':
-    case 'email': {
-      if (missing) return missing;
-      const pattern = test === 'email' ? EMAIL_PATTERN : args.pattern;
-      if (typeof pattern !== 'string') return { ok: false, message: 'regex needs pattern: "<java regex>"', hint: "regex: { pattern: '^[A-Z]{3}$' }" };
-      return { ok: true, sql: `SELECT t.*\nFROM ${from}\nWHERE ${col} IS NOT NULL\n  AND NOT (${col} RLIKE ${sqlLiteral(pattern)})`, extraDeps: [] };
     }
     case 'row_count': {
       const conds: string[] = [];

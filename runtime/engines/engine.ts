@@ -6,7 +6,7 @@
  * operation JSON. Engine-specific work-arounds live inside an implementation, behind the operation
  * they serve.
  */
-import type { DataTest, Location, Operation, Relation, UnitTest } from '../../compiler/plan/operations.js';
+import type { CombinedDataTests, DataTest, Location, Operation, Relation, UnitTest } from '../../compiler/plan/operations.js';
 
 /** What the engine knows of a model's table before it runs. */
 export interface TableState {
@@ -48,6 +48,8 @@ export interface EngineSession {
   /** Rows the operations since `state` wrote (Delta commit metrics); undefined when unknown. */
   rowsWritten(relation: Relation, state: TableState, location?: Location | null): Promise<number | undefined>;
   runDataTest(test: DataTest, sampleSize: number): Promise<DataTestRun>;
+  /** Failing-row counts of tests sharing one scan, in the operation's order (exact, except a non-zero `duplicates`). */
+  countFailures?(tests: CombinedDataTests): Promise<number[]>;
   runUnitTest(test: UnitTest): Promise<UnitTestRun>;
   close(): Promise<void>;
 }

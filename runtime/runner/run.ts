@@ -17,7 +17,8 @@ import { errorResult } from './node-error.js';
 import { FAILED_STATUSES, runProfile, runSucceeded, writeRunResults, type NodeResult, type RunResults } from './results.js';
 import { nodesToRun, previousFailures, selectedModels, type RunNode } from './run-set.js';
 import { runDag } from './scheduler.js';
-import { describeFailures, runDataTest } from './test-step.js';
+import { groupTests, runTestGroup, type DagItem } from './test-groups.js';
+import { runDataTest, testNodeResult } from './test-step.js';
 import { runUnitTest } from './unit-tests.js';
 
 export interface RunOptions {
@@ -65,23 +66,36 @@ export async function run(opts: RunOptions): Promise<RunResults> {
   const engine = await openEngine(opts, emit);
   try {
     await engine.prepare?.(touchedRelations(nodes));
-    await runDag<RunNode & { id: string }, EngineSession>({
-      nodes: nodes.map((n) => ({ ...n, id: n.node.id })),
+    // A skipped node names what stopped it: a failing test, not the group it ran in.
+    const causeOf = new Map<string, string>();
+    const members = (n: DagItem): PlanNode[] => n.group ?? [n.node];
+    const verdict = (r: NodeResult, node: PlanNode) => {
+      // In `etl test` nothing waits on a test; in a build a failing blocking test stops what reads its model.
+      const blocking = node.kind !== 'test' || node.blocksDownstream;
+      return !(FAILED_STATUSES.has(r.status) && blocking);
+    };
+    await runDag<DagItem, EngineSession>({
+      nodes: groupTests(nodes),
       threads,
       openSession: async () => {
         const session = await engine.openSession();
         if (profile) session.startProfile?.();
         return session;
       },
-      skip: (n, because) => record(skippedResult(n.node, because, results)),
-      fail: (n, error) => record(errorResult(error, n.node.id, n.node.kind, n.node.name, Date.now(), n.node.file, opts.projectDir)),
+      skip: (n, because) => {
+        for (const m of members(n)) record(skippedResult(m, causeOf.get(because) ?? because, results));
+      },
+      fail: (n, error) => {
+        for (const m of members(n)) record(errorResult(error, m.id, m.kind, m.name, Date.now(), m.file, opts.projectDir));
+      },
       run: async (n, session) => {
-        emit({ event: 'node_start', id: n.node.id, kind: n.node.kind, name: n.node.name });
-        const r = withProfile(await runNode(session, n.node, opts), session, profile);
-        record(r);
-        // In `etl test` nothing waits on a test; in a build a failing blocking test stops what reads its model.
-        const blocking = n.node.kind !== 'test' || n.node.blocksDownstream;
-        return { ok: !(FAILED_STATUSES.has(r.status) && blocking) };
+        for (const m of members(n)) emit({ event: 'node_start', id: m.id, kind: m.kind, name: m.name });
+        const rs = n.group ? await runTestGroup(session, n.group, opts.projectDir) : [await runNode(session, n.node, opts)];
+        const profiled = [withProfile(rs[0]!, session, profile), ...rs.slice(1)];
+        profiled.forEach(record);
+        const failed = profiled.findIndex((r, i) => !verdict(r, members(n)[i]!));
+        if (failed >= 0 && n.group) causeOf.set(n.id, profiled[failed]!.id);
+        return { ok: failed < 0 };
       },
     });
   } finally {
@@ -132,17 +146,8 @@ async function runNode(session: EngineSession, node: PlanNode, opts: RunOptions)
         const outcome = await materializeModel(session, node, { fullRefresh: !!opts.fullRefresh });
         return { ...base, status: 'success', durationMs: Date.now() - t0, mode: outcome.mode, ...(outcome.rows !== undefined ? { rows: outcome.rows } : {}) };
       }
-      case 'test': {
-        const r = await runDataTest(session, node, opts.projectDir);
-        return {
-          ...base,
-          status: r.outcome,
-          durationMs: Date.now() - t0,
-          failures: r.failures,
-          ...(r.artifact ? { artifact: r.artifact } : {}),
-          ...(r.outcome !== 'pass' ? { message: describeFailures(node, r) } : {}),
-        };
-      }
+      case 'test':
+        return testNodeResult(node, await runDataTest(session, node, opts.projectDir), t0, Date.now() - t0);
       case 'unit_test':
         return await runUnitTest(session, node, opts.projectDir);
     }

@@ -4,6 +4,7 @@ import { join, relative } from 'node:path';
 import { formatThreshold, testOutcome, type TestOutcome } from '../../compiler/plan/thresholds.js';
 import type { TestNode } from '../../compiler/manifest/types.js';
 import type { EngineSession } from '../engines/engine.js';
+import type { NodeResult } from './results.js';
 
 export const FAILURE_SAMPLE_ROWS = 50;
 
@@ -20,18 +21,36 @@ export function failureFile(projectDir: string, testId: string): string {
 
 export async function runDataTest(session: EngineSession, node: TestNode, projectDir: string): Promise<TestStepResult> {
   const { failures, sample } = await session.runDataTest(node.test, FAILURE_SAMPLE_ROWS);
+  if (failures === 0) return passedDataTest(node, projectDir);
   const outcome = testOutcome(failures, node.test);
   const file = failureFile(projectDir, node.id);
-  if (failures === 0) {
-    rmSync(file, { force: true });
-    return { outcome, failures };
-  }
   mkdirSync(join(projectDir, 'target', 'test-failures'), { recursive: true });
   const { severity, warnIf, errorIf } = node.test;
   const rows = maskClassified(sample, node.test.maskColumns);
   const record = { test: node.id, attachedTo: node.attachedTo, severity, warnIf: formatThreshold(warnIf), errorIf: formatThreshold(errorIf), failures, sampleSize: sample.length, masked: node.test.maskColumns, sql: node.test.query.sql, rows };
   writeFileSync(file, JSON.stringify(record, null, 2));
   return { outcome, failures, artifact: relative(projectDir, file) };
+}
+
+/** A test that found no failing rows (its own query, or its share of a combined scan): no sample is kept. */
+export function passedDataTest(node: TestNode, projectDir: string): TestStepResult {
+  rmSync(failureFile(projectDir, node.id), { force: true });
+  return { outcome: testOutcome(0, node.test), failures: 0 };
+}
+
+/** A test node's result from its step. */
+export function testNodeResult(node: TestNode, r: TestStepResult, t0: number, durationMs: number): NodeResult {
+  return {
+    id: node.id,
+    kind: node.kind,
+    name: node.name,
+    startedAt: new Date(t0).toISOString(),
+    status: r.outcome,
+    durationMs,
+    failures: r.failures,
+    ...(r.artifact ? { artifact: r.artifact } : {}),
+    ...(r.outcome !== 'pass' ? { message: describeFailures(node, r) } : {}),
+  };
 }
 
 /** Classified values (PII, sensitive, restricted) never reach target/ or CI logs: `***` in their place. */

@@ -3,8 +3,8 @@
  * Table state is the Delta log at the table's location (as on EMR, where Glue knows tables before
  * they have data); the metastore is kept in step with it.
  */
-import { dataTestSample, quoteIdent, relationSql, renderOperation, stringLiteral, typedRowsSql, withQuery, type Statement } from '../../../compiler/emit/spark-dialect.js';
-import type { DataTest, Location, Operation, Relation, UnitTest } from '../../../compiler/plan/operations.js';
+import { combinedCountColumn, combinedTestsStatement, dataTestSample, quoteIdent, relationSql, renderOperation, stringLiteral, typedRowsSql, withQuery, type Statement } from '../../../compiler/emit/spark-dialect.js';
+import type { CombinedDataTests, DataTest, Location, Operation, Relation, UnitTest } from '../../../compiler/plan/operations.js';
 import type { DataTestRun, Engine, EngineSession, LocationResolver, StatementTiming, TableState, UnitTestRun } from '../engine.js';
 import type { SparkSession } from './client.js';
 import { CatalogCache } from './catalog-cache.js';
@@ -204,6 +204,17 @@ export class SparkThriftSession implements EngineSession {
     const failures = Number(rows[0]?.etl_failures ?? 0);
     for (const row of rows) delete row.etl_failures;
     return { failures, sample: rows };
+  }
+
+  async countFailures(tests: CombinedDataTests): Promise<number[]> {
+    const statement = combinedTestsStatement(tests);
+    let row: Record<string, unknown> | undefined;
+    try {
+      row = (await this.spark.query(statement.sql)).rows[0];
+    } catch (e) {
+      throw new StatementFailed(e, statement);
+    }
+    return tests.tests.map((_, i) => Number(row?.[combinedCountColumn(i)] ?? Number.NaN));
   }
 
   async runUnitTest(test: UnitTest): Promise<UnitTestRun> {
