@@ -1,7 +1,7 @@
 /**
  * The incremental compile session: after each edit its diagnostics are exactly those of a fresh
  * compileProject of the same files, and a model edit is applied in place (only that model and
- * the models reading it re-analysed), while a change of what a model reads or of a source
+ * the models reading it re-analysed, their manifest entries equal too), while a change of what a model reads or of a source
  * compiles in full.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,6 +26,8 @@ async function edit(file: string, from: string, to: string) {
   const update = await session.update([file]);
   const full = await compileProject({ projectDir: project.dir, cache: false });
   expect(update.diagnostics).toEqual(full.diagnostics);
+  // The models themselves too: columns, types, lineage to the sources, compiled SQL.
+  expect(Object.fromEntries(session.compiled!.models)).toEqual(full.manifest.models);
   return update;
 }
 
