@@ -8,7 +8,7 @@
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
-import { HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { ListMetricsCommand } from '@aws-sdk/client-cloudwatch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileProject } from '../../compiler/index.js';
@@ -110,7 +110,7 @@ describe('SSE-KMS on every S3 write (moto)', () => {
     expect(sent.Metrics.map((m: { Dimensions: unknown }) => m.Dimensions)).toEqual([[{ Name: 'Project', Value: 'enterprise_lakehouse' }, { Name: 'Source', Value: 'snowflake.customer_orders' }]]);
 
     // The bronze store's other writes: a multipart upload and the conditional puts of locks and state.
-    const store = new S3ObjectStore(`s3://${BUCKET}/bronze/sse-check`, { client: moto.clients.s3, partSize: 5 * 1024 * 1024, kmsKeyId: ops.kmsKeyId! });
+    const store = new S3ObjectStore(`s3://${BUCKET}/bronze/sse-check`, { client: moto.clients.s3 as unknown as S3Client, partSize: 5 * 1024 * 1024, kmsKeyId: ops.kmsKeyId! });
     await store.put('big.bin', new Uint8Array(11 * 1024 * 1024).map((_, i) => i % 251));
     expect(await store.putIfAbsent('_etl/lock.json', '{"runId":"a"}')).toBe(true);
     const version = (await store.getVersioned('_etl/lock.json'))!.version;
