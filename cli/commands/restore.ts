@@ -47,7 +47,11 @@ export default class Restore extends EtlCommand {
       return outcome;
     } catch (e) {
       if (e instanceof RestoreErrorClass) return this.refuse(e);
-      if (e instanceof Error && /AwsTargetError|SparkNotInstalledError|SparkStartError/.test(e.name)) this.error(e.message, { exit: EXIT.project, code: 'ETL_RUN' });
+      // AWS, Spark start-up and Spark statement failures: one message, no stack.
+      if (e instanceof Error && /^(AwsTargetError|SparkNotInstalledError|SparkStartError|StatementFailed|SparkSqlError)$/.test(e.name)) {
+        const text = 'format' in e && typeof e.format === 'function' ? String(e.format()) : e.message.split('\n')[0]!;
+        this.error(`${args.model}: ${text}`, { exit: EXIT.project, code: 'ETL_RUN' });
+      }
       throw e;
     }
   }
