@@ -30,6 +30,7 @@ import vm from 'node:vm';
 import { transformSync, type Loader, type TransformFailure } from 'esbuild';
 import * as api from '../api/index.js';
 import { ownModule } from '../own-files.js';
+import { projectProcess } from '../cache/env-reads.js';
 
 interface ModuleRecord {
   exports: unknown;
@@ -96,9 +97,10 @@ function load(abs: string, scope: Scope): ModuleRecord {
     return record;
   }
   const { code } = transform(abs);
-  const fn = vm.compileFunction(code, ['exports', 'require', 'module', '__filename', '__dirname'], { filename: abs });
+  // Its own `process`: the environment variables project code reads are inputs of the compile (compiler/cache/env-reads.ts).
+  const fn = vm.compileFunction(code, ['exports', 'require', 'module', '__filename', '__dirname', 'process'], { filename: abs });
   try {
-    fn.call(record.exports, record.exports, requireFrom(abs, scope), record, abs, path.dirname(abs));
+    fn.call(record.exports, record.exports, requireFrom(abs, scope), record, abs, path.dirname(abs), projectProcess);
   } catch (err) {
     scope.modules.delete(abs);
     throw err;
@@ -110,6 +112,7 @@ function requireFrom(from: string, scope: Scope): ((specifier: string) => unknow
   const nodeRequire = createRequire(from);
   const require = (specifier: string) => {
     if (specifier === 'lakehouse-etl') return api;
+    if (specifier === 'process' || specifier === 'node:process') return projectProcess;
     const local = resolveProjectFile(from, specifier);
     if (local === API_PATH) return api;
     if (local && !local.split(path.sep).includes('node_modules')) return load(local, scope).exports;
