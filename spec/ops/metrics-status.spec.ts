@@ -1,5 +1,5 @@
 /**
- * Operations locally: an ingestion from the local dev sources (a Snowflake stand-in) writes one
+ * Operations locally: `etl ingest --dev-sources` (a local Snowflake stand-in) writes one
  * metric point per measure and source table to .etl/metrics/metrics.jsonl; a build's freshness
  * points come from the bronze commit times; `etl status` prints each gold model's freshness
  * against the SLA (infra.sla_minutes, default 120) and exits 1 when one is late.
@@ -11,11 +11,8 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileProject, writeArtifacts } from '../../compiler/index.js';
 import type { Manifest } from '../../compiler/manifest/types.js';
-import type { IngestionJobSpec } from '../../compiler/emit/ingestion-jobs.js';
 import { FRESHNESS_METRICS, INGEST_METRICS } from '../../runtime/aws/metric-names.js';
-import { startDevSources, type DevSources } from '../../runtime/dev-servers/dev-sources.js';
-import { readJobSpecs } from '../../runtime/ingest/read-jobs.js';
-import { runIngestion } from '../../runtime/ingest/run-ingestion.js';
+import type { IngestRunRecord } from '../../runtime/ingest/run-ingestion.js';
 import { startFreshness } from '../../runtime/metrics/build-freshness.js';
 import { metricsFile, readMetrics } from '../../runtime/metrics/jsonl-sink.js';
 import { opsContext, readOpsManifest } from '../../runtime/metrics/ops-context.js';
@@ -24,8 +21,6 @@ const ROOT = resolve(import.meta.dirname, '..', '..');
 let dir: string;
 let planDir: string;
 let manifest: Manifest;
-let jobs: IngestionJobSpec[];
-let dev: DevSources | undefined;
 
 // A copy of the fixture inside the repository (its `lakehouse-etl` imports resolve; .etl/ is gitignored).
 beforeAll(async () => {
@@ -36,11 +31,9 @@ beforeAll(async () => {
   expect(compiled.diagnostics).toEqual([]);
   manifest = compiled.manifest;
   planDir = await writeArtifacts(compiled, dir);
-  jobs = await readJobSpecs(planDir);
 }, 120_000);
 
 afterAll(async () => {
-  await dev?.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -60,16 +53,19 @@ async function dataBytes(location: string): Promise<number> {
 
 describe('metrics and SLA (local)', () => {
   it('an ingestion from the dev sources writes its metric lines; etl status shows freshness against the SLA', async () => {
-    dev = await startDevSources(dir, jobs, { rows: 150 });
     const opsManifest = await readOpsManifest(planDir);
     const ops = await opsContext(opsManifest!, { projectDir: dir });
     // A local target: the metrics file only, no CloudWatch, no KMS key.
     expect(ops).toEqual({ project: 'ops_fixture', sinks: [expect.objectContaining({ file: join(dir, '.etl', 'metrics', 'metrics.jsonl') })] });
-    const record = await runIngestion({ projectDir: dir, jobs, env: { ...process.env, ...dev.env }, ops, runId: 'ingest-1' });
-    expect(record.jobs.map((j) => [j.jobId, j.status, j.rows])).toEqual([
-      ['source.shop.customers', 'success', dev.served['source.shop.customers']],
-      ['source.shop.orders', 'success', dev.served['source.shop.orders']],
+    const ingest = await etl(['ingest', '--dev-sources', '--rows', '150', '--plan', planDir, '--project', dir]);
+    expect(ingest.code, ingest.stderr).toBe(0);
+    expect(ingest.stderr).toContain(`metrics: 12 points to ${join(dir, '.etl', 'metrics', 'metrics.jsonl')}`);
+    const record = JSON.parse(readFileSync(join(dir, 'target', 'ingest', 'last_run.json'), 'utf8')) as IngestRunRecord;
+    expect(record.jobs.map((j) => [j.jobId, j.status])).toEqual([
+      ['source.shop.customers', 'success'],
+      ['source.shop.orders', 'success'],
     ]);
+    expect(record.jobs.every((j) => j.rows > 0)).toBe(true);
 
     const { points, badLines } = await readMetrics(metricsFile(dir));
     expect(badLines).toEqual([]);
@@ -77,7 +73,7 @@ describe('metrics and SLA (local)', () => {
       const source = job.jobId.replace(/^source\./, '');
       const mine = Object.fromEntries(points.filter((p) => p.dimensions.Source === source).map((p) => [p.metric, p]));
       expect(Object.keys(mine).sort()).toEqual(Object.values(INGEST_METRICS).map((m) => m.name).sort());
-      expect(mine.IngestRecords).toMatchObject({ value: job.rows, unit: 'Count', runId: 'ingest-1', dimensions: { Project: 'ops_fixture', Source: source } });
+      expect(mine.IngestRecords).toMatchObject({ value: job.rows, unit: 'Count', runId: record.runId, dimensions: { Project: 'ops_fixture', Source: source } });
       expect(mine.IngestBytes!.value).toBe(await dataBytes(job.location));
       expect(mine.IngestBytes!.value).toBeGreaterThan(0);
       expect([mine.IngestErrors!.value, mine.IngestQuarantinedRecords!.value]).toEqual([0, 0]);
