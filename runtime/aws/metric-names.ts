@@ -16,9 +16,9 @@ export const METRIC_NAMESPACE_SETTING = 'cloudwatch_namespace';
 export const DIMENSIONS = {
   /** project.yaml `name`; on every datum. */
   project: 'Project',
-  /** A model's unique id in the manifest, e.g. `model.shop.gold_orders`. */
+  /** A model's id in the manifest, e.g. `model.fct_orders`. */
   model: 'Model',
-  /** A source table: `source.<project>.<source>.<table>` for build metrics of tested sources,
+  /** A source table: its manifest id `source.<source>.<table>` for build metrics of tested sources,
    *  `<source>.<table>` (as `etl ingest --select` names it) for ingestion metrics. */
   source: 'Source',
   /** A node status in the build summary (`success`, `error`, `skipped`...). */
