@@ -138,7 +138,7 @@ async function readTsModel(file: ModelFile, projectDir: string, diagnostics: Dia
   const site = { model: file.name, file: file.file, text: file.text, at: (key: string) => keyPosition(file.text, configPos, key, ':') };
   const inline = checkModelConfig(tsModel.config ?? {}, site, diagnostics);
   const tsMeta = typeScriptMeta(file, tsModel, diagnostics);
-  if (tsMeta) file = { ...file, meta: file.meta ? withModelDescription(file.meta, tsMeta.data.description) : tsMeta };
+  if (tsMeta) file = { ...file, meta: file.meta ? withModelMeta(file.meta, tsMeta, diagnostics) : tsMeta };
   if (tsModel.name && tsModel.name !== file.name) {
     const pos = findPosition(file.text, 'name');
     diagnostics.push({
@@ -155,12 +155,40 @@ async function readTsModel(file: ModelFile, projectDir: string, diagnostics: Dia
 }
 
 /**
- * A sidecar's metadata with the TypeScript model's own description. As in dbt, where a model's
- * in-file config() overrides its YAML properties (and as `mergedConfig` below does), the model
- * file wins; the sidecar's description is used when the model file has none.
+ * A sidecar's metadata merged with the TypeScript model's own. As in dbt, where a model's in-file
+ * config() overrides its YAML properties (and as `mergedConfig` below does), the model file's
+ * description and owner win and tags add up. Columns and tests keep the file they were written in,
+ * for the positions of their diagnostics: they come from whichever declares them; when both do, the
+ * sidecar's are used and ETL124 says the model file's are ignored.
  */
-function withModelDescription(meta: ModelMetaSource, description: string | undefined): ModelMetaSource {
-  return description === undefined ? meta : { ...meta, data: { ...meta.data, description } };
+function withModelMeta(sidecar: ModelMetaSource, ts: ModelMetaSource, diagnostics: Diagnostic[]): ModelMetaSource {
+  const declaresChecks = (m: ModelMetaSource) => m.data.columns !== undefined || m.data.tests !== undefined;
+  if (declaresChecks(ts) && declaresChecks(sidecar)) {
+    const key = ts.data.columns !== undefined ? 'columns' : 'tests';
+    const pos = ts.position([key], key);
+    diagnostics.push({
+      code: 'ETL124',
+      severity: 'warning',
+      message: `${ts.file} and its sidecar ${sidecar.file} both declare columns or tests; the sidecar's are used and the model file's \`${key}\` is ignored`,
+      file: ts.file,
+      ...pos,
+      frame: codeFrame(ts.text, pos.line, pos.column),
+      hint: `Declare columns and tests in one place: the model file or ${sidecar.file}.`,
+    });
+  }
+  const base = declaresChecks(sidecar) || !declaresChecks(ts) ? sidecar : ts;
+  const tags = [...new Set([...(sidecar.data.tags ?? []), ...(ts.data.tags ?? [])])];
+  const data: ModelMetaSource['data'] = {
+    ...sidecar.data,
+    description: ts.data.description ?? sidecar.data.description,
+    owner: ts.data.owner ?? sidecar.data.owner,
+    tags,
+    // Columns and tests only from `base`, whose positions they carry.
+    columns: base.data.columns,
+    tests: base.data.tests,
+  };
+  const defined = Object.fromEntries(Object.entries(data).filter(([, v]) => v !== undefined && !(Array.isArray(v) && v.length === 0 && v === tags)));
+  return { ...base, data: defined };
 }
 
 /** Config in precedence order: folder defaults, sidecar YAML, the model's own; tags add up. */
