@@ -5,7 +5,7 @@
  */
 import { getAtt, policyDocument, ref, sub, type Resources } from './cfn.js';
 import type { InfraContext } from './context.js';
-import { cfnTags, keyArn } from './kms.js';
+import { keyArn } from './kms.js';
 import { lifecycleRules } from './lifecycle.js';
 import { replicationConfiguration } from './replica.js';
 
@@ -14,14 +14,13 @@ export const BUCKET = 'LakehouseBucket';
 export const bucketArn = (logicalId = BUCKET) => getAtt(logicalId, 'Arn');
 
 /** The properties every bucket of the stack shares (the replica too). */
-export function securedBucketProperties(name: unknown, kmsKeyArn: unknown, tags: Record<string, string>): Record<string, unknown> {
+export function securedBucketProperties(name: unknown, kmsKeyArn: unknown): Record<string, unknown> {
   return {
     BucketName: name,
     VersioningConfiguration: { Status: 'Enabled' },
     BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: kmsKeyArn }, BucketKeyEnabled: true }] },
     PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
     OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
-    Tags: cfnTags(tags),
   };
 }
 
@@ -57,7 +56,7 @@ export function bucketResources(ctx: InfraContext): Resources {
       DeletionPolicy: 'Retain',
       UpdateReplacePolicy: 'Retain',
       Properties: {
-        ...securedBucketProperties(ctx.bucket, keyArn(), ctx.tags),
+        ...securedBucketProperties(ctx.bucket, keyArn()),
         LifecycleConfiguration: { Rules: lifecycleRules(ctx) },
         ReplicationConfiguration: replicationConfiguration(ctx),
       },

@@ -30,8 +30,6 @@ export interface SourceInfo {
 export interface GoldModelInfo {
   id: string;
   name: string;
-  /** Freshness alarm threshold: the SLA, plus a day when it reads a source ingested less often than hourly. */
-  slaMinutes: number;
 }
 
 export interface InfraContext {
@@ -89,26 +87,10 @@ function sourcesOf(manifest: Manifest): SourceInfo[] {
     .sort((a, b) => a.id.localeCompare(b.id));
 }
 
-/** Every source a node reads, through the models in between. */
-function upstreamSources(manifest: Manifest, id: string, seen = new Set<string>()): Set<string> {
-  const out = new Set<string>();
-  for (const parent of manifest.parentMap[id] ?? []) {
-    if (seen.has(parent)) continue;
-    seen.add(parent);
-    if (manifest.sources[parent]) out.add(parent);
-    else for (const s of upstreamSources(manifest, parent, seen)) out.add(s);
-  }
-  return out;
-}
-
-function goldModelsOf(manifest: Manifest, sources: SourceInfo[], sla: number): GoldModelInfo[] {
-  const cadence = new Map(sources.map((s) => [s.id, s.schedule]));
+function goldModelsOf(manifest: Manifest): GoldModelInfo[] {
   return Object.values(manifest.models)
     .filter((m) => m.layer === 'gold' && m.materialized !== 'ephemeral')
-    .map((m) => {
-      const slow = [...upstreamSources(manifest, m.id)].some((s) => cadence.get(s) === 'daily');
-      return { id: m.id, name: m.name, slaMinutes: slow ? sla + 24 * 60 : sla };
-    })
+    .map((m) => ({ id: m.id, name: m.name }))
     .sort((a, b) => a.id.localeCompare(b.id));
 }
 
@@ -138,7 +120,7 @@ export function infraContext(config: ProjectConfig, manifest: Manifest, target?:
     logsPrefix: prefixIn(settings.cluster.log_uri, bucket),
     layers,
     sources,
-    goldModels: goldModelsOf(manifest, sources, infra.sla_minutes),
+    goldModels: goldModelsOf(manifest),
     infra,
     tags: { project: config.name, ...settings.cluster.tags },
   };

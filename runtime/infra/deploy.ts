@@ -19,6 +19,7 @@ import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { ENDPOINT_ENV } from '../aws/clients.js';
 import { AwsTargetError, explainAwsError } from '../aws/errors.js';
 import type { Template } from './cfn.js';
+import { cfnTags } from './kms.js';
 import type { InfraTemplates } from './template.js';
 
 const BODY_LIMIT = 51_200;
@@ -55,9 +56,11 @@ interface StackTarget {
   region: string;
   template: Template;
   parameters: Record<string, string>;
+  tags: Record<string, string>;
 }
 
 const client = (region: string, env: NodeJS.ProcessEnv) => {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'; // as runtime/aws/clients.ts
   const endpoint = env[ENDPOINT_ENV] || undefined;
   return new CloudFormationClient({ region, ...(endpoint ? { endpoint } : {}), maxAttempts: 5 });
 };
@@ -90,8 +93,8 @@ async function templateSource(target: StackTarget, options: DeployOptions, env: 
   const endpoint = env[ENDPOINT_ENV] || undefined;
   const s3 = new S3Client({ region: target.region, ...(endpoint ? { endpoint, forcePathStyle: true } : {}) });
   await call('s3:PutObject', `s3://${bucket}/${key}`, () => s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: 'application/json', ServerSideEncryption: 'aws:kms' })));
-  const host = endpoint ? `${endpoint}/${bucket}` : `https://${bucket}.s3.${target.region}.amazonaws.com`;
-  return { TemplateURL: `${host}/${key}` };
+  // CloudFormation reads the template itself; with an emulator endpoint it resolves the same URL.
+  return { TemplateURL: `https://${bucket}.s3.${target.region}.amazonaws.com/${key}` };
 }
 
 async function waitForChangeSet(cfn: CloudFormationClient, stack: string, name: string, options: DeployOptions): Promise<{ changes: Change[]; empty: boolean }> {
@@ -146,6 +149,8 @@ async function deployStack(target: StackTarget, options: DeployOptions): Promise
         ChangeSetName: name,
         ChangeSetType: exists ? 'UPDATE' : 'CREATE',
         Capabilities: ['CAPABILITY_NAMED_IAM'],
+        // Stack tags reach every resource that takes tags (cost allocation: project, team, cost_center).
+        Tags: cfnTags(target.tags),
         Parameters: Object.entries(target.parameters).map(([ParameterKey, ParameterValue]) => ({ ParameterKey, ParameterValue })),
         ...source,
       }),
@@ -171,7 +176,7 @@ export async function deployInfra(templates: InfraTemplates, options: DeployOpti
   const declared = new Set(Object.keys(templates.primary.Parameters ?? {}));
   const unknown = Object.keys(options.parameters).filter((k) => !declared.has(k));
   if (unknown.length) throw new AwsTargetError('INFRA_UNKNOWN_PARAMETER', `Unknown template parameter ${unknown.join(', ')}`, `The template declares: ${[...declared].join(', ')}.`);
-  const replica = await deployStack({ stack: `${options.stackName}-replica`, region: context.replicaRegion, template: templates.replica, parameters: {} }, options);
-  const primary = await deployStack({ stack: options.stackName, region: context.region, template: templates.primary, parameters: options.parameters }, options);
+  const replica = await deployStack({ stack: `${options.stackName}-replica`, region: context.replicaRegion, template: templates.replica, parameters: {}, tags: context.tags }, options);
+  const primary = await deployStack({ stack: options.stackName, region: context.region, template: templates.primary, parameters: options.parameters, tags: context.tags }, options);
   return [replica, primary];
 }

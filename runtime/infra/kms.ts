@@ -1,7 +1,8 @@
 /**
  * The customer managed key of the lakehouse: S3 objects (SSE-KMS with bucket keys), EMR local disks
  * and the alerts topic. The account root administers it, so IAM policies (iam.ts) grant its use to
- * the roles that need it; CloudWatch may use it to publish alarms to the encrypted topic.
+ * the roles that need it; CloudWatch may use it to publish alarms to the encrypted topic. Tags come
+ * from the stack (`etl infra deploy` tags the stack; CloudFormation propagates them to resources).
  */
 import { getAtt, policyDocument, ref, sub, type Resources } from './cfn.js';
 
@@ -22,7 +23,7 @@ function keyStatements() {
 }
 
 /** A rotating symmetric key and its alias. */
-export function keyResources(logicalId: string, alias: string, description: string, tags: Record<string, string>): Resources {
+export function keyResources(logicalId: string, alias: string, description: string): Resources {
   return {
     [logicalId]: {
       Type: 'AWS::KMS::Key',
@@ -34,7 +35,6 @@ export function keyResources(logicalId: string, alias: string, description: stri
         KeySpec: 'SYMMETRIC_DEFAULT',
         KeyUsage: 'ENCRYPT_DECRYPT',
         KeyPolicy: policyDocument(keyStatements()),
-        Tags: cfnTags(tags),
       },
     },
     [`${logicalId}Alias`]: { Type: 'AWS::KMS::Alias', Properties: { AliasName: alias, TargetKeyId: ref(logicalId) } },
