@@ -6,7 +6,7 @@
  * anything; `writeArtifacts` then has nothing to write while target/ still stamps the same.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -42,10 +42,19 @@ export const stateFile = (projectDir: string) => path.join(projectDir, '.etl', '
 
 export const hashOfJson = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('base64url').slice(0, 32);
 
+/** The last state read, by file and stamp: a compile, its writer and its typings read it once. */
+let memo: { file: string; stamp: string; state: CompileState } | undefined;
+
 export function readCompileState(projectDir: string): CompileState | undefined {
+  const file = stateFile(projectDir);
   try {
-    const parsed = compileStateSchema.safeParse(JSON.parse(readFileSync(stateFile(projectDir), 'utf8')));
-    return parsed.success ? parsed.data : undefined;
+    const st = statSync(file);
+    const stamp = `${st.size}:${st.mtimeMs}:${st.ino}`;
+    if (memo?.file === file && memo.stamp === stamp) return memo.state;
+    const parsed = compileStateSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+    if (!parsed.success) return undefined;
+    memo = { file, stamp, state: parsed.data };
+    return parsed.data;
   } catch {
     return undefined;
   }
