@@ -77,6 +77,8 @@ export async function editModel(state: SessionState, name: string, overlays: Ove
   resolved.preparedByName.set(name, prepared);
   resolved.prepared[resolved.prepared.findIndex((m) => m.file.name === name)] = prepared;
   resolved.scope.models.set(name, prepared);
+  if (file.meta?.text.includes('relationships')) c.relationshipTests.add(after.id);
+  else c.relationshipTests.delete(after.id);
   const i = loaded.modelFiles.findIndex((f) => f.name === name);
   if (i >= 0) loaded.modelFiles[i] = file;
   phases.load = phases.load.filter((d) => !files.has(d.file ?? ''));
@@ -159,7 +161,7 @@ function requestFor(c: CompiledParts, r: RenderedModel): SqlAnalysisRequest {
   };
 }
 
-/** Tests of the re-analysed models and of the models whose tests name one of them (relationships). */
+/** Tests of the re-analysed models and of the models whose relationships tests name one of them. */
 function retest(c: CompiledParts, phases: PhaseDiagnostics, analysed: string[]): void {
   if (c.loaded.singular.length > 0) {
     phases.tests = [];
@@ -168,9 +170,9 @@ function retest(c: CompiledParts, phases: PhaseDiagnostics, analysed: string[]):
   }
   const names = analysed.map((id) => id.slice(6));
   const focus = new Set(analysed);
-  for (const r of c.resolved.rendered.values()) {
-    const meta = r.file.meta;
-    if (meta && names.some((n) => meta.text.includes(n))) focus.add(r.id);
+  for (const id of c.relationshipTests) {
+    const meta = c.resolved.rendered.get(id.slice(6))?.file.meta;
+    if (meta && names.some((n) => meta.text.includes(n))) focus.add(id);
   }
   const files = new Set<string>();
   for (const id of focus) for (const f of filesOf(c.resolved.rendered.get(id.slice(6))!.file)) files.add(f);

@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { refKey } from '../analyse/analyser.js';
-import { toCatalogEntry, type SerialCatalogEntry, type SqlAnalysisResult } from '../analyse/analyse-sql.js';
+import { analyseSql, toCatalogEntry, type SerialCatalogEntry, type SqlAnalysisResult } from '../analyse/analyse-sql.js';
 import { initParser } from '../analyse/parse.js';
 import type { CompileOptions } from '../compile-types.js';
 import { withProjectModules } from '../load/import-project-module.js';
@@ -41,9 +41,27 @@ async function compileAll(options: CompileOptions): Promise<SessionState> {
   const children = new Map<string, string[]>();
   for (const [id, parents] of modelGraph.graph.parents) for (const p of parents) (children.get(p) ?? children.set(p, []).get(p)!).push(id);
   const orderIndex = new Map(modelGraph.order.map((id, i) => [id, i]));
-  const compiled: CompiledParts = { loaded, resolved, modelGraph, models, queries, sourceById, results, catalog, signatures, children, orderIndex };
+  const modelByFile = new Map<string, string>();
+  const relationshipTests = new Set<string>();
+  for (const r of resolved.rendered.values()) {
+    modelByFile.set(r.file.file, r.file.name);
+    if (r.file.meta) modelByFile.set(r.file.meta.file, r.file.name);
+    if (r.file.meta?.text.includes('relationships')) relationshipTests.add(r.id);
+  }
+  const compiled: CompiledParts = { loaded, resolved, modelGraph, models, queries, sourceById, results, catalog, signatures, children, orderIndex, modelByFile, relationshipTests };
   runTestsStage(compiled, undefined, phases.tests);
+  warmUp(compiled);
   return { projectDir, options, phases, compiled };
+}
+
+/**
+ * Large projects are analysed on worker threads, so the main thread's parser and analyser are cold
+ * (first call: seconds under load). One model analysed here and thrown away makes the first edit fast.
+ */
+function warmUp(c: CompiledParts): void {
+  const first = c.modelGraph.order.find((id) => c.results.has(id));
+  const r = first === undefined ? undefined : c.resolved.rendered.get(first.slice(6));
+  if (r) analyseSql({ id: r.id, full: r.full.text }, c.catalog);
 }
 
 /** The catalog entry other models read for an analysed model (as the scheduler makes it). */

@@ -108,13 +108,8 @@ export class CompileSession {
 
   /** The models these files belong to (model file or sidecar), or undefined when one is anything else. */
   private modelsOf(files: string[]): string[] | undefined {
-    const rendered = this.state.compiled?.resolved.rendered;
-    if (!rendered) return undefined;
-    const byFile = new Map<string, string>();
-    for (const r of rendered.values()) {
-      byFile.set(r.file.file, r.file.name);
-      if (r.file.meta) byFile.set(r.file.meta.file, r.file.name);
-    }
+    const byFile = this.state.compiled?.modelByFile;
+    if (!byFile) return undefined;
     const names = files.map((f) => byFile.get(f));
     return names.every((n): n is string => n !== undefined) ? [...new Set(names)] : undefined;
   }

@@ -51,6 +51,10 @@ export interface CompiledParts {
   children: Map<string, string[]>;
   /** Model id -> position in dependency order. */
   orderIndex: Map<string, number>;
+  /** Project-relative file (model or sidecar) -> model name, for the models that rendered. */
+  modelByFile: Map<string, string>;
+  /** Models whose metadata declares a relationships test (their tests read another model's columns). */
+  relationshipTests: Set<string>;
 }
 
 export const signatureOf = (e: SerialCatalogEntry): string => createHash('sha256').update(JSON.stringify([e.columns, e.opaque ?? false])).digest('hex').slice(0, 16);
