@@ -101,6 +101,7 @@ async function benchSize(models: number): Promise<void> {
     waits.sort((a, b) => a - b);
     const median = waits[Math.floor(waits.length / 2)]!;
     console.log(`  ${e.what.padEnd(46)}${`${median.toFixed(0)} ms (max ${waits[waits.length - 1]!.toFixed(0)})`.padEnd(20)}${`${last!.ms} ms ${last!.kind}`.padEnd(26)}${String(last!.reanalysed?.length ?? 0).padEnd(14)}${last!.errors}`);
+    console.log(`    steps of that update (ms): ${Object.entries(last!.timings ?? {}).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   }
   console.log(`  load after: ${load()}`);
   dev.kill('SIGTERM');
