@@ -182,12 +182,12 @@ function withModelMeta(sidecar: ModelMetaSource, ts: ModelMetaSource, diagnostic
     ...sidecar.data,
     description: ts.data.description ?? sidecar.data.description,
     owner: ts.data.owner ?? sidecar.data.owner,
-    tags,
+    tags: tags.length ? tags : undefined,
     // Columns and tests only from `base`, whose positions they carry.
     columns: base.data.columns,
     tests: base.data.tests,
   };
-  const defined = Object.fromEntries(Object.entries(data).filter(([, v]) => v !== undefined && !(Array.isArray(v) && v.length === 0 && v === tags)));
+  const defined = Object.fromEntries(Object.entries(data).filter(([, v]) => v !== undefined));
   return { ...base, data: defined };
 }
 
