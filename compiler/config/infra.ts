@@ -21,7 +21,7 @@ export const layerStorageSchema = z
   .object({
     retention_days: days(1).describe('Objects (and old versions) are deleted after this many days.'),
     infrequent_access_days: days(30).default(30).describe('Current objects move to STANDARD_IA after this many days (S3 minimum 30).'),
-    archive_days: days(60).describe('Current objects move to archive_class after this many days (at least 30 after STANDARD_IA).'),
+    archive_days: days(1).describe('Current objects move to archive_class after this many days (at least 30 after STANDARD_IA).'),
     archive_class: z.enum(['GLACIER_IR', 'GLACIER', 'DEEP_ARCHIVE']).default('GLACIER_IR'),
     noncurrent_archive_days: days(1).default(30).describe('Replaced or deleted versions move to GLACIER after this many days.'),
     noncurrent_deep_archive_days: days(1).default(180).describe('Replaced or deleted versions move to DEEP_ARCHIVE after this many days.'),
