@@ -33,9 +33,6 @@ export default class Dev extends EtlCommand {
       ...(flags['no-cache'] ? { cache: false } : {}),
       ...(flags.env ? { environment: flags.env } : {}),
     });
-    const models = session.compiled?.resolved.rendered.size ?? 0;
-    this.print(json, { event: 'ready', models, ms: Math.round(performance.now() - started), ...counts(session.diagnostics) }, session.diagnostics, `Compiled ${models} models in ${Math.round(performance.now() - started)} ms; watching ${projectDir} (Ctrl-C to stop)`);
-    if (flags.once) return;
     const watcher = watchProject(projectDir, async ({ files, seenAt }) => {
       const u = await session.update(files);
       if (u.kind === 'unchanged') return;
@@ -43,6 +40,13 @@ export default class Dev extends EtlCommand {
       const what = u.kind === 'incremental' ? `${u.reanalysed.length} model(s) re-analysed` : 'full compile';
       this.print(json, { event: 'update', files, kind: u.kind, reanalysed: u.reanalysed, ms, timings: u.timings, ...counts(u.diagnostics) }, u.diagnostics, `${files.join(', ')}: ${what}, ${ms} ms from save to diagnostics`);
     });
+    // Ready once the watcher is: a change saved after this line is seen.
+    const models = session.compiled?.resolved.rendered.size ?? 0;
+    this.print(json, { event: 'ready', models, ms: Math.round(performance.now() - started), ...counts(session.diagnostics) }, session.diagnostics, `Compiled ${models} models in ${Math.round(performance.now() - started)} ms; watching ${projectDir} (Ctrl-C to stop)`);
+    if (flags.once) {
+      watcher.close();
+      return;
+    }
     await new Promise<void>((resolve) => {
       const stop = () => {
         watcher.close();
