@@ -45,6 +45,8 @@ export const emrClusterSchema = z
       .optional(),
     service_role: z.string().min(1).default('EMR_DefaultRole'),
     instance_profile: z.string().min(1).default('EMR_EC2_DefaultRole'),
+    /** An EMR security configuration by name (e.g. the one `etl infra deploy` creates: at-rest and in-transit encryption). */
+    security_configuration: z.string().min(1).optional().describe('EMR security configuration name for new clusters (at-rest and in-transit encryption), e.g. the stack output EmrSecurityConfiguration of etl infra deploy.'),
     subnet_id: z.string().min(1).optional(),
     ec2_key_name: z.string().min(1).optional(),
     /** Steps that may run at once: models of one plan stage run in parallel up to this. */

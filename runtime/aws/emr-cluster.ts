@@ -72,6 +72,7 @@ export function runJobFlowRequest(settings: EmrSettings, projectName: string): R
     StepConcurrencyLevel: c.step_concurrency,
     ServiceRole: c.service_role,
     JobFlowRole: c.instance_profile,
+    ...(c.security_configuration ? { SecurityConfiguration: c.security_configuration } : {}),
     VisibleToAllUsers: true,
     Tags: Object.entries({ 'managed-by': 'lakehouse-etl', project: projectName, ...c.tags })
       .sort(([a], [b]) => a.localeCompare(b))

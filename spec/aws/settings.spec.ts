@@ -39,5 +39,11 @@ describe('EMR target settings', () => {
     expect(req.Instances!.InstanceGroups!.map((g) => g.InstanceRole)).toEqual(['MASTER', 'CORE']);
     expect(req.ManagedScalingPolicy).toBeUndefined();
     expect(req.LogUri).toBeUndefined();
+    expect(req.SecurityConfiguration).toBeUndefined();
+  });
+
+  it('starts new clusters with the configured security configuration', () => {
+    const s = parseEmrSettings(target({ region: 'eu-west-1', bucket: 'lake', cluster: { security_configuration: 'lake-emr-security' } }));
+    expect(runJobFlowRequest(s, 'p').SecurityConfiguration).toBe('lake-emr-security');
   });
 });
