@@ -43,11 +43,13 @@ function walk(dir: string, base: string, out: Record<string, FileStamp>, now: nu
   } catch {
     return;
   }
+  // Plain concatenation: path.join and path.relative per file were a third of the walk at 10,000 models.
+  const prefix = base.length + 1;
   for (const e of entries) {
     if (skip?.(e.name)) continue;
-    const abs = path.join(dir, e.name);
+    const abs = `${dir}${path.sep}${e.name}`;
     if (e.isDirectory()) walk(abs, base, out, now, skip);
-    else out[path.relative(base, abs).split(path.sep).join('/')] = stampOf(statOrUndefined(abs), now);
+    else out[path.sep === '/' ? abs.slice(prefix) : abs.slice(prefix).split(path.sep).join('/')] = stampOf(statOrUndefined(abs), now);
   }
 }
 
@@ -55,7 +57,8 @@ function walk(dir: string, base: string, out: Record<string, FileStamp>, now: nu
 export function stampProject(projectDir: string, extra: readonly string[] = []): Record<string, FileStamp> {
   const now = Date.now();
   const out: Record<string, FileStamp> = {};
-  for (const d of INPUT_DIRS) walk(path.join(projectDir, d), projectDir, out, now);
+  const root = path.resolve(projectDir);
+  for (const d of INPUT_DIRS) walk(path.join(root, d), root, out, now);
   return { ...stampFiles(projectDir, [...INPUT_FILES, ...extra], now), ...out };
 }
 

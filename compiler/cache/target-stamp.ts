@@ -4,7 +4,6 @@
  * switched by a killed writer stamps differently, and the writer then compares and rewrites as usual).
  */
 import { statSync } from 'node:fs';
-import path from 'node:path';
 import type { FileStamp } from './input-stamp.js';
 
 function stampNow(file: string): FileStamp | undefined {
@@ -20,14 +19,14 @@ function stampNow(file: string): FileStamp | undefined {
 export function stampTarget(target: string, files: Iterable<string>): Record<string, FileStamp> {
   const out: Record<string, FileStamp> = {};
   for (const f of files) {
-    const s = stampNow(path.join(target, f));
+    const s = stampNow(`${target}/${f}`);
     if (s) out[f] = s;
   }
   return out;
 }
 
 export function sameTargetFile(target: string, file: string, recorded: FileStamp | undefined): boolean {
-  const now = recorded && stampNow(path.join(target, file));
+  const now = recorded && stampNow(`${target}/${file}`);
   return now !== undefined && now[0] === recorded![0] && now[1] === recorded![1];
 }
 
