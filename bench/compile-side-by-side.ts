@@ -38,7 +38,8 @@ function timed(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv)
     : spawnSync(cmd, args, { cwd, env, encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 });
   const wallMs = performance.now() - t0;
   const m = /__TIME__ ([\d.]+) ([\d.]+) ([\d.]+)/.exec(res.stderr ?? '');
-  const lines = `${res.stdout ?? ''}`.trim().split('\n').filter((l) => l.trim());
+  // eslint-disable-next-line no-control-regex
+  const lines = `${res.stdout ?? ''}`.replace(/\x1b\[[0-9;]*m/g, '').trim().split('\n').filter((l) => /[A-Za-z]{3}/.test(l));
   return { wallMs, ...(m ? { cpuMs: (Number(m[2]) + Number(m[3])) * 1000 } : {}), ok: res.status === 0, tail: (lines[lines.length - 1] ?? res.stderr ?? '').trim().slice(0, 160) };
 }
 
