@@ -76,7 +76,7 @@ function prefixIn(uri: string | undefined, bucket: string): string | undefined {
 }
 
 /** `<bucket>-replica`, shortened to S3's 63 characters. */
-function replicaName(bucket: string): string {
+export function replicaName(bucket: string): string {
   const suffix = '-replica';
   return `${bucket.slice(0, 63 - suffix.length).replace(/[.-]+$/, '')}${suffix}`;
 }

@@ -18,6 +18,7 @@ import { locationResolver } from '../plan/locations.js';
 import { RestoreError } from './errors.js';
 import type { RestoreOutcome, RestoreRequest } from './restore-local.js';
 import { restoreTarget } from './target.js';
+import { replicaName } from '../infra/context.js';
 
 export interface AwsRestoreOptions {
   projectDir: string;
@@ -28,11 +29,8 @@ export interface AwsRestoreOptions {
   clients?: { primary: AwsClients; replica: AwsClients };
 }
 
-/** `<bucket>-replica`, shortened to S3's 63 characters: the name runtime/infra/context.ts gives the replica bucket. */
-export function replicaBucketOf(bucket: string): string {
-  const suffix = '-replica';
-  return `${bucket.slice(0, 63 - suffix.length).replace(/[.-]+$/, '')}${suffix}`;
-}
+/** The replica bucket's name, as the infra template names it. */
+export const replicaBucketOf = replicaName;
 
 function splitS3(uri: string): { bucket: string; prefix: string } {
   const m = /^s3a?:\/\/([^/]+)\/?(.*)$/.exec(uri);
