@@ -8,6 +8,8 @@ export default defineConfig({
   resolve: { alias: { 'lakehouse-etl': fileURLToPath(new URL('./compiler/api/index.ts', import.meta.url)) } },
   test: {
     include: ['spec/**/*.spec.ts'],
+    // Gives the Spark spec files one shared Spark server (spec/spark/shared-spark.ts).
+    globalSetup: ['spec/global-spark.ts'],
     exclude: ['**/node_modules/**', '**/fixtures/**'],
     fileParallelism: false,
     testTimeout: 600_000,

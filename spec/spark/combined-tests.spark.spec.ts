@@ -3,30 +3,23 @@
  * of `orders_all`, then each failing test's own query (exact count and sample). Each test keeps its
  * own result, severity and thresholds; a failing error-severity test still stops what reads the model.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { acquireSpark, type SparkEngine } from '../../runtime/engines/spark/engine.js';
-import { startThriftServer, stopProcess, type RunningServer } from '../../runtime/engines/spark/launcher.js';
-import { sparkPaths } from '../../runtime/engines/spark/paths.js';
+import type { SparkEngine } from '../../runtime/engines/spark/engine.js';
 import { failureFile } from '../../runtime/runner/test-step.js';
-import { byId, fixture, meta, REPO } from './helpers.js';
+import { byId, fixture, meta } from './helpers.js';
+import { sharedSpark, type SharedSpark } from './shared-spark.js';
 
-let server: RunningServer | undefined;
+let spark: SharedSpark | undefined;
 let engine: SparkEngine;
 
 beforeAll(async () => {
-  execFileSync('bash', [join(REPO, 'scripts', 'setup-spark.sh')], { stdio: 'inherit' });
-  const serverDir = join(REPO, '.etl', 'spec-spark', 'server-combined');
-  rmSync(serverDir, { recursive: true, force: true });
-  server = await startThriftServer(sparkPaths(serverDir), { master: 'local[2]', conf: { 'spark.sql.shuffle.partitions': '2' } }, { timeoutMs: 230_000 });
-  engine = await acquireSpark({ projectDir: REPO, server: { host: server.host, port: server.port } });
-}, 240_000);
+  spark = await sharedSpark();
+  engine = spark.engine;
+}, 400_000);
 
 afterAll(async () => {
-  await engine?.release();
-  if (server) await stopProcess(server.pid);
+  await spark?.release();
 });
 
 const AT = '2026-01-05T06:00:00Z';

@@ -1,23 +1,22 @@
 /**
- * `etl restore` and `etl replicate` on a real Spark 3.5.6 + Delta 3.3.2 (one Thrift server for the
- * file): a table rebuilt with changed data is brought back by Delta time travel to the first build's
+ * `etl restore` and `etl replicate` on a real Spark 3.5.6 + Delta 3.3.2 (the run's shared Thrift
+ * server): a table rebuilt with changed data is brought back by Delta time travel to the first build's
  * timestamp and version; a table whose files and Delta log are deleted is brought back from the
  * replica; views, ephemeral models, unknown models, a point before the first version and a missing
  * replica are refused with their diagnostic. The restores go through the CLI.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SparkSession } from '../../runtime/engines/spark/client.js';
-import { acquireSpark, type SparkEngine } from '../../runtime/engines/spark/engine.js';
-import { startThriftServer, stopProcess, type RunningServer } from '../../runtime/engines/spark/launcher.js';
-import { sparkPaths } from '../../runtime/engines/spark/paths.js';
+import type { SparkEngine } from '../../runtime/engines/spark/engine.js';
 import { RestoreError } from '../../runtime/restore/errors.js';
 import { restoreLocal, type RestoreRequest } from '../../runtime/restore/restore-local.js';
 import { fixture, meta, REPO, type Fixture } from './helpers.js';
+import { sharedSpark, type SharedSpark } from './shared-spark.js';
 
-let server: RunningServer | undefined;
+let spark: SharedSpark | undefined;
 let engine: SparkEngine;
 let sql: SparkSession;
 let shop: Fixture;
@@ -27,20 +26,14 @@ const TABLE = 'silver.orders_table';
 const order = (order_id: string, amount: string, status: string, updatedAt: string, extractedAt: string) => ({ ...meta(extractedAt), order_id, amount, status, updated_at: updatedAt });
 
 beforeAll(async () => {
-  execFileSync('bash', [join(REPO, 'scripts', 'setup-spark.sh')], { stdio: 'inherit' });
-  // Its own metastore (the runner spec has another): a fresh one each run.
-  const serverDir = join(REPO, '.etl', 'spec-spark', 'server-restore');
-  rmSync(serverDir, { recursive: true, force: true });
-  // A loaded CI machine can take more than the default 120 s to start Spark.
-  server = await startThriftServer(sparkPaths(serverDir), { master: 'local[2]', conf: { 'spark.sql.shuffle.partitions': '2' } }, { timeoutMs: 300_000 });
-  engine = await acquireSpark({ projectDir: REPO, server: { host: server.host, port: server.port } });
-  sql = await engine.openSession();
+  spark = await sharedSpark();
+  engine = spark.engine;
+  sql = spark.sql;
   shop = fixture('restore', 'restore');
 }, 400_000);
 
 afterAll(async () => {
-  await engine?.release();
-  if (server) await stopProcess(server.pid);
+  await spark?.release();
 });
 
 const rows = async (query: string) => (await sql.query(query)).rows;
@@ -55,7 +48,7 @@ interface CliResult {
 /** `etl ARGS --project <fixture>` against this file's Spark. */
 function etl(args: string[]): Promise<CliResult> {
   return new Promise((resolve) => {
-    const child = spawn('node', [join(REPO, 'bin', 'etl.js'), ...args, '--project', shop.dir], { env: { ...process.env, ETL_SPARK_THRIFT: `${server!.host}:${server!.port}` } });
+    const child = spawn('node', [join(REPO, 'bin', 'etl.js'), ...args, '--project', shop.dir], { env: { ...process.env, ETL_SPARK_THRIFT: spark!.thrift } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
