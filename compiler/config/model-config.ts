@@ -37,6 +37,12 @@ export const modelConfigSchema = z
     merge_update_columns: z.array(z.string()).describe('For `merge`: columns updated when matched (default: all).'),
     /** Fails the build if the inferred columns differ from the declared `columns`. */
     contract: z.boolean().describe('Fails the build if the inferred columns differ from the declared `columns`.'),
+    /** Backfills: the date column whose ranges `etl build --start/--end` replaces (compiler/plan/backfill.ts). */
+    time_column: identifierSchema.describe('Date column a backfill (`etl build --start D1 --end D2`) replaces by range; partition by it.'),
+    /** Backfills: one batch per day (default), week, month, or N days. */
+    batch_size: z.union([z.enum(['day', 'week', 'month']), z.number().int().min(1).max(3660)]).describe('Backfill batch: day (default), week, month, or a number of days.'),
+    /** Backfills: the first date the model has data for (where missing intervals start). */
+    start: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD').describe('First date of the model\'s data, YYYY-MM-DD: where missing intervals start.'),
   })
   .partial()
   .strict();

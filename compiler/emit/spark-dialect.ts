@@ -79,6 +79,10 @@ const render: Renderers = {
       ...(op.partitionBy.length ? [plain(`ALTER TABLE ${table} RECOVER PARTITIONS`)] : []),
     ];
   },
+  ReplaceRange: (op) => {
+    const range = `${quoteIdent(op.column)} >= DATE ${stringLiteral(op.start)} AND ${quoteIdent(op.column)} < DATE ${stringLiteral(op.end)}`;
+    return [withQuery(`INSERT INTO ${relationSql(op.relation)}\nREPLACE WHERE ${range}\nSELECT * FROM (\n`, op.query, `\n) AS etl_batch\nWHERE ${range}`)];
+  },
   RestoreTable: (op) => [
     plain(`RESTORE TABLE ${relationSql(op.relation)} TO ${op.to.by === 'version' ? `VERSION AS OF ${op.to.version}` : `TIMESTAMP AS OF ${stringLiteral(op.to.timestamp)}`}`),
   ],

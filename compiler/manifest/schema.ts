@@ -113,6 +113,9 @@ export const ManifestModelSchema = z.object({
     tblproperties: z.record(z.string(), z.string()).optional(),
     merge_update_columns: ListOf.optional(),
     contract: z.boolean().optional(),
+    time_column: z.string().optional(),
+    batch_size: z.union([z.enum(['day', 'week', 'month']), z.number().int().min(1)]).optional(),
+    start: z.string().optional(),
   }),
   /** Where the model lives; ephemeral models have none. `location` is under the layer's root, or absolute. */
   relation: z.object({ database: z.string(), table: z.string(), fqn: z.string(), location: z.string() }).optional(),

@@ -4,6 +4,7 @@ import type { Classification } from '../api/columns.js';
 import { formatType } from '../api/columns.js';
 import type { AnalysedColumn } from '../analyse/analyser.js';
 import { checkConfigColumns, checkContract } from '../analyse/model-checks.js';
+import { backfillConfig, checkBackfillConfig } from '../analyse/backfill-checks.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { codeFrame } from '../diagnostics/frame.js';
 import { inlineEphemerals } from '../emit/ephemerals.js';
@@ -61,7 +62,9 @@ export function toManifestModel(ctx: ModelContext, r: RenderedModel, columns: An
   if (r.config.tblproperties) cfg.tblproperties = r.config.tblproperties;
   if (r.config.merge_update_columns) cfg.merge_update_columns = r.config.merge_update_columns;
   if (r.config.contract) cfg.contract = true;
+  Object.assign(cfg, backfillConfig(r.config));
   checkConfigColumns(r, cfg, columns, diagnostics);
+  checkBackfillConfig(r, cfg, columns, diagnostics);
   const model: ManifestModel = {
     id: r.id,
     name: r.file.name,

@@ -36,7 +36,7 @@ export function layerLocation(layer: LayerName, location: string, root: string):
 
 const splitRelation = (r: { database: string; table: string }): Relation => ({ database: r.database, table: r.table });
 
-export function modelOperations(m: ManifestModel, q: ModelQueries, root: string): Pick<ModelNode, 'location' | 'full' | 'incremental' | 'post'> {
+export function modelOperations(m: ManifestModel, q: ModelQueries, root: string): Pick<ModelNode, 'location' | 'full' | 'incremental' | 'post' | 'backfill'> {
   const relation = splitRelation(m.relation!);
   const createDb = op({ kind: 'CreateDatabase', database: relation.database });
   const post: Operation[] = m.materialized !== 'view' && m.config.zorder_by?.length ? [op({ kind: 'Optimize', relation, zorderBy: m.config.zorder_by })] : [];
@@ -55,7 +55,8 @@ export function modelOperations(m: ManifestModel, q: ModelQueries, root: string)
       : strategy === 'insert_overwrite'
         ? op({ kind: 'InsertOverwrite', relation, query })
         : op({ kind: 'Append', relation, query });
-  return { location, full, incremental: [createDb, write], post };
+  const backfill = m.config.time_column ? { backfill: { column: m.config.time_column, batchSize: m.config.batch_size ?? 'day', start: m.config.start ?? null, query: q.full } } : {};
+  return { location, full, incremental: [createDb, write], post, ...backfill };
 }
 
 /** The node that registers a source's bronze table over its landed Parquet files. */

@@ -97,6 +97,16 @@ export const RestorePointSchema = z.discriminatedUnion('by', [
 export type RestorePoint = z.infer<typeof RestorePointSchema>;
 const RestoreTable = z.object({ kind: z.literal('RestoreTable'), relation: RelationSchema, to: RestorePointSchema }).strict();
 
+/** A calendar date, `YYYY-MM-DD` (backfill bounds). */
+export const DateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+/**
+ * One backfill batch: the model's query filtered to `column` in [start, end), replacing exactly
+ * those rows of the table in one Delta commit (INSERT ... REPLACE WHERE): no other partition is touched.
+ */
+export const ReplaceRangeSchema = z
+  .object({ kind: z.literal('ReplaceRange'), relation: RelationSchema, column: z.string().min(1), start: DateSchema, end: DateSchema, query: QuerySchema })
+  .strict();
+
 export const OperationSchema = z.discriminatedUnion('kind', [
   CreateDatabase,
   CreateOrReplaceTableAs,
@@ -107,6 +117,7 @@ export const OperationSchema = z.discriminatedUnion('kind', [
   Optimize,
   RegisterBronze,
   RestoreTable,
+  ReplaceRangeSchema,
 ]);
 export type Operation = z.infer<typeof OperationSchema>;
 export type OperationKind = Operation['kind'];

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { materializationSchema } from '../config/model-config.js';
+import { BackfillSpecSchema } from './backfill-spec.js';
 import { DataTestSchema, LocationSchema, OperationSchema, RelationSchema, TestCheckSchema, UnitTestSchema } from './operations.js';
 
 export const PLAN_VERSION = 2 as const;
@@ -35,6 +36,8 @@ export const ModelNodeSchema = z
     incremental: z.array(OperationSchema).nullable(),
     /** Runs after either (OPTIMIZE ... ZORDER BY). */
     post: z.array(OperationSchema),
+    /** Models with a `time_column`: what `etl build --start/--end` replaces batch by batch. */
+    backfill: BackfillSpecSchema.optional(),
   })
   .strict();
 
