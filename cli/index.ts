@@ -11,6 +11,7 @@ export const COMMAND_MODULES = {
   lsp: () => import('./commands/lsp.js'),
   diff: () => import('./commands/diff.js'),
   'env:drop': () => import('./commands/env/drop.js'),
+  'grants:show': () => import('./commands/grants/show.js'),
   'infra:generate': () => import('./commands/infra/generate.js'),
   'infra:deploy': () => import('./commands/infra/deploy.js'),
   debug: () => import('./commands/debug.js'),
