@@ -11,7 +11,7 @@ export const INGESTION_JOB_VERSION = 2 as const;
 
 export const driftPolicySchema = z.enum(['evolve', 'fail', 'quarantine']);
 
-const classificationSchema = z.enum(['pii', 'sensitive', 'restricted']);
+const classificationSchema = z.enum(['pii', 'sensitive', 'restricted', 'pseudonymised']);
 
 export const fileColumnSchema = z.strictObject({
   name: z.string(),

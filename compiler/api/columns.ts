@@ -4,7 +4,8 @@
  * row type is inferred from its declaration.
  */
 
-export type Classification = 'pii' | 'sensitive' | 'restricted';
+/** `pseudonymised`: PII through a mask (`{{mask_hash}}`, ...); a governance policy never forbids it. */
+export type Classification = 'pii' | 'sensitive' | 'restricted' | 'pseudonymised';
 
 /** A Spark SQL data type, as the compiler reasons about it. */
 export type SqlType =
@@ -40,6 +41,14 @@ export interface ColumnSpec {
   readonly description?: string;
   /** Name of the field in the source system when it differs (e.g. Salesforce `Email`). */
   readonly sourceName?: string;
+  /** A GDPR/CCPA data-subject key (`.subject('customer')`): `etl erase --subject KEY=VALUE` finds the subject's rows by it. */
+  readonly subject?: SubjectKeySpec;
+}
+
+/** The subject kind (`customer`, `lead`) and the key name `--subject` uses (default: the column's name). */
+export interface SubjectKeySpec {
+  readonly kind: string;
+  readonly key?: string;
 }
 
 /** Marks builders across module instances (a project may load this API as CommonJS or ESM). */
@@ -75,6 +84,13 @@ export class ColumnBuilder<T = unknown> {
   }
   describe(description: string): ColumnBuilder<T> {
     return this.with({ description });
+  }
+  /**
+   * Declares the column a key of a data subject (GDPR/CCPA erasure): `kind` names who (`customer`,
+   * `lead`), `key` the name `etl erase --subject KEY=VALUE` uses (default: the column's name).
+   */
+  subject(kind: string, key?: string): ColumnBuilder<T> {
+    return this.with({ subject: { kind, ...(key ? { key } : {}) } });
   }
   /** The field's name in the source system, when it differs from the column name. */
   from(sourceName: string): ColumnBuilder<T> {

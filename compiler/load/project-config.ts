@@ -6,6 +6,7 @@ import { identifierSchema, modelConfigSchema, type ModelConfig } from '../config
 import { targetSchema, type TargetConfig } from '../config/targets.js';
 import { infraConfigSchema } from '../config/infra.js';
 import { varsSchema } from '../config/vars.js';
+import { governanceSchema } from '../config/governance.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { LayerName } from '../manifest/types.js';
 import { withoutBom } from './text-file.js';
@@ -31,6 +32,8 @@ export const projectConfigSchema = z
     targets: z.record(z.string(), targetSchema).describe('Where models are built: kind local (Spark on this machine) or emr (S3, Glue and EMR).'),
     /** `etl infra generate`: retention per layer, replica region, SLA, alarms (compiler/config/infra.ts). */
     infra: infraConfigSchema.optional().describe('Infrastructure of the EMR target (etl infra generate): retention per layer, replica region, SLA, alarms, alert e-mails.'),
+    /** Classification policy, roles, retention, audit (compiler/config/governance.ts). */
+    governance: governanceSchema.optional(),
   })
   .strict();
 

@@ -6,10 +6,12 @@
 import { z } from 'zod';
 import { incrementalStrategySchema, materializationSchema, severitySchema } from '../config/model-config.js';
 import { ExposureOwnerSchema, ExposureToolSchema, ExposureTypeSchema } from '../config/exposure-schema.js';
+import { ManifestSeedSchema } from './seed-schema.js';
 
 export const MANIFEST_VERSION = 2 as const;
 
-const Classification = z.enum(['pii', 'sensitive', 'restricted']);
+/** `pseudonymised`: PII through a mask (compiler/analyse/mask-shapes.ts); a policy never forbids it. */
+const Classification = z.enum(['pii', 'sensitive', 'restricted', 'pseudonymised']);
 export const LayerNameSchema = z.enum(['bronze', 'silver', 'gold']);
 
 export const LayerSettingsSchema = z.object({
@@ -48,9 +50,30 @@ export const ModelColumnSchema = ManifestColumnSchema.extend({
   upstream: z.array(ColumnRefSchema),
   /** Source columns this column derives from, through every model in between. */
   sources: z.array(ColumnRefSchema),
+  /** Masks applied on the way to this column in this model or upstream (hash, email_domain, partial, date, amount). */
+  masks: z.array(z.string()).optional(),
+});
+
+/** Where a governance declaration is written (project-relative file, 1-based line and column). */
+const DeclaredAtSchema = z.object({ file: z.string(), line: z.number(), column: z.number() });
+/** `exposes: { pii: 'reason' }` (model config, or a column's): the model may show this classification unmasked. */
+export const GovernanceExposureSchema = z.object({ column: z.string().optional(), classification: Classification, reason: z.string(), at: DeclaredAtSchema });
+/** `declassify: { column: 'reason' }`: the classifications the column lost. */
+export const GovernanceDeclassificationSchema = z.object({ column: z.string(), removed: z.array(Classification), reason: z.string(), at: DeclaredAtSchema });
+/** A model's governance: what the policy lets it expose unmasked (and the rule that says so), its exposures and declassifications. */
+export const ModelGovernanceSchema = z.object({
+  /** Unmasked classifications allowed here; absent: no policy rule reaches the model. */
+  allowed: z.array(Classification).optional(),
+  /** The rule that decided: `tag:finance`, `folder:models/gold/marts`, `layer:gold`. */
+  rule: z.string().optional(),
+  exposures: z.array(GovernanceExposureSchema),
+  declassifications: z.array(GovernanceDeclassificationSchema),
 });
 
 export const RowDependencySchema = ColumnRefSchema.extend({ role: LineageRoleSchema.exclude(['value']) });
+
+/** A data-subject key declared on a source column (`.subject('customer')`): what `etl erase --subject KEY=VALUE` matches. */
+export const SubjectKeySchema = z.object({ kind: z.string().min(1), key: z.string().min(1) });
 
 export const ManifestSourceSchema = z.object({
   id: z.string(),
@@ -67,7 +90,7 @@ export const ManifestSourceSchema = z.object({
   connection: z.record(z.string(), z.unknown()),
   /** Table-level settings: Snowflake table, Salesforce object, Kafka topic and partitions... */
   settings: z.record(z.string(), z.unknown()),
-  columns: z.array(ManifestColumnSchema.extend({ primaryKey: z.boolean(), sourceName: z.string().optional() })),
+  columns: z.array(ManifestColumnSchema.extend({ primaryKey: z.boolean(), sourceName: z.string().optional(), subject: SubjectKeySchema.optional() })),
   primaryKey: z.array(z.string()),
   cursor: z.string().optional(),
   freshness: z.object({ loadedAtColumn: z.string(), warnAfterSeconds: z.number().optional(), errorAfterSeconds: z.number().optional() }).optional(),
@@ -113,6 +136,13 @@ export const ManifestModelSchema = z.object({
     tblproperties: z.record(z.string(), z.string()).optional(),
     merge_update_columns: ListOf.optional(),
     contract: z.boolean().optional(),
+    /** `retention:` as declared (compiler/governance/retention-config.ts). */
+    retention: z.object({ column: z.string(), years: z.number().optional(), days: z.number().optional() }).optional(),
+    /** Snapshots: how a changed row is detected (compiler/config/snapshot-config.ts). */
+    strategy: z.enum(['timestamp', 'check']).optional(),
+    updated_at: z.string().optional(),
+    check_cols: ListOf.optional(),
+    invalidate_hard_deletes: z.boolean().optional(),
     time_column: z.string().optional(),
     batch_size: z.union([z.enum(['day', 'week', 'month']), z.number().int().min(1)]).optional(),
     start: z.string().optional(),
@@ -122,6 +152,8 @@ export const ManifestModelSchema = z.object({
   dependsOn: z.object({ models: ListOf, sources: ListOf }),
   columns: z.array(ModelColumnSchema),
   rowDependencies: z.array(RowDependencySchema),
+  /** Classification policy at this model, its exposures and declassifications (absent: no governance in the project). */
+  governance: ModelGovernanceSchema.optional(),
   /** The model's SELECT as rendered (full-refresh form, ephemeral parents inlined as CTEs). */
   compiledSql: z.string(),
   /** Files under target/ holding the SELECT and the statements that run it, for people. */
@@ -188,6 +220,16 @@ export const ManifestSchema = z.object({
   unitTests: z.record(z.string(), ManifestUnitTestSchema),
   /** By id (`exposure.<name>`); manifests written before exposures read as none. */
   exposures: z.record(z.string(), ManifestExposureSchema).default({}),
+  /** By id (`seed.<name>`): CSV reference tables of seeds/; manifests written before seeds read as none. */
+  seeds: z.record(z.string(), ManifestSeedSchema).optional(),
+  /** project.yaml `governance.policy` as declared, and every model's exposures and declassifications (absent: none). */
+  governance: z
+    .object({
+      policy: z.object({ layers: z.record(z.string(), z.array(Classification)), folders: z.record(z.string(), z.array(Classification)), tags: z.record(z.string(), z.array(Classification)) }).optional(),
+      exposures: z.array(GovernanceExposureSchema.extend({ model: z.string() })),
+      declassifications: z.array(GovernanceDeclassificationSchema.extend({ model: z.string() })),
+    })
+    .optional(),
   /** Downstream adjacency (node id -> model ids) for fast traversal by readers. */
   childMap: z.record(z.string(), ListOf),
   parentMap: z.record(z.string(), ListOf),

@@ -5,6 +5,9 @@
 import type { z } from 'zod';
 import type {
   ColumnRefSchema,
+  GovernanceDeclassificationSchema,
+  GovernanceExposureSchema,
+  ModelGovernanceSchema,
   LayerNameSchema,
   LayerSettingsSchema,
   LineageRoleSchema,
@@ -21,6 +24,7 @@ import type {
 } from './schema.js';
 
 export { MANIFEST_VERSION } from './schema.js';
+export type { ManifestSeed } from './seed-schema.js';
 export type { Plan, PlanNode, ModelNode, SourceNode, TestNode, UnitTestNode } from '../plan/plan-schema.js';
 
 export type LayerName = z.infer<typeof LayerNameSchema>;
@@ -38,3 +42,6 @@ export type ManifestTest = z.infer<typeof ManifestTestSchema>;
 export type ManifestUnitTest = z.infer<typeof ManifestUnitTestSchema>;
 export type ManifestExposure = z.infer<typeof ManifestExposureSchema>;
 export type Manifest = z.infer<typeof ManifestSchema>;
+export type ModelGovernance = z.infer<typeof ModelGovernanceSchema>;
+export type GovernanceExposure = z.infer<typeof GovernanceExposureSchema>;
+export type GovernanceDeclassification = z.infer<typeof GovernanceDeclassificationSchema>;
