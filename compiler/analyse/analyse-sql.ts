@@ -6,6 +6,9 @@ import type { Classification, SqlType } from '../api/columns.js';
 import { QueryAnalyser, type AnalysedColumn, type CatalogEntry, type Problem } from './analyser.js';
 import { leftmostSpan } from './ast.js';
 import { parseSparkQuery, type QueryParse } from './parse.js';
+import { declassified } from './mask-shapes.js';
+import type { SnapshotStrategy } from '../config/snapshot-config.js';
+import { withSnapshotColumns } from './snapshot-columns.js';
 
 export interface SerialColumn {
   name: string;
@@ -13,6 +16,10 @@ export interface SerialColumn {
   nullable: boolean;
   refs: string[];
   classes: Classification[];
+  /** Masks applied on the way (mask-shapes.ts). */
+  masks?: string[];
+  /** Where the SELECT list defines the column, in the rendered SQL (1-based); not restored into catalogs. */
+  at?: { line: number; column: number };
 }
 
 export interface SerialCatalogEntry {
@@ -31,6 +38,10 @@ export interface SqlAnalysisRequest {
   self?: string;
   /** Relations (lower-case) the model reached through ref/source; others read by name are errors. */
   declared?: string[];
+  /** A snapshot's strategy (null when incomplete): its history columns are added to the query's. */
+  snapshot?: SnapshotStrategy | null;
+  /** Columns the model declassifies (`declassify:` config): they lose their classification here and downstream. */
+  declassify?: string[];
 }
 
 export interface SqlAnalysisResult {
@@ -42,8 +53,9 @@ export interface SqlAnalysisResult {
   rowDeps?: Array<[string, string[]]>;
 }
 
-export const toSerialColumn = (c: AnalysedColumn): SerialColumn => ({ name: c.name, type: c.type, nullable: c.nullable, refs: [...c.refs], classes: [...c.classes] });
-export const fromSerialColumn = (c: SerialColumn): AnalysedColumn => ({ name: c.name, type: c.type, nullable: c.nullable, refs: new Set(c.refs), classes: new Set(c.classes) });
+export const toSerialColumn = (c: AnalysedColumn): SerialColumn => ({ name: c.name, type: c.type, nullable: c.nullable, refs: [...c.refs], classes: [...c.classes], ...(c.masks?.size ? { masks: [...c.masks].sort() } : {}), ...(c.at ? { at: c.at } : {}) });
+/** `at` stays behind: a position in one model's SQL means nothing to the models reading it. */
+export const fromSerialColumn = (c: SerialColumn): AnalysedColumn => ({ name: c.name, type: c.type, nullable: c.nullable, refs: new Set(c.refs), classes: new Set(c.classes), ...(c.masks?.length ? { masks: new Set(c.masks) } : {}) });
 
 export function toCatalogEntry(e: SerialCatalogEntry): CatalogEntry {
   return { node: e.node, columns: e.columns.map(fromSerialColumn), ...(e.opaque ? { opaque: true } : {}) };
@@ -131,7 +143,8 @@ function analyseForms(request: SqlAnalysisRequest, catalog: Map<string, CatalogE
   return {
     id: request.id,
     problems,
-    columns: analysis.columns.map(toSerialColumn),
+    columns: declassified(request.snapshot !== undefined ? withSnapshotColumns(analysis.columns, request.snapshot) : analysis.columns, request.declassify)
+      .map((c) => toSerialColumn(c.at ? { ...c, at: parsed.toOriginal(c.at) } : c)),
     rowDeps: [...analysis.rowDeps].map(([k, roles]) => [k, [...roles]]),
   };
 }

@@ -55,7 +55,7 @@ export class AnalysisCache {
 
   /** The key of a request: everything the analysis reads (SQL, declared relations) and the signatures of its inputs. */
   key(request: SqlAnalysisRequest, upstream: string[]): string {
-    return sha(JSON.stringify([request.full, request.incremental ?? null, request.self ?? null, request.declared ?? null, upstream]));
+    return sha(JSON.stringify([request.full, request.incremental ?? null, request.self ?? null, request.declared ?? null, upstream, ...(request.snapshot !== undefined ? [request.snapshot] : []), ...(request.declassify?.length ? [request.declassify] : [])]));
   }
 
   get(id: string, key: string): SqlAnalysisResult | undefined {

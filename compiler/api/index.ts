@@ -7,3 +7,7 @@ export { defineModel, MODEL_BRAND } from './models.js';
 export type * from './models.js';
 export { defineExposure, EXPOSURE_BRAND } from './exposures.js';
 export type * from './exposures.js';
+export { defineSeed, SEED_BRAND } from './seeds.js';
+export type * from './seeds.js';
+export { defineSnapshot } from './snapshots.js';
+export type * from './snapshots.js';

@@ -6,14 +6,19 @@
  */
 import { z } from 'zod';
 import { identifierSchema, locationSchema } from '../security/names.js';
+import { modelRetentionSchema } from '../governance/retention-config.js';
 
 // The identifier rule lives with the other name and path rules (compiler/security/names.ts).
 export { identifierSchema };
 const stringList = z.union([z.string(), z.array(z.string())]);
 
-export const materializationSchema = z.enum(['view', 'table', 'incremental', 'ephemeral']);
+export const materializationSchema = z.enum(['view', 'table', 'incremental', 'ephemeral', 'snapshot']);
 export const incrementalStrategySchema = z.enum(['append', 'merge', 'insert_overwrite']);
 export const severitySchema = z.enum(['error', 'warn']);
+/** What an incremental build does when the model's columns differ from its table's (dbt's values). */
+export const onSchemaChangeSchema = z.enum(['ignore', 'fail', 'append_new_columns', 'sync_all_columns']);
+/** One SQL statement or a list of them (hooks). */
+export const hookListSchema = z.union([z.string().min(1), z.array(z.string().min(1))]);
 
 export const modelConfigSchema = z
   .object({
@@ -37,6 +42,28 @@ export const modelConfigSchema = z
     merge_update_columns: z.array(z.string()).describe('For `merge`: columns updated when matched (default: all).'),
     /** Fails the build if the inferred columns differ from the declared `columns`. */
     contract: z.boolean().describe('Fails the build if the inferred columns differ from the declared `columns`.'),
+    /** Classifications shown unmasked on purpose, each with its reason: `{ pii: 'reason' }` (compiler/governance/policy-check.ts). */
+    exposes: z.record(z.string(), z.string().nullable()).describe("Classifications this model shows unmasked on purpose despite the policy, each with its reason: `{ pii: 'Support looks customers up by e-mail' }`. In `{{config}}`: `exposes=(hash pii=\"reason\")`."),
+    /** Columns that lose their classification here and downstream, each with its reason. */
+    declassify: z.record(z.string(), z.string().nullable()).describe("Columns that lose their classification here and downstream, each with its reason: `{ customer_key: 'surrogate key, not personal' }`. In `{{config}}`: `declassify=(hash customer_key=\"reason\")`."),
+    /** Retention: rows whose `column` is older than the period (default: the layer's) are deleted by `etl retention run`. */
+    retention: modelRetentionSchema.describe('Retention: `{ column, years | days }`; rows older than the period (default: the layer\'s, infra.retention) are deleted by etl retention run.'),
+    /** Snapshots (snapshots/): `timestamp` or `check`, checked by compiler/analyse/snapshot-checks.ts (ETL401). */
+    strategy: z.string().describe('Snapshots: how a changed row is detected, `timestamp` (by updated_at) or `check` (by check_cols).'),
+    /** Snapshots, `timestamp` strategy: the column whose change makes a new version (its valid_from). */
+    updated_at: z.string().describe('Snapshots, timestamp strategy: the timestamp or date column whose change makes a new version.'),
+    /** Snapshots, `check` strategy: the columns compared to detect a change. */
+    check_cols: stringList.describe('Snapshots, check strategy: the columns compared to detect a change.'),
+    /** Snapshots: a key missing from the query closes its current version. */
+    invalidate_hard_deletes: z.boolean().describe('Snapshots: close the current version of a key the query no longer returns.'),
+    /** Snapshots: the layer their table is in (silver by default). */
+    layer: z.enum(['silver', 'gold']).describe('Snapshots: the layer of their table, silver (default) or gold.'),
+    /** Incremental models: what a build does when the model's columns differ from its table's (compiler/plan/schema-change.ts). */
+    on_schema_change: onSchemaChangeSchema.describe('Incremental models: ignore (default, the table keeps its columns), fail, append_new_columns or sync_all_columns.'),
+    /** SQL run before the model's write, in order; `{{this}}` is the model's table. */
+    pre_hook: hookListSchema.describe('SQL run before the model is written, in order (string or list); `{{this}}` is its table. A failure stops the model.'),
+    /** SQL run after the model's write, in order; `{{this}}` is the model's table. */
+    post_hook: hookListSchema.describe('SQL run after the model is written, in order (string or list); `{{this}}` is its table. A failure marks the model failed.'),
     /** Backfills: the date column whose ranges `etl build --start/--end` replaces (compiler/plan/backfill.ts). */
     time_column: identifierSchema.describe('Date column a backfill (`etl build --start D1 --end D2`) replaces by range; partition by it.'),
     /** Backfills: one batch per day (default), week, month, or N days. */
@@ -48,7 +75,7 @@ export const modelConfigSchema = z
   .strict();
 
 /** `{{config}}` keys whose value is a list, written comma-separated in a template. */
-export const LIST_CONFIG_KEYS: ReadonlySet<string> = new Set(['unique_key', 'partition_by', 'zorder_by', 'tags', 'merge_update_columns']);
+export const LIST_CONFIG_KEYS: ReadonlySet<string> = new Set(['unique_key', 'partition_by', 'zorder_by', 'tags', 'merge_update_columns', 'check_cols']);
 
 /** Arguments every generic test accepts; a test's own arguments (values, to, field, ...) pass through. */
 export const testArgsSchema = z.looseObject({
@@ -68,6 +95,8 @@ export const columnMetaSchema = z
     /** Declared type for contracts, e.g. `decimal(18,2)`. */
     data_type: z.string().describe('Declared type for contracts, e.g. `decimal(18,2)`.'),
     classification: z.array(z.enum(['pii', 'sensitive', 'restricted'])),
+    /** This column shows these classifications unmasked on purpose, each with its reason. */
+    exposes: z.record(z.string(), z.string().nullable()).describe("This column shows these classifications unmasked on purpose despite the policy, each with its reason: `{ pii: 'reason' }`."),
     tests: z.array(testSpecSchema),
   })
   .partial()
@@ -98,6 +127,7 @@ export const modelMetaSchema = z
 
 export type Materialization = z.infer<typeof materializationSchema>;
 export type IncrementalStrategy = z.infer<typeof incrementalStrategySchema>;
+export type OnSchemaChange = z.infer<typeof onSchemaChangeSchema>;
 export type Severity = z.infer<typeof severitySchema>;
 /** Model config as written (every key optional). */
 export type ModelConfig = z.input<typeof modelConfigSchema>;

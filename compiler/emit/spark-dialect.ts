@@ -3,7 +3,9 @@
  * runner renders each operation just before running it; `target/run/` holds the same text for people.
  * CREATE OR REPLACE TABLE ... AS is atomic on Delta: readers see the old table or the new one, never half.
  */
-import type { ColumnType, CombinedDataTests, DataTest, Location, Operation, OperationKind, OperationOf, Query, Relation, TestFails } from '../plan/operations.js';
+import { snapshotStatements } from './snapshot-sql.js';
+import { addColumnsStatements, alterColumnTypeStatements, dropColumnsStatements, insertNamedColumns, mergeNamedClauses } from './schema-change-sql.js';
+import type { ColumnMatch, ColumnType, CombinedDataTests, DataTest, Location, MatchValue, Operation, OperationKind, OperationOf, Query, Relation, TestFails } from '../plan/operations.js';
 
 /** A statement, and where the user's query sits inside it (for errors Spark reports by line). */
 export interface Statement {
@@ -49,10 +51,31 @@ export function deltaTableClauses(op: OperationOf<'CreateOrReplaceTableAs'>, loc
 export function mergeStatement(op: OperationOf<'Merge'>, from?: Relation): Statement {
   const on = op.uniqueKey.map((k) => `target.${quoteIdent(k)} = source.${quoteIdent(k)}`).join('\n  AND ');
   const update = op.updateColumns?.length ? `UPDATE SET ${op.updateColumns.map((c) => `target.${quoteIdent(c)} = source.${quoteIdent(c)}`).join(', ')}` : 'UPDATE SET *';
-  const tail = `\nON ${on}\nWHEN MATCHED THEN ${update}\nWHEN NOT MATCHED THEN INSERT *`;
+  const clauses = op.columns ? mergeNamedClauses(op, op.columns) : `WHEN MATCHED THEN ${update}\nWHEN NOT MATCHED THEN INSERT *`;
+  const tail = `\nON ${on}\n${clauses}`;
   const head = `MERGE INTO ${relationSql(op.relation)} AS target\nUSING `;
   if (from) return plain(`${head}${relationSql(from)} AS source${tail}`);
   return withQuery(`${head}(\n`, op.query, `\n) AS source${tail}`);
+}
+
+/** A value an erasure matches, in SQL: a literal, or `sha2(concat(parts...), bits)`. */
+export function matchValueSql(value: MatchValue): string {
+  if (value.kind === 'literal') return stringLiteral(value.value);
+  const parts = value.parts.map(stringLiteral);
+  return `sha2(${parts.length === 1 ? parts[0] : `concat(${parts.join(', ')})`}, ${value.bits})`;
+}
+
+/** Rows where any match holds: `CAST(col AS STRING) IN (...) OR ...`. */
+export function matchConditionSql(where: readonly ColumnMatch[]): string {
+  return where.map((m) => `CAST(${quoteIdent(m.column)} AS STRING) IN (${m.in.map(matchValueSql).join(', ')})`).join('\n   OR ');
+}
+
+/** Rows a retention delete removes: the date column before the cutoff (NULL dates are kept). */
+export const expiredCondition = (op: OperationOf<'DeleteOlderThan'>) => `${quoteIdent(op.column)} < DATE ${stringLiteral(op.before)}`;
+
+/** A seed load is a CREATE OR REPLACE TABLE ... AS over its typed rows (engines reuse its work-arounds). */
+export function seedTableAs(op: OperationOf<'LoadSeed'>): OperationOf<'CreateOrReplaceTableAs'> {
+  return { kind: 'CreateOrReplaceTableAs', relation: op.relation, location: op.location, partitionBy: [], properties: {}, query: { sql: typedRowsSql(op.columns, op.rows), files: [], segments: [] } };
 }
 
 type Renderers = { [K in OperationKind]: (op: OperationOf<K>, locate: Locate) => Statement[] };
@@ -63,12 +86,13 @@ const render: Renderers = {
   CreateOrReplaceView: (op) => [withQuery(`CREATE OR REPLACE VIEW ${relationSql(op.relation)} AS\n`, op.query)],
   InsertOverwrite: (op) => [
     plain('SET spark.sql.sources.partitionOverwriteMode = dynamic'),
-    withQuery(`INSERT OVERWRITE TABLE ${relationSql(op.relation)}\n`, op.query),
+    op.columns ? insertNamedColumns('INSERT OVERWRITE TABLE', op, op.columns) : withQuery(`INSERT OVERWRITE TABLE ${relationSql(op.relation)}\n`, op.query),
     // A reused session must not stay in dynamic mode when the insert fails.
     { sql: 'SET spark.sql.sources.partitionOverwriteMode = static', always: true },
   ],
-  Append: (op) => [withQuery(`INSERT INTO ${relationSql(op.relation)}\n`, op.query)],
+  Append: (op) => [op.columns ? insertNamedColumns('INSERT INTO', op, op.columns) : withQuery(`INSERT INTO ${relationSql(op.relation)}\n`, op.query)],
   Merge: (op) => [mergeStatement(op)],
+  SnapshotMerge: (op, locate) => snapshotStatements(op, locate),
   Optimize: (op) => [plain(`OPTIMIZE ${relationSql(op.relation)} ZORDER BY (${identList(op.zorderBy)})`)],
   RegisterBronze: (op, locate) => {
     const columns = [...op.columns, ...op.partitionBy].map((c) => `  ${quoteIdent(c.name)} ${c.type}`).join(',\n');
@@ -83,6 +107,26 @@ const render: Renderers = {
     const range = `${quoteIdent(op.column)} >= DATE ${stringLiteral(op.start)} AND ${quoteIdent(op.column)} < DATE ${stringLiteral(op.end)}`;
     return [withQuery(`INSERT INTO ${relationSql(op.relation)}\nREPLACE WHERE ${range}\nSELECT * FROM (\n`, op.query, `\n) AS etl_batch\nWHERE ${range}`)];
   },
+  DeleteWhere: (op) => [plain(`DELETE FROM ${relationSql(op.relation)}\nWHERE ${matchConditionSql(op.where)}`)],
+  Vacuum: (op) => {
+    const vacuum = plain(`VACUUM ${relationSql(op.relation)} RETAIN ${op.retainHours} HOURS`);
+    if (op.retainHours >= 168) return [vacuum];
+    // Delta refuses a retention under its 168 h floor unless the check is off for the session.
+    return [plain('SET spark.databricks.delta.retentionDurationCheck.enabled = false'), vacuum, { sql: 'SET spark.databricks.delta.retentionDurationCheck.enabled = true', always: true }];
+  },
+  DeleteOlderThan: (op) => [plain(`DELETE FROM ${relationSql(op.relation)}\nWHERE ${expiredCondition(op)}`)],
+  DropPartitions: (op) => [plain(`ALTER TABLE ${relationSql(op.relation)} DROP IF EXISTS\n${op.values.map((v) => `  PARTITION (${quoteIdent(op.column)} = ${stringLiteral(v)})`).join(',\n')}`)],
+  AppendAuditRecord: (op, locate) => [
+    plain(`CREATE TABLE IF NOT EXISTS ${relationSql(op.relation)} (\n${op.columns.map((c) => `  ${quoteIdent(c.name)} ${c.type}`).join(',\n')}\n)\nUSING DELTA\nLOCATION ${stringLiteral(locate(op.location))}\nTBLPROPERTIES ('delta.appendOnly' = 'true')`),
+    plain(`INSERT INTO ${relationSql(op.relation)} (${identList(op.columns.map((c) => c.name))})\n${typedRowsSql(op.columns, [op.row])}`),
+  ],
+  // Resolved by the runner against the table's columns (runtime/runner/schema-change.ts): no statement of its own.
+  SchemaChange: () => [],
+  AlterTableAddColumns: addColumnsStatements,
+  AlterTableDropColumns: dropColumnsStatements,
+  AlterColumnType: alterColumnTypeStatements,
+  Hook: (op) => [withQuery('', op.query)],
+  LoadSeed: (op, locate) => render.CreateOrReplaceTableAs(seedTableAs(op), locate),
   RestoreTable: (op) => [
     plain(`RESTORE TABLE ${relationSql(op.relation)} TO ${op.to.by === 'version' ? `VERSION AS OF ${op.to.version}` : `TIMESTAMP AS OF ${stringLiteral(op.to.timestamp)}`}`),
   ],

@@ -20,6 +20,7 @@ import { toManifestModel, type ModelContext } from './manifest-model.js';
 import type { ResolvedProject } from './resolve.js';
 import type { RenderedModel } from '../resolve/models.js';
 import { callsInto, reportMacroFault } from '../resolve/render-problems.js';
+import { snapshotStrategy } from '../config/snapshot-config.js';
 
 const sha = (s: string) => createHash('sha256').update(s).digest('hex').slice(0, 16);
 
@@ -51,6 +52,11 @@ export async function analysePhase(loaded: LoadedProject, resolved: ResolvedProj
       ].map(toSerialColumn),
     });
   }
+  // Seeds are read like sources: base columns of their own node (`seed.<name>`).
+  for (const seed of resolved.seedByName.values()) {
+    const m = seed.manifest;
+    sourceEntries.push({ relation: m.relation.fqn.toLowerCase(), node: m.id, columns: m.columns.map((c) => toSerialColumn(baseColumn(m.id, c.name, seed.types.get(c.name)!, c.nullable, c.classification))) });
+  }
   // Threads pay for their start-up (about 0.3 s) only on large projects.
   const analyser = pool ? await pool : localAnalyser();
   const signatures = new Map<string, string>();
@@ -62,12 +68,14 @@ export async function analysePhase(loaded: LoadedProject, resolved: ResolvedProj
     const declared = [
       ...r.refs.map((x) => preparedByName.get(x.name)?.relation.fqn.toLowerCase()),
       ...r.sources.map((x) => sourceRelations.get(`${x.source}.${x.table}`)?.toLowerCase()),
+      ...(r.seeds ?? []).map((x) => resolved.seedByName.get(x.name)?.manifest.relation.fqn.toLowerCase()),
     ].filter((x): x is string => x !== undefined);
     return {
       id,
       full: r.full.text,
       declared,
       ...(r.incremental && r.incremental.text !== r.full.text ? { incremental: r.incremental.text, self: `${r.relation.database}.${r.relation.table}`.toLowerCase() } : {}),
+      ...(r.config.materialized === 'snapshot' ? { snapshot: snapshotStrategy(r.config) ?? null } : {}),
     };
   };
   let scheduled: Awaited<ReturnType<typeof analyseInDependencyOrder>>;
@@ -135,7 +143,7 @@ export function propagateSourceLineage(models: Map<string, ManifestModel>, order
     for (const c of m.columns) {
       const out = new Map<string, { node: string; column: string }>();
       for (const u of c.upstream) {
-        if (u.node.startsWith('source.')) out.set(`${u.node}.${u.column}`, u);
+        if (u.node.startsWith('source.') || u.node.startsWith('seed.')) out.set(`${u.node}.${u.column}`, u);
         else for (const s of columnsByModel.get(u.node)?.get(u.column)?.sources ?? []) out.set(`${s.node}.${s.column}`, s);
       }
       c.sources = [...out.values()].sort((a, b) => `${a.node}.${a.column}`.localeCompare(`${b.node}.${b.column}`));

@@ -8,6 +8,8 @@ import { workerAnalyser, type Analyser } from '../analyse/pool.js';
 import { AnalysisCache } from '../analyse/cache.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { loadMacroFiles, loadModelFiles, loadSingularTests } from '../load/model-files.js';
+import { loadSnapshotFiles } from '../load/snapshot-files.js';
+import { loadSeeds, type FailedSeed } from '../load/seeds.js';
 import { loadProjectConfig, projectPosition } from '../load/project-config.js';
 import { didYouMean } from '../config/suggest.js';
 import { loadSources, type FailedSource } from '../load/sources.js';
@@ -54,12 +56,16 @@ export async function loadPhase(projectDir: string, options: CompileOptions, dia
   const failedSources: FailedSource[] = [];
   const [sources, modelFiles, macros, singular, cache, exposures] = await Promise.all([
     loadSources(projectDir, layers.bronze, diagnostics, failedSources),
-    loadModelFiles(projectDir, diagnostics),
+    // Snapshots are models with materialized 'snapshot' (compiler/load/snapshot-files.ts).
+    Promise.all([loadModelFiles(projectDir, diagnostics), loadSnapshotFiles(projectDir, diagnostics)]).then(([m, s]) => [...m, ...s]),
     loadMacroFiles(projectDir),
     loadSingularTests(projectDir),
     options.cache === false || process.env.ETL_NO_CACHE ? AnalysisCache.disabled() : AnalysisCache.load(projectDir),
     loadExposures(projectDir, diagnostics),
   ]);
+  // Seeds (seeds/*.csv with their declarations): read like sources, answered by ref.
+  const failedSeeds: FailedSeed[] = [];
+  const seeds = await loadSeeds(projectDir, layers, diagnostics, failedSeeds);
   // Start the worker threads now, so they boot while the main thread renders (about 0.15 s each).
   const expectedMisses = modelFiles.filter((f) => !cache.probablyHit(`model.${f.name}`)).length;
   const threads = Math.min(4, availableParallelism());
@@ -67,7 +73,7 @@ export async function loadPhase(projectDir: string, options: CompileOptions, dia
   pool?.catch(() => undefined);
   const env = await createEnvironment(macros, diagnostics);
 
-  return { projectDir, config, targetName, target, roots, layers, environment, vars, sources, failedSources, modelFiles, macros, singular, exposures, cache, env, pool, threads };
+  return { projectDir, config, targetName, target, roots, layers, environment, vars, sources, failedSources, modelFiles, macros, singular, exposures, cache, env, pool, threads, seeds, failedSeeds };
 }
 
 export type { Analyser };

@@ -4,7 +4,9 @@ import type { Classification } from '../api/columns.js';
 import { formatType } from '../api/columns.js';
 import type { AnalysedColumn } from '../analyse/analyser.js';
 import { checkConfigColumns, checkContract } from '../analyse/model-checks.js';
+import { checkSnapshot, snapshotManifestConfig } from '../analyse/snapshot-checks.js';
 import { backfillConfig, checkBackfillConfig } from '../analyse/backfill-checks.js';
+import { checkRetentionConfig } from '../governance/retention-checks.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { codeFrame } from '../diagnostics/frame.js';
 import { inlineEphemerals } from '../emit/ephemerals.js';
@@ -15,6 +17,7 @@ import type { Graph } from '../plan/graph.js';
 import type { Query } from '../plan/operations.js';
 import { queryFromRendered, trimQuery } from '../plan/query-map.js';
 import type { RenderedModel } from '../resolve/models.js';
+import { seedIdsOf } from '../resolve/seed-refs.js';
 
 const sha = (s: string) => createHash('sha256').update(s).digest('hex').slice(0, 16);
 
@@ -51,7 +54,7 @@ export function toManifestModel(ctx: ModelContext, r: RenderedModel, columns: An
   }
   if (r.config.contract) checkContract(r, columns, diagnostics);
   const upstreamIds = [...new Set(r.refs.map((x) => `model.${x.name}`))].filter((x) => rendered.has(x.slice(6))).sort();
-  const sourceIds = [...new Set(r.sources.map((s) => `source.${s.source}.${s.table}`))].filter((x) => sourceById.has(x)).sort();
+  const sourceIds = [...[...new Set(r.sources.map((s) => `source.${s.source}.${s.table}`))].filter((x) => sourceById.has(x)), ...seedIdsOf(r)].sort();
   const listOf = (v: string | string[] | undefined) => (v === undefined ? undefined : Array.isArray(v) ? v : [v]);
   const cfg: ManifestModel['config'] = {};
   if (r.config.materialized === 'incremental') cfg.incremental_strategy = r.config.incremental_strategy ?? (r.config.unique_key ? 'merge' : 'append');
@@ -63,8 +66,12 @@ export function toManifestModel(ctx: ModelContext, r: RenderedModel, columns: An
   if (r.config.merge_update_columns) cfg.merge_update_columns = r.config.merge_update_columns;
   if (r.config.contract) cfg.contract = true;
   Object.assign(cfg, backfillConfig(r.config));
+  Object.assign(cfg, snapshotManifestConfig(r));
   checkConfigColumns(r, cfg, columns, diagnostics);
+  checkSnapshot(r, columns, diagnostics);
   checkBackfillConfig(r, cfg, columns, diagnostics);
+  if (r.config.retention) cfg.retention = r.config.retention;
+  checkRetentionConfig(r, cfg, columns, diagnostics);
   const model: ManifestModel = {
     id: r.id,
     name: r.file.name,

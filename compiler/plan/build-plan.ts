@@ -6,6 +6,7 @@ import type { LayerName, ManifestModel, ManifestSource, ManifestTest } from '../
 import { MANIFEST_VERSION } from '../manifest/schema.js';
 import { testCheck } from '../tests/test-checks.js';
 import { stages, type Graph } from './graph.js';
+import { snapshotOperations } from './snapshot-plan.js';
 import { op, type DataTest, type Location, type Operation, type Query, type Relation, type UnitTest } from './operations.js';
 import { PLAN_VERSION, type ModelNode, type Plan, type PlanNode, type SourceNode, type TestNode } from './plan-schema.js';
 
@@ -26,6 +27,8 @@ export interface PlanInput {
   onCycle: Set<string>;
   /** Models read from the deployment given with --defer: not planned, and not waited for. */
   deferred?: Set<string>;
+  /** Properties of every Delta table the plan creates (retention's `delta.*Retention*`), under each model's own tblproperties. */
+  tableProperties?: Record<string, string>;
 }
 
 /** A location under its layer's root when it is there, else as written (absolute or a URI). */
@@ -36,15 +39,20 @@ export function layerLocation(layer: LayerName, location: string, root: string):
 
 const splitRelation = (r: { database: string; table: string }): Relation => ({ database: r.database, table: r.table });
 
-export function modelOperations(m: ManifestModel, q: ModelQueries, root: string): Pick<ModelNode, 'location' | 'full' | 'incremental' | 'post' | 'backfill'> {
+/** `tableProperties`: set on every table's CREATE before the model's own tblproperties (retention's Delta properties). */
+export function modelOperations(m: ManifestModel, q: ModelQueries, root: string, tableProperties: Record<string, string> = {}): Pick<ModelNode, 'location' | 'full' | 'incremental' | 'post' | 'backfill'> {
   const relation = splitRelation(m.relation!);
   const createDb = op({ kind: 'CreateDatabase', database: relation.database });
   const post: Operation[] = m.materialized !== 'view' && m.config.zorder_by?.length ? [op({ kind: 'Optimize', relation, zorderBy: m.config.zorder_by })] : [];
   if (m.materialized === 'view') return { location: null, full: [createDb, op({ kind: 'CreateOrReplaceView', relation, query: q.full })], incremental: null, post };
   const location = layerLocation(m.layer, m.relation!.location, root);
+  if (m.materialized === 'snapshot') {
+    const ops = snapshotOperations(m, q.full, relation, location) ?? [createDb];
+    return { location, full: ops, incremental: ops, post };
+  }
   const full: Operation[] = [
     createDb,
-    op({ kind: 'CreateOrReplaceTableAs', relation, location, partitionBy: m.config.partition_by ?? [], properties: m.config.tblproperties ?? {}, query: q.full }),
+    op({ kind: 'CreateOrReplaceTableAs', relation, location, partitionBy: m.config.partition_by ?? [], properties: { ...tableProperties, ...m.config.tblproperties }, query: q.full }),
   ];
   if (m.materialized !== 'incremental') return { location, full, incremental: null, post };
   const query = q.incremental ?? q.full;
@@ -139,7 +147,7 @@ export function buildPlan(input: PlanInput): Plan {
       file: m.file,
       materialized: m.materialized,
       relation: splitRelation(m.relation),
-      ...modelOperations(m, input.queries.get(m.id)!, input.layerRoots[m.layer]),
+      ...modelOperations(m, input.queries.get(m.id)!, input.layerRoots[m.layer], input.tableProperties),
       dependsOn: parents,
     } as ModelNode;
   }

@@ -5,7 +5,8 @@
  * One zod schema per shape; the TypeScript types are derived from them.
  */
 import { z } from 'zod';
-import { severitySchema } from '../config/model-config.js';
+import { SnapshotStrategySchema } from '../config/snapshot-config.js';
+import { onSchemaChangeSchema, severitySchema } from '../config/model-config.js';
 
 export const LayerNameSchema = z.enum(['bronze', 'silver', 'gold']);
 
@@ -58,9 +59,16 @@ const CreateOrReplaceTableAs = z
   })
   .strict();
 const CreateOrReplaceView = z.object({ kind: z.literal('CreateOrReplaceView'), relation: RelationSchema, query: QuerySchema }).strict();
+/**
+ * The columns an incremental write names, set by the runner from the table's columns after a schema
+ * change (runtime/runner/schema-change.ts): `fromQuery: false` writes NULL of `type` (a column the
+ * query no longer has). Absent: the query's columns by position (INSERT) or `*` (MERGE).
+ */
+export const WriteColumnSchema = z.object({ name: z.string().min(1), type: z.string().min(1), fromQuery: z.boolean() }).strict();
+export type WriteColumn = z.infer<typeof WriteColumnSchema>;
 /** Replaces only the partitions the query produces (dynamic partition overwrite). */
-const InsertOverwrite = z.object({ kind: z.literal('InsertOverwrite'), relation: RelationSchema, query: QuerySchema }).strict();
-const Append = z.object({ kind: z.literal('Append'), relation: RelationSchema, query: QuerySchema }).strict();
+const InsertOverwrite = z.object({ kind: z.literal('InsertOverwrite'), relation: RelationSchema, query: QuerySchema, columns: z.array(WriteColumnSchema).optional() }).strict();
+const Append = z.object({ kind: z.literal('Append'), relation: RelationSchema, query: QuerySchema, columns: z.array(WriteColumnSchema).optional() }).strict();
 const Merge = z
   .object({
     kind: z.literal('Merge'),
@@ -69,6 +77,7 @@ const Merge = z
     uniqueKey: z.array(z.string()).min(1),
     /** Columns a matched row updates; null updates every column. */
     updateColumns: z.array(z.string()).nullable(),
+    columns: z.array(WriteColumnSchema).optional(),
   })
   .strict();
 const Optimize = z.object({ kind: z.literal('Optimize'), relation: RelationSchema, zorderBy: z.array(z.string()).min(1) }).strict();
@@ -97,6 +106,21 @@ export const RestorePointSchema = z.discriminatedUnion('by', [
 export type RestorePoint = z.infer<typeof RestorePointSchema>;
 const RestoreTable = z.object({ kind: z.literal('RestoreTable'), relation: RelationSchema, to: RestorePointSchema }).strict();
 
+/**
+ * Before an incremental write: the model's columns as compiled, and what to do when the table's differ
+ * (`on_schema_change`). The runner compares them with the table's columns in the catalog and runs the
+ * ALTER operations below, then names the columns of the write (runtime/runner/schema-change.ts).
+ */
+const SchemaChange = z.object({ kind: z.literal('SchemaChange'), relation: RelationSchema, onSchemaChange: onSchemaChangeSchema, columns: z.array(ColumnTypeSchema) }).strict();
+const AlterTableAddColumns = z.object({ kind: z.literal('AlterTableAddColumns'), relation: RelationSchema, columns: z.array(ColumnTypeSchema).min(1) }).strict();
+/** Delta drops columns only with column mapping by name: the dialect enables it first. */
+const AlterTableDropColumns = z.object({ kind: z.literal('AlterTableDropColumns'), relation: RelationSchema, columns: z.array(z.string().min(1)).min(1) }).strict();
+/** A safe widening only (int to bigint, float to double, a wider decimal): Delta type widening. */
+const AlterColumnType = z.object({ kind: z.literal('AlterColumnType'), relation: RelationSchema, column: z.string().min(1), type: z.string().min(1) }).strict();
+/** A user's statement run before or after a model's write, or at the start or end of a run. */
+export const HookWhenSchema = z.enum(['pre', 'post', 'run_start', 'run_end']);
+const Hook = z.object({ kind: z.literal('Hook'), when: HookWhenSchema, query: QuerySchema }).strict();
+
 /** A calendar date, `YYYY-MM-DD` (backfill bounds). */
 export const DateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 /**
@@ -107,7 +131,83 @@ export const ReplaceRangeSchema = z
   .object({ kind: z.literal('ReplaceRange'), relation: RelationSchema, column: z.string().min(1), start: DateSchema, end: DateSchema, query: QuerySchema })
   .strict();
 
+/**
+ * A value an erasure compares a column with: the subject's value as it is, or the SHA-2 of the
+ * concatenation of parts (the subject's value and a salt), as a salted-hash mask computed it.
+ */
+export const MatchValueSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('literal'), value: z.string() }).strict(),
+  z.object({ kind: z.literal('sha2'), bits: z.union([z.literal(224), z.literal(256), z.literal(384), z.literal(512)]), parts: z.array(z.string()).min(1) }).strict(),
+]);
+export type MatchValue = z.infer<typeof MatchValueSchema>;
+/** Rows whose column (as a string) is one of `in`. */
+export const ColumnMatchSchema = z.object({ column: z.string().min(1), in: z.array(MatchValueSchema).min(1) }).strict();
+export type ColumnMatch = z.infer<typeof ColumnMatchSchema>;
+/** Deletes the rows where any of `where` holds (GDPR/CCPA erasure). Not compiled into a plan: `etl erase` builds it. */
+const DeleteWhere = z.object({ kind: z.literal('DeleteWhere'), relation: RelationSchema, where: z.array(ColumnMatchSchema).min(1) }).strict();
+/** Removes files no version newer than `retainHours` references; below Delta's 168 h floor the check is lifted for the statement. */
+const Vacuum = z.object({ kind: z.literal('Vacuum'), relation: RelationSchema, retainHours: z.number().int().min(0) }).strict();
+/** A retention period as declared (`years: 7`), kept as written for people; `before` is the cutoff it gives on the run's date. */
+export const RetentionPeriodSchema = z.object({ amount: z.number().int().min(1), unit: z.enum(['days', 'years']) }).strict();
+/** Retention: deletes the rows whose `column` is before `before` (rows on the cutoff date and NULL dates are kept). Built by `etl retention run`. */
+const DeleteOlderThan = z
+  .object({ kind: z.literal('DeleteOlderThan'), relation: RelationSchema, column: z.string().min(1), olderThan: RetentionPeriodSchema, before: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) })
+  .strict();
+/** Retention on bronze Parquet: drops these partitions from the catalog; the engine deletes their files under `location`. */
+const DropPartitions = z
+  .object({ kind: z.literal('DropPartitions'), relation: RelationSchema, location: LocationSchema, column: z.string().min(1), values: z.array(z.string().min(1)).min(1) })
+  .strict();
+/**
+ * Appends one build record to an append-only Delta audit table (`delta.appendOnly`: Delta itself
+ * refuses UPDATE and DELETE there), creating it on first use. Built by the runner for `sox` models.
+ */
+const AppendAuditRecord = z
+  .object({ kind: z.literal('AppendAuditRecord'), relation: RelationSchema, location: LocationSchema, columns: z.array(ColumnTypeSchema).min(1), row: z.record(z.string(), z.union([z.string(), z.number(), z.null()])) })
+  .strict();
+
+/**
+ * A snapshot (SCD type 2) build: creates the table from the query when it is absent, else closes the
+ * current version of each changed key (valid_to, is_current) and inserts the new versions and new
+ * keys in one MERGE; with `invalidateHardDeletes`, a key the query no longer returns is closed.
+ * Never replaces the table, so no build (a --full-refresh included) loses history. `columns` are
+ * the query's own; the history columns follow them (compiler/emit/snapshot-sql.ts renders it).
+ */
+const SnapshotMerge = z
+  .object({
+    kind: z.literal('SnapshotMerge'),
+    relation: RelationSchema,
+    location: LocationSchema,
+    partitionBy: z.array(z.string()),
+    properties: z.record(z.string(), z.string()),
+    query: QuerySchema,
+    columns: z.array(z.string().min(1)).min(1),
+    uniqueKey: z.array(z.string().min(1)).min(1),
+    strategy: SnapshotStrategySchema,
+    invalidateHardDeletes: z.boolean(),
+  })
+  .strict();
+
+/**
+ * A seed's rows into its Delta table, replacing what it held (re-seeding is idempotent). The typed
+ * rows are inline: a compiled plan runs where the project's CSV files are not (`--plan`). Values are
+ * JSON (numbers, booleans, or exact text for bigint, decimal, date and timestamp), cast to `columns`.
+ */
+const LoadSeed = z
+  .object({
+    kind: z.literal('LoadSeed'),
+    relation: RelationSchema,
+    location: LocationSchema,
+    columns: z.array(ColumnTypeSchema).min(1),
+    rows: z.array(z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]))),
+  })
+  .strict();
+
 export const OperationSchema = z.discriminatedUnion('kind', [
+  DeleteWhere,
+  Vacuum,
+  DeleteOlderThan,
+  DropPartitions,
+  AppendAuditRecord,
   CreateDatabase,
   CreateOrReplaceTableAs,
   CreateOrReplaceView,
@@ -117,7 +217,14 @@ export const OperationSchema = z.discriminatedUnion('kind', [
   Optimize,
   RegisterBronze,
   RestoreTable,
+  SnapshotMerge,
+  SchemaChange,
+  AlterTableAddColumns,
+  AlterTableDropColumns,
+  AlterColumnType,
+  Hook,
   ReplaceRangeSchema,
+  LoadSeed,
 ]);
 export type Operation = z.infer<typeof OperationSchema>;
 export type OperationKind = Operation['kind'];

@@ -22,6 +22,7 @@ import { isRawVar } from '../config/vars.js';
 import { renderVar } from '../security/sql-vars.js';
 import type { DeferredRelation } from '../compile-types.js';
 import { environmentDatabase } from '../environments/environment.js';
+import { snapshotPlacement } from '../config/snapshot-config.js';
 
 export interface ModelRelation {
   database: string;
@@ -66,6 +67,8 @@ function modelRelation(file: ModelFile, config: PreparedModel['config'], layer: 
 
 export interface RenderedModel extends PreparedModel {
   refs: RenderState['refs'];
+  /** Refs that name seeds (compiler/resolve/seed-refs.ts): read like sources, not models. */
+  seeds?: RenderState['refs'];
   sources: RenderState['sources'];
   full: RenderedText;
   incremental?: RenderedText;
@@ -214,8 +217,9 @@ export async function prepareModels(
   for (const modelFile of files) {
     const source = modelFile.language === 'sql' ? readSqlModel(modelFile, env, diagnostics) : await readTsModel(modelFile, projectDir, diagnostics);
     if (!source) continue;
-    const { file, template, tsModel, sqlPosition } = source;
+    const { template, tsModel, sqlPosition } = source;
     const config = mergedConfig(project, source);
+    const file = snapshotPlacement(source.file, config, diagnostics);
     if (config.enabled === false) continue;
     const id = `model.${file.name}`;
     const deferredTo = config.materialized === 'ephemeral' ? undefined : placement.defer?.[id];

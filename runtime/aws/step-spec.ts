@@ -37,7 +37,7 @@ export const StepSpecSchema = z
     name: z.string(),
     layerRoots: LayerRootsSchema,
     /** Models only: how the node is stored. */
-    materialized: z.enum(['view', 'table', 'incremental']).nullable(),
+    materialized: z.enum(['view', 'table', 'incremental', 'snapshot']).nullable(),
     relation: RelationSchema,
     /** Delta tables only: where table state and rows written are read. */
     location: LocationSchema.nullable(),

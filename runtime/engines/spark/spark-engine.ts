@@ -3,7 +3,7 @@
  * Table state is the Delta log at the table's location (as on EMR, where Glue knows tables before
  * they have data); the metastore is kept in step with it.
  */
-import { combinedCountColumn, combinedTestsStatement, dataTestSample, quoteIdent, relationSql, renderOperation, stringLiteral, typedRowsSql, withQuery, type Statement } from '../../../compiler/emit/spark-dialect.js';
+import { combinedCountColumn, combinedTestsStatement, dataTestSample, quoteIdent, relationSql, renderOperation, seedTableAs, stringLiteral, typedRowsSql, withQuery, type Statement } from '../../../compiler/emit/spark-dialect.js';
 import type { CombinedDataTests, DataTest, Location, Operation, Relation, UnitTest } from '../../../compiler/plan/operations.js';
 import type { DataTestRun, Engine, EngineSession, LocationResolver, StatementTiming, TableState, UnitTestRun } from '../engine.js';
 import type { SparkSession } from './client.js';
@@ -108,6 +108,7 @@ export class SparkThriftSession implements EngineSession {
   }
 
   async execute(operation: Operation): Promise<void> {
+    if (operation.kind === 'LoadSeed') return this.execute(seedTableAs(operation));
     if (operation.kind === 'CreateDatabase' && this.catalog.databaseExists(operation.database)) return;
     const relation = 'relation' in operation ? operation.relation : undefined;
     try {
@@ -146,6 +147,7 @@ export class SparkThriftSession implements EngineSession {
         return this.catalog.setDatabase(operation.database, true);
       case 'CreateOrReplaceTableAs':
       case 'RegisterBronze':
+      case 'SnapshotMerge':
         return this.catalog.set(operation.relation, { exists: true, view: false, location: this.locate(operation.location) });
       case 'CreateOrReplaceView':
         return this.catalog.set(operation.relation, { exists: true, view: true });
