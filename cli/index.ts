@@ -30,6 +30,7 @@ export const COMMAND_MODULES = {
   show: () => import('./commands/show.js'),
   restore: () => import('./commands/restore.js'),
   replicate: () => import('./commands/replicate.js'),
+  erase: () => import('./commands/erase.js'),
 } satisfies Record<string, CommandModule>;
 
 /** What oclif runs (the explicit strategy's target in the compiled build). */

@@ -27,7 +27,7 @@ export default defineSource({
       tags: ['events', 'behaviour'],
       columns: {
         event_id: t.string().primaryKey(),
-        user_id: t.string().pii().restricted(),
+        user_id: t.string().pii().restricted().subject('customer', 'customer_id'),
         session_id: t.string().restricted(),
         event_type: t.string().notNull(),
         page_url: t.string(),

@@ -27,10 +27,10 @@ export default defineSource({
       drift: 'evolve',
       tags: ['crm'],
       columns: {
-        lead_id: t.string().primaryKey().pii().from('Id'),
+        lead_id: t.string().primaryKey().pii().subject('lead').from('Id'),
         first_name: t.string().pii().from('FirstName'),
         last_name: t.string().pii().from('LastName'),
-        email: t.string().pii().from('Email'),
+        email: t.string().pii().subject('lead', 'email').from('Email'),
         phone: t.string().pii().from('Phone'),
         company: t.string().from('Company'),
         lead_source: t.string().from('LeadSource'),

@@ -299,6 +299,7 @@ function toManifestSource(
       classification: [...spec.classification],
       ...(spec.description ? { description: spec.description } : {}),
       ...(spec.sourceName ? { sourceName: spec.sourceName } : {}),
+      ...(spec.subject ? { subject: { kind: spec.subject.kind, key: spec.subject.key ?? name } } : {}),
     });
   }
   reportColumnClashes(site, `${source.name}.${tableName}`, tableName, diagnostics);
