@@ -20,6 +20,9 @@ import { loadPhase } from './phases/load.js';
 import { assembleManifest } from './phases/manifest.js';
 import { resolvePhase } from './phases/resolve.js';
 import { compileTests } from './tests/data-tests.js';
+import { seedManifests, withSeedNodes } from './plan/seed-nodes.js';
+import { checkProjectRoles } from './governance/access-check.js';
+import { retentionAndAudit } from './governance/retention-pass.js';
 import { compileUnitTestOperations, compileUnitTests } from './tests/unit-tests.js';
 import { TOOL_VERSION } from './version.js';
 
@@ -74,12 +77,16 @@ async function compile(options: CompileOptions): Promise<CompileResult> {
   const { models, queries, sourceById } = analysed;
   const { rendered, scope, preparedByName } = resolved;
   const blocked = new Set([...resolved.unavailable.keys(), ...modelGraph.excluded]);
-  const { tests, operations } = compileTests({ models, sources: loaded.sources, rendered, singular: loaded.singular, env: loaded.env, scope, preparedByName, diagnostics, blocked });
+  const { tests, operations } = compileTests({ models, sources: loaded.sources, rendered, singular: loaded.singular, env: loaded.env, scope, preparedByName, diagnostics, blocked, seeds: resolved.seedByName });
   const unitTests = compileUnitTests(models, rendered, sourceById, diagnostics);
   const unitTestOperations = compileUnitTestOperations({ unitTests, models, rendered, scope, sourceById, diagnostics });
   const deferred = resolved.prepared.filter((m) => m.deferred);
   const manifest = assembleManifest(loaded, models, tests, unitTests, deferred);
-  const plan = buildPlan({
+  if (resolved.seedByName.size) manifest.seeds = seedManifests(resolved.seedByName.values());
+  diagnostics.push(...checkProjectRoles(projectDir, loaded.config.governance?.roles, manifest));
+  const governed = retentionAndAudit(projectDir, loaded.config, manifest, operations);
+  diagnostics.push(...governed.diagnostics);
+  const planned = buildPlan({
     target: loaded.targetName,
     layerRoots: loaded.roots,
     sources: loaded.sources.map((s) => s.manifest),
@@ -89,7 +96,9 @@ async function compile(options: CompileOptions): Promise<CompileResult> {
     unitTests: unitTestOperations,
     onCycle: modelGraph.onCycle,
     deferred: new Set(deferred.map((m) => m.id)),
+    tableProperties: governed.tableProperties,
   });
+  const plan = withSeedNodes(planned, resolved.seedByName.values(), loaded.roots);
   mark('tests+plan');
   return { manifest, plan, diagnostics: causesFirst(diagnostics, phaseEnds), ok: !diagnostics.some((d) => d.severity === 'error'), timings, cacheHits: analysed.cacheHits };
 }

@@ -73,7 +73,7 @@ export async function analyseInDependencyOrder(input: ScheduleInput): Promise<{ 
             continue;
           }
           const r = rendered.get(id.slice(6))!;
-          const upstream = [...r.refs.map((x) => `model.${x.name}`), ...r.sources.map((x) => `source.${x.source}.${x.table}`)].sort().map((u) => `${u}=${signatures.get(u) ?? '?'}`);
+          const upstream = [...r.refs.map((x) => `model.${x.name}`), ...r.sources.map((x) => `source.${x.source}.${x.table}`), ...(r.seeds ?? []).map((x) => `seed.${x.name}`)].sort().map((u) => `${u}=${signatures.get(u) ?? '?'}`);
           const key = cache.key(request, upstream);
           const hit = cache.get(id, key);
           if (hit) {

@@ -130,6 +130,15 @@ const render: Renderers = {
   RestoreTable: (op) => [
     plain(`RESTORE TABLE ${relationSql(op.relation)} TO ${op.to.by === 'version' ? `VERSION AS OF ${op.to.version}` : `TIMESTAMP AS OF ${stringLiteral(op.to.timestamp)}`}`),
   ],
+  CreateMaskedView: (op) => {
+    const column = (c: OperationOf<'CreateMaskedView'>['columns'][number]) =>
+      c.mask === 'none'
+        ? quoteIdent(c.name)
+        : c.mask === 'hash'
+          ? `sha2(concat(${stringLiteral(op.salt)}, CAST(${quoteIdent(c.name)} AS STRING)), 256) AS ${quoteIdent(c.name)}`
+          : `CAST(NULL AS ${c.type}) AS ${quoteIdent(c.name)}`;
+    return [plain(`CREATE OR REPLACE VIEW ${relationSql(op.relation)} AS\nSELECT ${op.columns.map(column).join(',\n  ')}\nFROM ${relationSql(op.from)}`)];
+  },
 };
 
 export function renderOperation(op: Operation, locate: Locate): Statement[] {

@@ -33,6 +33,12 @@ export function renderTypings(manifest: Manifest): string {
     for (const c of m.columns) lines.push(`      ${key(c.name)}: ${tsType(c.type)}${c.nullable ? ' | null' : ''};`);
     lines.push('    };');
   }
+  // Seeds answer ref() like models.
+  for (const seed of Object.values(manifest.seeds ?? {})) {
+    lines.push(`    ${key(seed.name)}: {`);
+    for (const c of seed.columns) lines.push(`      ${key(c.name)}: ${tsType(c.type)}${c.nullable ? ' | null' : ''};`);
+    lines.push('    };');
+  }
   lines.push('  }', '  interface ProjectSources {');
   const bySource = new Map<string, Manifest['sources'][string][]>();
   for (const s of Object.values(manifest.sources)) bySource.set(s.sourceName, [...(bySource.get(s.sourceName) ?? []), s]);

@@ -4,7 +4,7 @@
  * Bump MANIFEST_VERSION on any breaking change of shape.
  */
 import { z } from 'zod';
-import { incrementalStrategySchema, materializationSchema, severitySchema } from '../config/model-config.js';
+import { incrementalStrategySchema, materializationSchema, onSchemaChangeSchema, severitySchema } from '../config/model-config.js';
 import { ExposureOwnerSchema, ExposureToolSchema, ExposureTypeSchema } from '../config/exposure-schema.js';
 import { ManifestSeedSchema } from './seed-schema.js';
 
@@ -136,6 +136,11 @@ export const ManifestModelSchema = z.object({
     tblproperties: z.record(z.string(), z.string()).optional(),
     merge_update_columns: ListOf.optional(),
     contract: z.boolean().optional(),
+    /** Incremental models: what a build does when the columns change (compiler/plan/schema-change.ts). */
+    on_schema_change: onSchemaChangeSchema.optional(),
+    /** Hooks as written (templates); the plan holds them rendered (Hook operations). */
+    pre_hook: ListOf.optional(),
+    post_hook: ListOf.optional(),
     /** `retention:` as declared (compiler/governance/retention-config.ts). */
     retention: z.object({ column: z.string(), years: z.number().optional(), days: z.number().optional() }).optional(),
     /** Snapshots: how a changed row is detected (compiler/config/snapshot-config.ts). */

@@ -17,6 +17,7 @@ import { loadExposures } from '../load/exposures.js';
 import type { LayerName, LayerSettings } from '../manifest/types.js';
 import { declaredLayerRoots } from '../plan/layer-roots.js';
 import { createEnvironment } from '../resolve/environment.js';
+import { registerMaskHelpers } from '../governance/masks.js';
 import { mergeVars } from '../config/vars.js';
 import { environmentLayers, environmentNameSchema } from '../environments/environment.js';
 
@@ -72,6 +73,7 @@ export async function loadPhase(projectDir: string, options: CompileOptions, dia
   const pool = expectedMisses >= PARALLEL_THRESHOLD && threads > 1 && process.env.ETL_THREADS !== '1' ? workerAnalyser(threads) : undefined;
   pool?.catch(() => undefined);
   const env = await createEnvironment(macros, diagnostics);
+  registerMaskHelpers(env, config.governance?.policy?.salt_var);
 
   return { projectDir, config, targetName, target, roots, layers, environment, vars, sources, failedSources, modelFiles, macros, singular, exposures, cache, env, pool, threads, seeds, failedSeeds };
 }

@@ -65,6 +65,11 @@ export function toManifestModel(ctx: ModelContext, r: RenderedModel, columns: An
   if (r.config.tblproperties) cfg.tblproperties = r.config.tblproperties;
   if (r.config.merge_update_columns) cfg.merge_update_columns = r.config.merge_update_columns;
   if (r.config.contract) cfg.contract = true;
+  if (r.config.on_schema_change) cfg.on_schema_change = r.config.on_schema_change;
+  for (const key of ['pre_hook', 'post_hook'] as const) {
+    const v = listOf(r.config[key]);
+    if (v?.length) cfg[key] = v;
+  }
   Object.assign(cfg, backfillConfig(r.config));
   Object.assign(cfg, snapshotManifestConfig(r));
   checkConfigColumns(r, cfg, columns, diagnostics);

@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { prepareModels, renderModel, type RenderedModel } from '../resolve/models.js';
 import { SourceScope, unavailableModels, type FailedSource } from './cascades.js';
+import { addSeedsToScope, splitSeedRefs } from '../resolve/seed-refs.js';
 import type { LoadedProject } from './load.js';
 
 export type ResolvedProject = Awaited<ReturnType<typeof resolvePhase>>;
@@ -51,8 +52,9 @@ export async function resolvePhase(loaded: LoadedProject, diagnostics: Diagnosti
   // Failed and disabled models still answer ref (a placeholder): their readers are cascades, handled by the graph phase.
   const readable = new Map<string, { relation: { fqn: string } }>([...unavailable.keys()].map((n) => [n, { relation: { fqn: `__unavailable_${n}__` } }]));
   for (const [n, m] of preparedByName) readable.set(n, m);
+  const seedByName = addSeedsToScope({ seeds: loaded.seeds, failedSeeds: loaded.failedSeeds, modelNames: new Set([...byLowerName.values()].map((f) => f.name)), readable, unavailable, diagnostics });
   const sourceScope = new SourceScope(sourceRelations, failedSources);
-  const scope = { models: readable, sources: sourceScope, vars, modelNames: [...preparedByName.keys()], sourceNames: [...sourceRelations.keys()] };
+  const scope = { models: readable, sources: sourceScope, vars, modelNames: [...preparedByName.keys(), ...seedByName.keys()], sourceNames: [...sourceRelations.keys()] };
   // A table named in SQL that is a model or a source: the exact ref/source call to write instead.
   const callFor = new Map<string, { sql: string; ts: string }>();
   for (const m of prepared) callFor.set(`${m.relation.database}.${m.relation.table}`.toLowerCase(), { sql: `{{ref "${m.file.name}"}}`, ts: `ref('${m.file.name}')` });
@@ -71,9 +73,10 @@ export async function resolvePhase(loaded: LoadedProject, diagnostics: Diagnosti
   };
   for (const m of prepared) {
     const r = renderModel(m, scope, diagnostics);
+    if (r) splitSeedRefs(r, seedByName);
     if (r) rendered.set(m.file.name, r);
     else unavailable.set(m.file.name, { name: m.file.name, file: m.file.file, kind: 'failed' });
   }
 
-  return { prepared, preparedByName, sourceRelations, scope, referenceHint, rendered, unavailable, failedSources };
+  return { prepared, preparedByName, sourceRelations, scope, referenceHint, rendered, unavailable, failedSources, seedByName };
 }

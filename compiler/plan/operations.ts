@@ -202,6 +202,21 @@ const LoadSeed = z
   })
   .strict();
 
+/**
+ * A role's view of a table, for engines without Lake Formation (`etl grants apply --target local`):
+ * visible columns as they are, masked ones as `sha2(salt || value)` (`hash`) or NULL of their type
+ * (`null`), omitted ones left out. Built from target/grants.json, not compiled into a plan.
+ */
+const CreateMaskedView = z
+  .object({
+    kind: z.literal('CreateMaskedView'),
+    relation: RelationSchema,
+    from: RelationSchema,
+    columns: z.array(z.object({ name: z.string().min(1), type: z.string().min(1), mask: z.enum(['none', 'hash', 'null']) }).strict()).min(1),
+    salt: z.string(),
+  })
+  .strict();
+
 export const OperationSchema = z.discriminatedUnion('kind', [
   DeleteWhere,
   Vacuum,
@@ -217,6 +232,7 @@ export const OperationSchema = z.discriminatedUnion('kind', [
   Optimize,
   RegisterBronze,
   RestoreTable,
+  CreateMaskedView,
   SnapshotMerge,
   SchemaChange,
   AlterTableAddColumns,

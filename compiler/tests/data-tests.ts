@@ -9,6 +9,7 @@ import type { DataTest, Query } from '../plan/operations.js';
 import { queryFromRendered, sliceQuery, trimQuery } from '../plan/query-map.js';
 import { parseThreshold } from '../plan/thresholds.js';
 import type { LoadedSource } from '../load/sources.js';
+import type { LoadedSeed } from '../load/seeds.js';
 import type { ManifestModel, ManifestTest } from '../manifest/types.js';
 import { parseSparkQuery } from '../analyse/parse.js';
 import { newRenderState, type RenderedModel, type RenderScope } from '../resolve/models.js';
@@ -29,6 +30,8 @@ export interface TestsInput {
    * model or source they read did): tests reading them are left out, reported by their cause.
    */
   blocked?: ReadonlySet<string>;
+  /** Seeds by name: a relationships test may point at one (`to: country_currency`). */
+  seeds?: ReadonlyMap<string, LoadedSeed>;
 }
 
 /** Collects the tests of the project and their DataTest operations, ids made unique in order. */
@@ -61,7 +64,7 @@ export function compileTests(input: TestsInput): { tests: Record<string, Manifes
 /** Tests declared in model sidecars (per column and per model). */
 function genericTests(input: TestsInput, out: TestCollector): void {
   const { models, rendered, scope, preparedByName, diagnostics } = input;
-  const resolve = (name: string) => preparedByName.get(name)?.relation.fqn ?? scope.sources.get(name);
+  const resolve = (name: string) => preparedByName.get(name)?.relation.fqn ?? input.seeds?.get(name)?.manifest.relation.fqn ?? scope.sources.get(name);
   for (const m of models.values()) {
     const r = rendered.get(m.name)!;
     const meta = r.file.meta;
@@ -81,7 +84,7 @@ function genericTests(input: TestsInput, out: TestCollector): void {
         fail('A test must be a name or a single-key map', 'e.g. `- not_null` or `- accepted_values: { values: [a, b] }`');
         continue;
       }
-      const columnProblems = testColumnProblems({ test: read.test, args: read.args, ...(column ? { column } : {}), model: m, models, sources: input.sources });
+      const columnProblems = testColumnProblems({ test: read.test, args: read.args, ...(column ? { column } : {}), model: m, models, sources: input.sources, ...(input.seeds ? { seeds: input.seeds } : {}) });
       for (const cp of columnProblems) diagnostics.push(columnDiagnostic(cp, meta, p));
       if (columnProblems.length) continue;
       const sql = genericTestSql({ test: read.test, args: read.args, relation: m.relation.fqn, ...(column ? { column } : {}), resolve });
@@ -95,7 +98,7 @@ function genericTests(input: TestsInput, out: TestCollector): void {
         fail(`Invalid threshold '${bad}'`, "Thresholds look like '>0', '>=10' or '!=0'.");
         continue;
       }
-      const extra = sql.extraDeps.map((d) => (models.has(`model.${d}`) ? `model.${d}` : `source.${d}`));
+      const extra = sql.extraDeps.map((d) => (models.has(`model.${d}`) ? `model.${d}` : input.seeds?.has(d) ? `seed.${d}` : `source.${d}`));
       const { severity: _s, warn_if: _w, error_if: _e, ...args } = read.args;
       void _s;
       void _w;
@@ -109,7 +112,7 @@ function genericTests(input: TestsInput, out: TestCollector): void {
         attachedTo: { node: m.id, ...(column ? { column } : {}) },
         dependsOn: {
           models: [m.id, ...extra.filter((x) => x.startsWith('model.'))].sort(),
-          sources: extra.filter((x) => x.startsWith('source.')).sort(),
+          sources: extra.filter((x) => x.startsWith('source.') || x.startsWith('seed.')).sort(),
         },
         ...sev,
         sql: sql.sql,

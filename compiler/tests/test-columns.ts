@@ -11,6 +11,7 @@ import type { CatalogEntry } from '../analyse/analyser.js';
 import { parseTypeName } from '../analyse/sql-types.js';
 import { didYouMean } from '../config/suggest.js';
 import type { LoadedSource } from '../load/sources.js';
+import type { LoadedSeed } from '../load/seeds.js';
 import type { ManifestModel } from '../manifest/types.js';
 import { ephemeralCteName } from '../resolve/models.js';
 
@@ -39,9 +40,11 @@ const unknown = (what: string, name: string, columns: Columns[], owner: string, 
 });
 
 /** The columns of a model (by name) or source table (`source.table`) a relationships test points to. */
-function targetColumns(to: string, models: Map<string, ManifestModel>, sources: LoadedSource[]): Columns[] | undefined {
+function targetColumns(to: string, models: Map<string, ManifestModel>, sources: LoadedSource[], seeds?: ReadonlyMap<string, LoadedSeed>): Columns[] | undefined {
   const model = models.get(`model.${to}`);
   if (model) return model.columns;
+  const seed = seeds?.get(to);
+  if (seed) return seed.manifest.columns;
   const source = sources.find((s) => `${s.manifest.sourceName}.${s.manifest.table}` === to);
   return source ? [...source.manifest.columns, ...source.manifest.bronze.metadataColumns] : undefined;
 }
@@ -53,6 +56,7 @@ export interface TestColumnsInput {
   model: ManifestModel;
   models: Map<string, ManifestModel>;
   sources: LoadedSource[];
+  seeds?: ReadonlyMap<string, LoadedSeed>;
 }
 
 /** Every column problem of one generic test (empty when it names only columns that exist). */
@@ -69,7 +73,7 @@ export function testColumnProblems(input: TestColumnsInput): TestColumnProblem[]
     });
   }
   if (test === 'relationships' && typeof args.to === 'string' && typeof args.field === 'string') {
-    const target = targetColumns(args.to, input.models, input.sources);
+    const target = targetColumns(args.to, input.models, input.sources, input.seeds);
     if (target && !has(target, args.field)) out.push(unknown('relationships field', args.field, target, args.to, [test, 'field']));
   }
   if (test === 'accepted_values' && column !== undefined) {
