@@ -20,6 +20,8 @@ export interface SerialColumn {
   masks?: string[];
   /** Where the SELECT list defines the column, in the rendered SQL (1-based); not restored into catalogs. */
   at?: { line: number; column: number };
+  /** What `declassify:` removed (absent: not declassified); not restored into catalogs. */
+  declassified?: Classification[];
 }
 
 export interface SerialCatalogEntry {
@@ -53,7 +55,7 @@ export interface SqlAnalysisResult {
   rowDeps?: Array<[string, string[]]>;
 }
 
-export const toSerialColumn = (c: AnalysedColumn): SerialColumn => ({ name: c.name, type: c.type, nullable: c.nullable, refs: [...c.refs], classes: [...c.classes], ...(c.masks?.size ? { masks: [...c.masks].sort() } : {}), ...(c.at ? { at: c.at } : {}) });
+export const toSerialColumn = (c: AnalysedColumn): SerialColumn => ({ name: c.name, type: c.type, nullable: c.nullable, refs: [...c.refs], classes: [...c.classes], ...(c.masks?.size ? { masks: [...c.masks].sort() } : {}), ...(c.at ? { at: c.at } : {}), ...(c.declassified ? { declassified: c.declassified } : {}) });
 /** `at` stays behind: a position in one model's SQL means nothing to the models reading it. */
 export const fromSerialColumn = (c: SerialColumn): AnalysedColumn => ({ name: c.name, type: c.type, nullable: c.nullable, refs: new Set(c.refs), classes: new Set(c.classes), ...(c.masks?.length ? { masks: new Set(c.masks) } : {}) });
 

@@ -12,6 +12,8 @@ export interface Value {
   refs: Set<string>;
   classes: Set<Classification>;
   agg: boolean;
+  /** Masks applied to the value (mask-shapes.ts); absent: none. */
+  masks?: Set<string>;
 }
 
 export const lc = (s: string) => s.toLowerCase();

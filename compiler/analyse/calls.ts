@@ -11,6 +11,7 @@ import { lambdaValue } from './spark-types/higher-order.js';
 import { isUnitArgument } from './spark-types/expression-forms.js';
 import { containerType, elementNullable, structField } from './spark-types/containers.js';
 import { isComplex, isKnown } from './sql-types.js';
+import { callClassification } from './mask-shapes.js';
 
 export function func(cx: Ctx, f: Node, scope: Scope, silent: boolean): Value {
   const name = lc(objectName(f.name).join('.'));
@@ -58,7 +59,8 @@ export function func(cx: Ctx, f: Node, scope: Scope, silent: boolean): Value {
     type,
     nullable,
     refs: union(...args.map((a) => a.refs)),
-    classes: dropsClasses ? new Set() : union(...args.map((a) => a.classes)),
+    // A mask (mask-shapes.ts) changes the classification of what it hides.
+    ...callClassification(name, argNodes, args, dropsClasses ? new Set() : union(...args.map((a) => a.classes))),
     agg: isAgg || args.some((a) => a.agg),
   };
 }

@@ -24,7 +24,7 @@ export function column(cx: Ctx, parts: string[], node: Node, scope: Scope, silen
         break;
       }
     }
-    return { type, nullable: c.nullable || rest.length > 0, refs: c.refs, classes: c.classes, agg: false };
+    return { type, nullable: c.nullable || rest.length > 0, refs: c.refs, classes: c.classes, agg: false, ...(c.masks ? { masks: c.masks } : {}) };
   };
   for (let s: Scope | undefined = scope; s; s = s.parent) {
     // alias.column[.field...]

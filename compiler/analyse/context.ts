@@ -9,6 +9,12 @@ export interface AnalysedColumn {
   /** Keys `node\u0000column` of upstream columns whose values flow in. */
   refs: Set<string>;
   classes: Set<Classification>;
+  /** Masks applied on the way to this column (mask-shapes.ts); absent: none. */
+  masks?: Set<string>;
+  /** Where the model's SELECT list defines it (rendered SQL, 1-based); absent for `*` and inner queries. */
+  at?: { line: number; column: number };
+  /** What `declassify:` removed from this column of the model (absent: not declassified). */
+  declassified?: Classification[];
 }
 
 export interface CatalogEntry {

@@ -1,7 +1,7 @@
 /** Queries, CTEs, set operations, VALUES and SELECT blocks: the columns each produces. */
 import { formatType, type SqlType } from '../api/columns.js';
 import { didYouMean } from '../resolve/environment.js';
-import { identName, lc, objectName, spanOf, union, type Node, type Value } from './ast.js';
+import { identName, lc, leftmostSpan, objectName, spanOf, union, type Node, type Value } from './ast.js';
 import type { AnalysedColumn, Ctx, Scope } from './context.js';
 import { callArgs, expectBoolean, expr } from './expressions.js';
 import { from } from './relations.js';
@@ -62,7 +62,7 @@ export function setExpr(cx: Ctx, body: Node, scope: Scope): AnalysedColumn[] {
       if (type === undefined) {
         cx.report('ETL170', 'error', `Column ${i + 1} ('${c.name}') is ${formatType(c.type)} in one branch of ${String(body.SetOperation.op).toUpperCase()} and ${formatType(o.type)} in the other`, spanOf(right), 'Cast one side so both branches agree.');
       }
-      return { name: c.name, type: type ?? T.unknown, nullable: setOperationNullable(body.SetOperation.op, c.nullable, o.nullable), refs: union(c.refs, o.refs), classes: union(c.classes, o.classes) };
+      return { name: c.name, type: type ?? T.unknown, nullable: setOperationNullable(body.SetOperation.op, c.nullable, o.nullable), refs: union(c.refs, o.refs), classes: union(c.classes, o.classes), ...(c.masks || o.masks ? { masks: union(c.masks ?? new Set(), o.masks ?? new Set()) } : {}), ...(c.at ? { at: c.at } : {}) };
     });
   }
   if (body.Values) return values(cx, body.Values, scope);
@@ -122,7 +122,8 @@ export function select(cx: Ctx, sel: Node, outer: Scope): AnalysedColumn[] {
         name = `_c${out.length}`;
         if (cx.outputSelects.has(sel)) cx.report('ETL169', 'warning', `Expression in the SELECT list has no alias`, spanOf(e), 'Add `AS name`: Spark would name it after the expression text, which makes a poor column name.');
       }
-      push({ name, type: v.type, nullable: v.nullable, refs: v.refs, classes: v.classes }, spanOf(e)); // NULL is Spark's void
+      const at = cx.outputSelects.has(sel) ? leftmostSpan(e) : undefined;
+      push({ name, type: v.type, nullable: v.nullable, refs: v.refs, classes: v.classes, ...(v.masks ? { masks: v.masks } : {}), ...(at ? { at } : {}) }, spanOf(e)); // NULL is Spark's void
     } else if (item.ExprWithAliases !== undefined) {
       // `posexplode(x) AS (pos, v)`: one column per alias.
       for (const c of generatorAliasColumns(cx, item.ExprWithAliases, scope) ?? []) push(c, spanOf(item.ExprWithAliases.expr));
@@ -138,7 +139,8 @@ export function select(cx: Ctx, sel: Node, outer: Scope): AnalysedColumn[] {
         const chosen = rels.find((r) => lc(r.alias) === side)?.columns.find((c) => lc(c.name) === key) ?? owners[0];
         if (chosen && !except.has(key)) push({ ...chosen, refs: union(...owners.map((c) => c.refs)) }, undefined);
       }
-      for (const r of rels) for (const c of r.columns) if (!except.has(lc(c.name)) && !keys.has(lc(c.name))) push(c, undefined);
+      const star = cx.outputSelects.has(sel) ? leftmostSpan(item) : undefined;
+      for (const r of rels) for (const c of r.columns) if (!except.has(lc(c.name)) && !keys.has(lc(c.name))) push(star ? { ...c, at: star } : c, undefined);
       checkExcept(cx, except, rels.flatMap((r) => r.columns), item.Wildcard);
     } else if (item.QualifiedWildcard !== undefined) {
       const [target, opts] = item.QualifiedWildcard;
@@ -155,7 +157,8 @@ export function select(cx: Ctx, sel: Node, outer: Scope): AnalysedColumn[] {
         continue;
       }
       const except = exceptList(opts ?? {});
-      for (const c of rel.columns) if (!except.has(lc(c.name))) push(c, undefined);
+      const star = cx.outputSelects.has(sel) ? leftmostSpan(item) : undefined;
+      for (const c of rel.columns) if (!except.has(lc(c.name))) push(star ? { ...c, at: star } : c, undefined);
       checkExcept(cx, except, rel.columns, opts);
     }
   }

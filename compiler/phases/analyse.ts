@@ -20,6 +20,7 @@ import { toManifestModel, type ModelContext } from './manifest-model.js';
 import type { ResolvedProject } from './resolve.js';
 import type { RenderedModel } from '../resolve/models.js';
 import { callsInto, reportMacroFault } from '../resolve/render-problems.js';
+import { governModel } from '../governance/policy-check.js';
 import { snapshotStrategy } from '../config/snapshot-config.js';
 
 const sha = (s: string) => createHash('sha256').update(s).digest('hex').slice(0, 16);
@@ -76,6 +77,7 @@ export async function analysePhase(loaded: LoadedProject, resolved: ResolvedProj
       declared,
       ...(r.incremental && r.incremental.text !== r.full.text ? { incremental: r.incremental.text, self: `${r.relation.database}.${r.relation.table}`.toLowerCase() } : {}),
       ...(r.config.materialized === 'snapshot' ? { snapshot: snapshotStrategy(r.config) ?? null } : {}),
+      ...(r.config.declassify ? { declassify: Object.keys(r.config.declassify).sort() } : {}),
     };
   };
   let scheduled: Awaited<ReturnType<typeof analyseInDependencyOrder>>;
@@ -88,7 +90,7 @@ export async function analysePhase(loaded: LoadedProject, resolved: ResolvedProj
   const { results, cacheHits } = scheduled;
   const models = new Map<string, ManifestModel>();
   const queries = new Map<string, ModelQueries>();
-  const modelContext: ModelContext = { rendered, models, queries, graph, preparedByName, sourceById, diagnostics };
+  const modelContext: ModelContext = { rendered, models, queries, graph, preparedByName, sourceById, diagnostics, policy: loaded.config.governance?.policy };
   for (const id of order) {
     const result = results.get(id);
     if (result) describeAnalysed(modelContext, rendered.get(id.slice(6))!, result, referenceHint);
@@ -125,7 +127,9 @@ export function describeAnalysed(ctx: ModelContext, r: RenderedModel, result: Sq
   const columns = result.columns.map(fromSerialColumn);
   const rowDeps = new Map(result.rowDeps.map(([k, roles]) => [k, new Set(roles as Array<Exclude<LineageRole, 'value'>>)]));
   try {
-    models.set(r.id, toManifestModel(ctx, r, columns, rowDeps));
+    const model = toManifestModel(ctx, r, columns, rowDeps);
+    governModel(ctx.policy, r, result.columns, model, diagnostics);
+    models.set(r.id, model);
   } catch (err) {
     // A bug of the tool in one model is that model's diagnostic; the others carry on.
     const reason = err instanceof Error ? `${err.name}: ${err.message}` : String(err);

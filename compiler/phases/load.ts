@@ -10,6 +10,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { loadMacroFiles, loadModelFiles, loadSingularTests } from '../load/model-files.js';
 import { loadSnapshotFiles } from '../load/snapshot-files.js';
 import { loadSeeds, type FailedSeed } from '../load/seeds.js';
+import { loadUserGenericTests } from '../tests/user-generic-tests.js';
 import { loadProjectConfig, projectPosition } from '../load/project-config.js';
 import { didYouMean } from '../config/suggest.js';
 import { loadSources, type FailedSource } from '../load/sources.js';
@@ -73,9 +74,10 @@ export async function loadPhase(projectDir: string, options: CompileOptions, dia
   const pool = expectedMisses >= PARALLEL_THRESHOLD && threads > 1 && process.env.ETL_THREADS !== '1' ? workerAnalyser(threads) : undefined;
   pool?.catch(() => undefined);
   const env = await createEnvironment(macros, diagnostics);
+  const userTests = await loadUserGenericTests(projectDir, env, diagnostics);
   registerMaskHelpers(env, config.governance?.policy?.salt_var);
 
-  return { projectDir, config, targetName, target, roots, layers, environment, vars, sources, failedSources, modelFiles, macros, singular, exposures, cache, env, pool, threads, seeds, failedSeeds };
+  return { projectDir, config, targetName, target, roots, layers, environment, vars, sources, failedSources, modelFiles, macros, singular, exposures, cache, env, pool, threads, seeds, failedSeeds, userTests };
 }
 
 export type { Analyser };

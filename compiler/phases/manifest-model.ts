@@ -8,6 +8,7 @@ import { checkSnapshot, snapshotManifestConfig } from '../analyse/snapshot-check
 import { backfillConfig, checkBackfillConfig } from '../analyse/backfill-checks.js';
 import { checkRetentionConfig } from '../governance/retention-checks.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { GovernancePolicy } from '../config/governance-policy.js';
 import { codeFrame } from '../diagnostics/frame.js';
 import { inlineEphemerals } from '../emit/ephemerals.js';
 import type { LoadedSource } from '../load/sources.js';
@@ -29,6 +30,8 @@ export interface ModelContext {
   preparedByName: Map<string, { relation: { fqn: string } }>;
   sourceById: Map<string, LoadedSource>;
   diagnostics: Diagnostic[];
+  /** project.yaml `governance.policy` (compiler/governance/policy-check.ts). */
+  policy?: GovernancePolicy | undefined;
 }
 
 /** The manifest entry of one analysed model: metadata, config, columns, lineage, compiled SQL and statements. */

@@ -45,6 +45,16 @@ export interface RenderedText {
   inMacro?(line: number, column: number): { line: number; column: number; site: MacroSite } | undefined;
 }
 
+/** `(hash key="value" ...)` as a config value: an object of its literal pairs (`exposes=(hash pii="reason")`). */
+function configObject(e: hbs.AST.Expression): Record<string, unknown> | undefined {
+  if (e.type !== 'SubExpression') return undefined;
+  const sub = e as hbs.AST.SubExpression;
+  if (sub.path.type !== 'PathExpression' || (sub.path as hbs.AST.PathExpression).original !== 'hash') return undefined;
+  const out: Record<string, unknown> = {};
+  for (const pair of sub.hash?.pairs ?? []) out[pair.key] = 'value' in pair.value ? (pair.value as hbs.AST.Literal & { value: unknown }).value : undefined;
+  return out;
+}
+
 function findConfigCalls(program: hbs.AST.Program): CompiledTemplate['configCalls'] {
   const out: CompiledTemplate['configCalls'] = [];
   const visit = (p: hbs.AST.Program) => {
@@ -55,7 +65,7 @@ function findConfigCalls(program: hbs.AST.Program): CompiledTemplate['configCall
           const hash: Record<string, unknown> = {};
           for (const pair of m.hash?.pairs ?? []) {
             const v = pair.value as hbs.AST.Literal & { value?: unknown };
-            hash[pair.key] = 'value' in v ? v.value : undefined;
+            hash[pair.key] = 'value' in v ? v.value : configObject(pair.value);
           }
           out.push({ hash, line: m.loc.start.line, column: m.loc.start.column + 1 });
         }

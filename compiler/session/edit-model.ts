@@ -121,7 +121,7 @@ function reanalyse(c: CompiledParts, phases: PhaseDiagnostics, start: string): s
   const analysable = (id: string) => modelGraph.graph.parents.has(id) && !modelGraph.onCycle.has(id);
   const pending = new Set([start].filter(analysable));
   const done: string[] = [];
-  const ctx: ModelContext = { rendered: resolved.rendered, models: c.models, queries: c.queries, graph: modelGraph.graph, preparedByName: resolved.preparedByName, sourceById: c.sourceById, diagnostics: [] };
+  const ctx: ModelContext = { rendered: resolved.rendered, models: c.models, queries: c.queries, graph: modelGraph.graph, preparedByName: resolved.preparedByName, sourceById: c.sourceById, diagnostics: [], policy: c.loaded.config.governance?.policy };
   while (pending.size) {
     const id = [...pending].reduce((a, b) => (c.orderIndex.get(a)! <= c.orderIndex.get(b)! ? a : b));
     pending.delete(id);
@@ -160,6 +160,7 @@ function requestFor(c: CompiledParts, r: RenderedModel): SqlAnalysisRequest {
     declared,
     ...(r.incremental && r.incremental.text !== r.full.text ? { incremental: r.incremental.text, self: `${r.relation.database}.${r.relation.table}`.toLowerCase() } : {}),
     ...(r.config.materialized === 'snapshot' ? { snapshot: snapshotStrategy(r.config) ?? null } : {}),
+    ...(r.config.declassify ? { declassify: Object.keys(r.config.declassify).sort() } : {}),
   };
 }
 
