@@ -3,6 +3,7 @@ import type { Manifest, ManifestModel, ManifestTest, ManifestUnitTest } from '..
 import { MANIFEST_VERSION } from '../manifest/types.js';
 import { TOOL_VERSION } from '../version.js';
 import type { LoadedProject } from './load.js';
+import { governanceSummary } from '../governance/policy-manifest.js';
 
 const sortedRecord = <T>(entries: Array<[string, T]>): Record<string, T> => Object.fromEntries(entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 
@@ -35,6 +36,7 @@ export function assembleManifest(
     tests: sortedRecord(Object.entries(tests)),
     unitTests: sortedRecord(Object.entries(unitTests)),
     exposures: loaded.exposures.toManifest(models.values()),
+    ...governanceSummary(config.governance?.policy, models.values()),
     childMap: sortedRecord(Object.entries(childMap)),
     parentMap: sortedRecord(Object.entries(parentMap)),
   };
