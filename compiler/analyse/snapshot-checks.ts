@@ -10,6 +10,7 @@
 import { formatType } from '../api/columns.js';
 import { configKeySite, SNAPSHOT_COLUMNS, snapshotStrategy, snapshotStrategyNameSchema } from '../config/snapshot-config.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { codeFrame } from '../diagnostics/frame.js';
 import type { ManifestModel } from '../manifest/types.js';
 import type { RenderedModel } from '../resolve/models.js';
 import type { AnalysedColumn } from './analyser.js';
@@ -28,6 +29,20 @@ export function snapshotManifestConfig(r: RenderedModel): Partial<ManifestModel[
     ...(strategy.kind === 'timestamp' ? { updated_at: strategy.updatedAt } : { check_cols: strategy.columns }),
     invalidate_hard_deletes: r.config.invalidate_hard_deletes ?? false,
   };
+}
+
+/** Where a selected column's name is first written in the file (outside `{{...}}`), if it is. */
+function columnSite(text: string, name: string): Pick<Diagnostic, 'line' | 'column' | 'frame'> | undefined {
+  const re = new RegExp(`\\b${name}\\b`, 'gi');
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const open = text.lastIndexOf('{{', m.index);
+    if (open >= 0 && text.indexOf('}}', open) > m.index) continue;
+    const before = text.slice(0, m.index);
+    const line = before.split('\n').length;
+    const column = m.index - before.lastIndexOf('\n');
+    return { line, column, frame: codeFrame(text, line, column) };
+  }
+  return undefined;
 }
 
 /** `columns` are the analysed ones, the history columns included (compiler/analyse/snapshot-columns.ts). */
@@ -67,7 +82,8 @@ export function checkSnapshot(r: RenderedModel, columns: AnalysedColumn[], diagn
   }
   for (const name of SNAPSHOT_COLUMNS) {
     if (find(name)) {
-      error('ETL407', 'config', `Snapshot ${file.name} selects '${name}', a column the snapshot adds itself`, `Rename it in the query: ${SNAPSHOT_COLUMNS.join(', ')} are the snapshot's history columns.`);
+      const site = columnSite(file.text, name) ?? at('config');
+      diagnostics.push({ code: 'ETL407', severity: 'error', message: `Snapshot ${file.name} selects '${name}', a column the snapshot adds itself`, file: file.file, ...site, hint: `Rename it in the query: ${SNAPSHOT_COLUMNS.join(', ')} are the snapshot's history columns.` });
     }
   }
 }
