@@ -57,7 +57,9 @@ export function expr(cx: Ctx, e: Node, scope: Scope, silent = false): Value {
     case 'IsUnknown':
     case 'IsNotUnknown': {
       const inner = expr(cx, v, scope, silent);
-      return { ...inner, type: T.boolean, nullable: false };
+      // Whether a value is there is not the value: IS [NOT] NULL drops its classification.
+      const presence = key === 'IsNull' || key === 'IsNotNull';
+      return { ...inner, type: T.boolean, nullable: false, ...(presence ? { classes: new Set<Classification>() } : {}) };
     }
     case 'InList': {
       const a = expr(cx, v.expr, scope, silent);

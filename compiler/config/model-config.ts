@@ -94,7 +94,7 @@ export const columnMetaSchema = z
     description: z.string(),
     /** Declared type for contracts, e.g. `decimal(18,2)`. */
     data_type: z.string().describe('Declared type for contracts, e.g. `decimal(18,2)`.'),
-    classification: z.array(z.enum(['pii', 'sensitive', 'restricted'])),
+    classification: z.array(z.enum(['pii', 'sensitive', 'restricted', 'pseudonymised'])),
     /** This column shows these classifications unmasked on purpose, each with its reason. */
     exposes: z.record(z.string(), z.string().nullable()).describe("This column shows these classifications unmasked on purpose despite the policy, each with its reason: `{ pii: 'reason' }`."),
     tests: z.array(testSpecSchema),

@@ -10,11 +10,18 @@ export default defineModel({
   tags: ['customers'],
   config: { materialized: 'table' },
   columns: {
-    customer_id: { description: 'Customer identifier from the CRM.', classification: ['pii'], tests: ['not_null', 'unique'] },
-    customer_email: { description: 'Latest well-formed email of the customer; null when none was valid.', classification: ['pii'], tests: ['email'] },
+    customer_id: { description: 'Customer identifier from the CRM, as a salted hash (mask_salt): joins the gold facts, names nobody.', classification: ['pseudonymised'], tests: ['not_null', 'unique'] },
+    customer_name: { exposes: { pii: 'Customer dimension: support and the CRM team address customers by name; roles decide who reads it.' } },
+    customer_email: {
+      description: 'Latest well-formed email of the customer; null when none was valid.',
+      classification: ['pii'],
+      exposes: { pii: 'Customer dimension: the contact address support and the CRM team write to; roles decide who reads it.' },
+      tests: ['email'],
+    },
+    shipping_address: { exposes: { pii: 'Customer dimension: where orders ship, for support; roles decide who reads it.' } },
     first_order_date: { description: 'Day of the first valid order.', tests: ['not_null'] },
   },
-  sql: ({ ref }) => {
+  sql: ({ ref, var: v }) => {
     const o = ref('stg_customer_orders').as('o');
     return `
 WITH valid_orders AS (
@@ -49,7 +56,7 @@ order_span AS (
 )
 
 SELECT
-  p.customer_id,
+  sha2(concat(p.customer_id, ${v('mask_salt')}), 256) AS customer_id,
   p.customer_name,
   e.customer_email,
   p.shipping_address,

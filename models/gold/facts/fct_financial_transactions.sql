@@ -7,7 +7,7 @@ SELECT
   t.transaction_type,
   t.transaction_type = 'refund' AS is_refund,
   t.order_id,
-  t.customer_id,
+  {{mask_hash "t.customer_id"}} AS customer_id,
   t.account_id,
   t.gl_account,
   t.currency,

@@ -18,15 +18,15 @@ export default defineModel({
   columns: {
     order_id: { description: 'Order identifier.', tests: ['not_null', 'unique'] },
     customer_id: {
-      description: 'Customer placing the order.',
-      classification: ['pii'],
+      description: 'Customer placing the order, as the salted hash dim_customer keys on.',
+      classification: ['pseudonymised'],
       tests: ['not_null', { relationships: { to: 'dim_customer', field: 'customer_id' } }],
     },
     product_id: { tests: [{ relationships: { to: 'dim_product', field: 'product_id' } }] },
     amount: { description: 'Order total.', classification: ['sensitive'], tests: [{ expression: { expression: 'amount > 0' } }] },
     gross_margin: { description: 'amount minus quantity x unit cost.', classification: ['sensitive'] },
   },
-  sql: ({ ref, isIncremental, this: self }) => {
+  sql: ({ ref, isIncremental, this: self, var: v }) => {
     const o = ref('stg_customer_orders').as('o');
     const p = ref('dim_product').as('p');
     const changed = isIncremental
@@ -35,7 +35,7 @@ export default defineModel({
     return `
 SELECT
   ${o.c.order_id},
-  ${o.c.customer_id},
+  sha2(concat(${o.c.customer_id}, ${v('mask_salt')}), 256) AS customer_id,
   ${o.c.product_id},
   ${p.c.category},
   ${o.c.order_date},

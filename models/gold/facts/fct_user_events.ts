@@ -8,11 +8,11 @@ export default defineModel({
   config: { materialized: 'table', partition_by: 'event_date' },
   columns: {
     event_id: { description: 'Event identifier.', tests: ['not_null', 'unique'] },
-    user_id: { description: 'Signed-in customer, null when anonymous.', classification: ['pii', 'restricted'] },
+    user_id: { description: 'Signed-in customer as the salted hash dim_customer keys on, null when anonymous.', classification: ['pseudonymised', 'restricted'] },
     session_event_seq: { description: '1 for the first event of a session, then 2, 3, ...', tests: [{ expression: { expression: 'session_event_seq >= 1' } }] },
   },
   tests: [{ row_count: { min: 1 } }],
-  sql: ({ ref }) => {
+  sql: ({ ref, var: v }) => {
     // Unaliased: struct fields read as `device.type` (the analyser takes `e.device.type` for a table `e`).
     const e = ref('stg_user_events');
     return `
@@ -20,7 +20,7 @@ SELECT
   ${e.c.event_id},
   ${e.c.event_date},
   ${e.c.event_timestamp},
-  ${e.c.user_id},
+  sha2(concat(${e.c.user_id}, ${v('mask_salt')}), 256) AS user_id,
   ${e.c.is_anonymous},
   ${e.c.session_id},
   ${e.c.event_type},

@@ -11,15 +11,17 @@ export default defineModel({
   config: { materialized: 'table' },
   columns: {
     customer_id: {
-      description: 'Customer identifier.',
-      classification: ['pii'],
+      description: 'Customer identifier, the salted hash of dim_customer.',
+      classification: ['pseudonymised'],
       tests: ['not_null', 'unique', { relationships: { to: 'dim_customer', field: 'customer_id' } }],
     },
+    customer_name: { exposes: { pii: 'Customer 360 is the CRM team\'s working view: they contact the customer; roles decide who reads it.' } },
+    customer_email: { exposes: { pii: 'Customer 360 is the CRM team\'s working view and matches CRM leads by e-mail; roles decide who reads it.' } },
     lifetime_revenue: { description: 'Sum of non-cancelled order amounts.', classification: ['sensitive'] },
     value_tier: { tests: [{ accepted_values: { values: ['high', 'medium', 'low'] } }] },
     revenue_decile: { description: '1 = top 10% of customers by lifetime revenue.', tests: [{ range: { min: 1, max: 10 } }] },
   },
-  sql: ({ ref }) => {
+  sql: ({ ref, var: v }) => {
     const c = ref('dim_customer').as('c');
     const orders = ref('fct_orders');
     const events = ref('fct_user_events');
@@ -82,7 +84,7 @@ SELECT
   coalesce(e.events, 0) AS events,
   coalesce(e.purchase_events, 0) AS purchase_events,
   e.last_seen_at,
-  l.lead_id,
+  sha2(concat(l.lead_id, ${v('mask_salt')}), 256) AS lead_id,
   l.lead_status,
   l.lead_source,
   coalesce(l.is_converted, false) AS is_converted_lead,
