@@ -51,7 +51,7 @@ export default defineSource({
       columns: {
         event_id: t.string().primaryKey(),
         order_id: t.string().notNull(),
-        customer_id: t.string().pii(),
+        customer_id: t.string().pii().subject('customer'),
         event_type: t.string().notNull(),
         amount: t.decimal(18, 2).sensitive(),
         items: t.array(t.struct({ product_id: t.string(), quantity: t.int() })),

@@ -99,11 +99,16 @@ interface Walk {
   touched: Map<string, MatchRule[]>;
 }
 
-/** A grouped model's column is a key only when it is one of the grouping columns (not an aggregate of them). */
+/**
+ * A column read from a parent the model groups (in its query or a CTE) is a key only when it is one
+ * of the grouping columns, not an aggregate of them; a column from a parent it does not group is.
+ */
 function groupedBy(model: ManifestModel, upstream: Array<{ node: string; column: string }>): boolean {
   const groups = model.rowDependencies.filter((d) => d.role === 'group');
-  if (!groups.length) return true;
-  return upstream.some((u) => groups.some((g) => g.node === u.node && g.column.toLowerCase() === u.column.toLowerCase()));
+  return upstream.some((u) => {
+    const onNode = groups.filter((g) => g.node === u.node);
+    return !onNode.length || onNode.some((g) => g.column.toLowerCase() === u.column.toLowerCase());
+  });
 }
 
 function keyRules(w: Walk, model: ManifestModel): MatchRule[] {
