@@ -1,39 +1,30 @@
 /**
- * The runner on a real Spark 3.5.6 + Delta 3.3.2 (Thrift server started once for this file):
+ * The runner on a real Spark 3.5.6 + Delta 3.3.2 (the run's shared Thrift server):
  * materializations and incremental semantics, skip-on-failure, test severities, retry of failures,
  * unit tests, error mapping, and the CLI's JSON events and exit code.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SparkSession } from '../../runtime/engines/spark/client.js';
-import { acquireSpark, type SparkEngine } from '../../runtime/engines/spark/engine.js';
-import { startThriftServer, stopProcess, type RunningServer } from '../../runtime/engines/spark/launcher.js';
-import { sparkPaths } from '../../runtime/engines/spark/paths.js';
+import type { SparkEngine } from '../../runtime/engines/spark/engine.js';
 import { byId, fixture, meta, REPO, type Fixture } from './helpers.js';
+import { sharedSpark, type SharedSpark } from './shared-spark.js';
 
-let server: RunningServer | undefined;
+let spark: SharedSpark | undefined;
 let engine: SparkEngine;
 let sql: SparkSession;
 
 beforeAll(async () => {
-  execFileSync('bash', [join(REPO, 'scripts', 'setup-spark.sh')], { stdio: 'inherit' });
-  // A fresh metastore each run: tables left by an earlier run point at fixture copies that are gone.
-  const serverDir = join(REPO, '.etl', 'spec-spark', 'server');
-  rmSync(serverDir, { recursive: true, force: true });
-  server = await startThriftServer(sparkPaths(serverDir), {
-    master: 'local[2]',
-    conf: { 'spark.sql.shuffle.partitions': '2' },
-  });
-  engine = await acquireSpark({ projectDir: REPO, server: { host: server.host, port: server.port } });
-  sql = await engine.openSession();
-});
+  spark = await sharedSpark();
+  engine = spark.engine;
+  sql = spark.sql;
+}, 400_000);
 
 afterAll(async () => {
-  await engine?.release();
-  if (server) await stopProcess(server.pid);
+  await spark?.release();
 });
 
 const rows = async (query: string) => (await sql.query(query)).rows;
@@ -209,7 +200,7 @@ describe('etl build on Spark', () => {
     const show = (args: string[]) =>
       spawnSync('node', [join(REPO, 'bin', 'etl.js'), 'show', ...args, '--project', shop.dir], {
         encoding: 'utf8',
-        env: { ...process.env, ETL_SPARK_THRIFT: `${server!.host}:${server!.port}` },
+        env: { ...process.env, ETL_SPARK_THRIFT: spark!.thrift },
         timeout: 300_000,
       });
     const expected = await rows(`SELECT customer_id, sum(amount) AS total FROM ${shop.db.silver}.orders_table GROUP BY customer_id`);
@@ -234,7 +225,7 @@ describe('etl build on Spark', () => {
     const junit = join(shop.dir, 'target', 'reports', 'junit.xml');
     const res = spawnSync('node', [join(REPO, 'bin', 'etl.js'), 'build', '--project', shop.dir, '--json', '--select', 'checked_orders+', '--threads', '2', '--junit', junit], {
       encoding: 'utf8',
-      env: { ...process.env, ETL_SPARK_THRIFT: `${server!.host}:${server!.port}` },
+      env: { ...process.env, ETL_SPARK_THRIFT: spark!.thrift },
       timeout: 600_000,
     });
     const events = res.stdout.trim().split('\n').map((l) => JSON.parse(l));
