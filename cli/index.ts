@@ -12,6 +12,7 @@ export const COMMAND_MODULES = {
   diff: () => import('./commands/diff.js'),
   'env:drop': () => import('./commands/env/drop.js'),
   'grants:show': () => import('./commands/grants/show.js'),
+  'grants:apply': () => import('./commands/grants/apply.js'),
   'infra:generate': () => import('./commands/infra/generate.js'),
   'infra:deploy': () => import('./commands/infra/deploy.js'),
   debug: () => import('./commands/debug.js'),
