@@ -19,6 +19,8 @@ import { graphPhase } from './phases/graph.js';
 import { loadPhase } from './phases/load.js';
 import { assembleManifest } from './phases/manifest.js';
 import { resolvePhase } from './phases/resolve.js';
+import { checkSchemaChanges } from './phases/schema-change-check.js';
+import { compileModelHooks, compileRunHooks } from './resolve/hooks.js';
 import { compileTests } from './tests/data-tests.js';
 import { seedManifests, withSeedNodes } from './plan/seed-nodes.js';
 import { checkProjectRoles } from './governance/access-check.js';
@@ -77,7 +79,7 @@ async function compile(options: CompileOptions): Promise<CompileResult> {
   const { models, queries, sourceById } = analysed;
   const { rendered, scope, preparedByName } = resolved;
   const blocked = new Set([...resolved.unavailable.keys(), ...modelGraph.excluded]);
-  const { tests, operations } = compileTests({ models, sources: loaded.sources, rendered, singular: loaded.singular, env: loaded.env, scope, preparedByName, diagnostics, blocked, seeds: resolved.seedByName });
+  const { tests, operations } = compileTests({ models, sources: loaded.sources, rendered, singular: loaded.singular, env: loaded.env, scope, preparedByName, diagnostics, blocked, seeds: resolved.seedByName, userTests: loaded.userTests });
   const unitTests = compileUnitTests(models, rendered, sourceById, diagnostics);
   const unitTestOperations = compileUnitTestOperations({ unitTests, models, rendered, scope, sourceById, diagnostics });
   const deferred = resolved.prepared.filter((m) => m.deferred);
@@ -97,7 +99,10 @@ async function compile(options: CompileOptions): Promise<CompileResult> {
     onCycle: modelGraph.onCycle,
     deferred: new Set(deferred.map((m) => m.id)),
     tableProperties: governed.tableProperties,
+    hooks: compileModelHooks(projectDir, rendered, loaded.env, scope, diagnostics),
+    runHooks: compileRunHooks(projectDir, loaded.config, loaded.env, scope, diagnostics),
   });
+  checkSchemaChanges(projectDir, models, rendered, diagnostics);
   const plan = withSeedNodes(planned, resolved.seedByName.values(), loaded.roots);
   mark('tests+plan');
   return { manifest, plan, diagnostics: causesFirst(diagnostics, phaseEnds), ok: !diagnostics.some((d) => d.severity === 'error'), timings, cacheHits: analysed.cacheHits };

@@ -9,5 +9,7 @@ export { defineExposure, EXPOSURE_BRAND } from './exposures.js';
 export type * from './exposures.js';
 export { defineSeed, SEED_BRAND } from './seeds.js';
 export type * from './seeds.js';
+export { defineTest, arg, TEST_BRAND } from '../tests/user-generic-api.js';
+export type { ArgBuilder, ArgKind, TestDefinition, TestSqlContext, DefinedTest } from '../tests/user-generic-api.js';
 export { defineSnapshot } from './snapshots.js';
 export type * from './snapshots.js';

@@ -174,7 +174,8 @@ export async function loadMacroFiles(projectDir: string): Promise<MacroFiles> {
 }
 
 export async function loadSingularTests(projectDir: string): Promise<Array<{ name: string; file: string; text: string }>> {
-  const all = (await walk(path.join(projectDir, 'tests'), projectDir)).filter((f) => f.endsWith('.sql'));
+  // tests/generic/ holds user-defined generic tests (compiler/tests/user-generic-tests.ts), not singular ones.
+  const all = (await walk(path.join(projectDir, 'tests'), projectDir)).filter((f) => f.endsWith('.sql') && !f.startsWith('tests/generic/'));
   const texts = await readAll(projectDir, all);
   return all.map((file) => ({ name: path.posix.basename(file, '.sql'), file, text: texts.get(file)! }));
 }

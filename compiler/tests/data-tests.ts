@@ -10,6 +10,8 @@ import { queryFromRendered, sliceQuery, trimQuery } from '../plan/query-map.js';
 import { parseThreshold } from '../plan/thresholds.js';
 import type { LoadedSource } from '../load/sources.js';
 import type { LoadedSeed } from '../load/seeds.js';
+import { userTestSql, type UserGenericTest } from './user-generic-tests.js';
+import type { ArgProblem } from './user-generic-args.js';
 import type { ManifestModel, ManifestTest } from '../manifest/types.js';
 import { parseSparkQuery } from '../analyse/parse.js';
 import { newRenderState, type RenderedModel, type RenderScope } from '../resolve/models.js';
@@ -32,6 +34,8 @@ export interface TestsInput {
   blocked?: ReadonlySet<string>;
   /** Seeds by name: a relationships test may point at one (`to: country_currency`). */
   seeds?: ReadonlyMap<string, LoadedSeed>;
+  /** User-defined generic tests of tests/generic/, by name. */
+  userTests?: ReadonlyMap<string, UserGenericTest>;
 }
 
 /** Collects the tests of the project and their DataTest operations, ids made unique in order. */
@@ -87,7 +91,15 @@ function genericTests(input: TestsInput, out: TestCollector): void {
       const columnProblems = testColumnProblems({ test: read.test, args: read.args, ...(column ? { column } : {}), model: m, models, sources: input.sources, ...(input.seeds ? { seeds: input.seeds } : {}) });
       for (const cp of columnProblems) diagnostics.push(columnDiagnostic(cp, meta, p));
       if (columnProblems.length) continue;
-      const sql = genericTestSql({ test: read.test, args: read.args, relation: m.relation.fqn, ...(column ? { column } : {}), resolve });
+      const userTest = input.userTests?.get(read.test);
+      const reportArg = (ap: ArgProblem) => {
+        // `- my_test` (no arguments written): at the entry itself.
+        const pos = meta.position(typeof spec === 'string' ? p : [...p, ...ap.path]);
+        diagnostics.push({ code: ap.code, severity: 'error', message: `${ap.message} (model ${m.name})`, file: meta.file, ...pos, frame: codeFrame(meta.text, pos.line, pos.column), hint: ap.hint });
+      };
+      const use = { relation: m.relation.fqn, ...(column ? { column } : {}), args: read.args, modelColumns: m.columns.map((c) => c.name) };
+      const sql = userTest ? userTestSql(userTest, use, scope, reportArg) : genericTestSql({ test: read.test, args: read.args, relation: m.relation.fqn, ...(column ? { column } : {}), resolve });
+      if (!sql) continue;
       if (!sql.ok) {
         fail(sql.message, sql.hint);
         continue;
