@@ -55,8 +55,9 @@ export function checkSourceRetention(input: { retention: RetentionConfig | undef
   if (!retention) return [];
   const out: Diagnostic[] = [];
   const yaml = parseYamlFile('project.yaml', input.projectText, []);
-  const at = (path: string[]) => {
-    const pos = yaml ? positionOf(yaml, ['governance', 'retention', 'sources', ...path]) : { line: 1, column: 1 };
+  // At the key written: the source's entry, or a key inside it.
+  const at = (path: string[], key: string) => {
+    const pos = yaml ? positionOf(yaml, ['governance', 'retention', 'sources', ...path], key) : { line: 1, column: 1 };
     return { file: 'project.yaml', ...pos, frame: codeFrame(input.projectText, pos.line, pos.column) };
   };
   const byKey = new Map(input.sources.map((s) => [`${s.sourceName}.${s.table}`, s]));
@@ -65,12 +66,13 @@ export function checkSourceRetention(input: { retention: RetentionConfig | undef
   for (const [key, declared] of Object.entries(retention.sources)) {
     const source = byKey.get(key);
     if (!source) {
-      out.push({ code: 'ETL343', severity: 'error', message: `governance.retention.sources names '${key}', which is not a declared source table`, ...at([key]), hint: `${didYouMean(key, [...byKey.keys()])} Keys are source_name.table as in {{source "name" "table"}}.`.trim() });
+      out.push({ code: 'ETL343', severity: 'error', message: `governance.retention.sources names '${key}', which is not a declared source table`, ...at([], key), hint: `${didYouMean(key, [...byKey.keys()])} Keys are source_name.table as in {{source "name" "table"}}.`.trim() });
       continue;
     }
-    const columns = [...source.columns, ...source.bronze.metadataColumns].map((c) => c.name).concat(source.bronze.partitionBy);
-    if (declared.column && !columns.some((c) => c.toLowerCase() === declared.column!.toLowerCase())) {
-      out.push({ code: 'ETL344', severity: 'error', message: `retention column '${declared.column}' is not a column of ${source.bronze.relation}`, ...at([key, 'column']), hint: `${didYouMean(declared.column, columns)} Columns: ${columns.join(', ')}.`.trim() });
+    // Bronze is Parquet: expired data goes as whole partitions (files), so the column is a partition column.
+    const columns = source.bronze.partitionBy;
+    if (declared.column && !columns.some((c) => c === declared.column)) {
+      out.push({ code: 'ETL344', severity: 'error', message: `retention column '${declared.column}' is not a partition column of ${source.bronze.relation}`, ...at([key], 'column'), hint: `${didYouMean(declared.column, columns)} Bronze Parquet loses whole partitions; partitioned by: ${columns.join(', ') || 'nothing'}.`.trim() });
     }
     const period = periodOf(declared)!;
     if (expireBronze && periodMaxDays(period) > bronzeDays) {
@@ -78,7 +80,7 @@ export function checkSourceRetention(input: { retention: RetentionConfig | undef
         code: 'ETL345',
         severity: 'warning',
         message: `${key} is kept ${period.amount} ${period.unit}, but the bronze files expire after ${bronzeDays} days (infra.retention.bronze.retention_days)`,
-        ...at([key, period.unit]),
+        ...at([key], period.unit),
         hint: 'The S3 lifecycle deletes landed files first: shorten this period or raise infra.retention.bronze.retention_days.',
       });
     }
