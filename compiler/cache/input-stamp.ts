@@ -13,7 +13,8 @@ import { TOOL_ROOT } from '../own-files.js';
 
 /** Folders of a project whose every file is an input (recursively). */
 export const INPUT_DIRS = ['sources', 'models', 'macros', 'tests', 'exposures'] as const;
-export const INPUT_FILES = ['project.yaml'] as const;
+/** target/table_schemas.json: the last build's table columns, read by the on_schema_change check. */
+export const INPUT_FILES = ['project.yaml', 'target/table_schemas.json'] as const;
 
 /** [size, mtimeMs] of a file; [-1, 0] when it is missing; [-2, 0] when its stamp cannot be trusted. */
 export type FileStamp = [number, number];

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { identifierSchema, modelConfigSchema, type ModelConfig } from '../config/model-config.js';
+import { hookListSchema, identifierSchema, modelConfigSchema, type ModelConfig } from '../config/model-config.js';
 import { targetSchema, type TargetConfig } from '../config/targets.js';
 import { infraConfigSchema } from '../config/infra.js';
 import { varsSchema } from '../config/vars.js';
@@ -29,6 +29,9 @@ export const projectConfigSchema = z
     /** Config by folder: the longest matching path wins, tags add up. */
     defaults: z.record(z.string(), modelConfigSchema).default({}).describe('Config by folder: the longest matching path wins, tags add up.'),
     default_target: z.string().default('local').describe('The target used without --target.'),
+    /** SQL run once before a build's first node / after its last, in order (compiler/resolve/hooks.ts). */
+    on_run_start: hookListSchema.optional().describe('SQL run once before a build runs its first node, in order (string or list); a failure stops the build.'),
+    on_run_end: hookListSchema.optional().describe('SQL run once after a build ran its nodes, in order (string or list), even when some failed.'),
     targets: z.record(z.string(), targetSchema).describe('Where models are built: kind local (Spark on this machine) or emr (S3, Glue and EMR).'),
     /** `etl infra generate`: retention per layer, replica region, SLA, alarms (compiler/config/infra.ts). */
     infra: infraConfigSchema.optional().describe('Infrastructure of the EMR target (etl infra generate): retention per layer, replica region, SLA, alarms, alert e-mails.'),

@@ -7,6 +7,9 @@ import { MANIFEST_VERSION } from '../manifest/schema.js';
 import { testCheck } from '../tests/test-checks.js';
 import { stages, type Graph } from './graph.js';
 import { snapshotOperations } from './snapshot-plan.js';
+import type { ModelHooks, RunHooks } from '../resolve/hooks.js';
+import { runHooksOf, withModelHooks } from './hook-plan.js';
+import { withSchemaChange } from './schema-change-plan.js';
 import { op, type DataTest, type Location, type Operation, type Query, type Relation, type UnitTest } from './operations.js';
 import { PLAN_VERSION, type ModelNode, type Plan, type PlanNode, type SourceNode, type TestNode } from './plan-schema.js';
 
@@ -27,6 +30,9 @@ export interface PlanInput {
   onCycle: Set<string>;
   /** Models read from the deployment given with --defer: not planned, and not waited for. */
   deferred?: Set<string>;
+  /** Rendered pre/post hooks by model id, and project.yaml's run hooks (compiler/resolve/hooks.ts). */
+  hooks?: Map<string, ModelHooks>;
+  runHooks?: RunHooks;
   /** Properties of every Delta table the plan creates (retention's `delta.*Retention*`), under each model's own tblproperties. */
   tableProperties?: Record<string, string>;
 }
@@ -147,7 +153,7 @@ export function buildPlan(input: PlanInput): Plan {
       file: m.file,
       materialized: m.materialized,
       relation: splitRelation(m.relation),
-      ...modelOperations(m, input.queries.get(m.id)!, input.layerRoots[m.layer], input.tableProperties),
+      ...withModelHooks(withSchemaChange(modelOperations(m, input.queries.get(m.id)!, input.layerRoots[m.layer], input.tableProperties), m), input.hooks?.get(m.id)),
       dependsOn: parents,
     } as ModelNode;
   }
@@ -157,7 +163,7 @@ export function buildPlan(input: PlanInput): Plan {
     nodes[u.id] = { kind: 'unit_test', id: u.id, name: u.id.replace(/^unit_test\./, ''), file: u.file, model: u.model, dependsOn: [], test: u.test };
   }
   const sorted = Object.fromEntries(Object.entries(nodes).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  return { planVersion: PLAN_VERSION, manifestVersion: MANIFEST_VERSION, target: input.target, nodes: sorted, stages: stages(runnable).map((ids) => ({ models: ids })) };
+  return { planVersion: PLAN_VERSION, manifestVersion: MANIFEST_VERSION, target: input.target, nodes: sorted, stages: stages(runnable).map((ids) => ({ models: ids })), ...runHooksOf(input.runHooks) };
 }
 
 /**

@@ -67,6 +67,8 @@ export const PlanSchema = z
     nodes: z.record(z.string(), PlanNodeSchema),
     /** Models by topological stage: a stage depends only on earlier ones (for people and EMR concurrency). */
     stages: z.array(z.object({ models: z.array(z.string()) }).strict()),
+    /** project.yaml's on_run_start / on_run_end as Hook operations (compiler/resolve/hooks.ts); older plans have none. */
+    hooks: z.object({ onRunStart: z.array(OperationSchema), onRunEnd: z.array(OperationSchema) }).strict().optional(),
   })
   .strict();
 

@@ -6,7 +6,7 @@
  * operation JSON. Engine-specific work-arounds live inside an implementation, behind the operation
  * they serve.
  */
-import type { CombinedDataTests, DataTest, Location, Operation, Relation, UnitTest } from '../../compiler/plan/operations.js';
+import type { ColumnType, CombinedDataTests, DataTest, Location, Operation, Relation, UnitTest } from '../../compiler/plan/operations.js';
 
 /** What the engine knows of a model's table before it runs. */
 export interface TableState {
@@ -44,6 +44,8 @@ export interface EngineSession {
   startProfile?(): void;
   takeProfile?(): StatementTiming[];
   tableState(relation: Relation, location: Location | null): Promise<TableState>;
+  /** An existing table's columns as the catalog has them (`on_schema_change`, runtime/runner/schema-change.ts). */
+  tableColumns?(relation: Relation): Promise<ColumnType[]>;
   execute(operation: Operation): Promise<void>;
   /** Rows the operations since `state` wrote (Delta commit metrics); undefined when unknown. */
   rowsWritten(relation: Relation, state: TableState, location?: Location | null): Promise<number | undefined>;

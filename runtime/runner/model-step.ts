@@ -4,12 +4,15 @@
  * that decides; every engine runs it the same way.
  */
 import type { ModelNode } from '../../compiler/manifest/types.js';
-import type { Operation } from '../../compiler/plan/operations.js';
+import type { ColumnType, Operation } from '../../compiler/plan/operations.js';
+import { resolveSchemaChange } from './schema-change.js';
 import type { EngineSession } from '../engines/engine.js';
 
 export interface ModelOutcome {
   mode: 'full' | 'incremental' | 'view';
   rows?: number;
+  /** The table's columns after an incremental build that resolved a schema change. */
+  columns?: ColumnType[];
 }
 
 /** An operation failed; `phase` says whether the table had already been written (post). */
@@ -35,8 +38,10 @@ export async function materializeModel(session: EngineSession, node: ModelNode, 
       }
     }
   };
-  await run(phase === 'incremental' ? node.incremental! : node.full, phase);
+  // on_schema_change: resolved against the table's columns before anything runs (runtime/runner/schema-change.ts).
+  const resolved = phase === 'incremental' ? await resolveSchemaChange(session, node.incremental!) : { operations: node.full };
+  await run(resolved.operations, phase);
   const rows = node.materialized === 'view' ? undefined : await session.rowsWritten(node.relation, before, node.location);
   await run(node.post, 'post');
-  return { mode: node.materialized === 'view' ? 'view' : phase, ...(rows !== undefined ? { rows } : {}) };
+  return { mode: node.materialized === 'view' ? 'view' : phase, ...(rows !== undefined ? { rows } : {}), ...('columns' in resolved && resolved.columns ? { columns: resolved.columns } : {}) };
 }

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import type { StatementTiming } from '../engines/engine.js';
 
 export type NodeStatus = 'success' | 'error' | 'skipped' | 'warn' | 'pass' | 'fail';
-export type NodeKind = 'source' | 'model' | 'test' | 'unit_test';
+/** `hook`: project.yaml's on_run_start / on_run_end (runtime/runner/hooks.ts). */
+export type NodeKind = 'source' | 'model' | 'test' | 'unit_test' | 'hook';
 
 export interface NodeResult {
   id: string;

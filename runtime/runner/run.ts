@@ -5,7 +5,7 @@
  */
 import { relative } from 'node:path';
 import type { Manifest, Plan, PlanNode } from '../../compiler/manifest/types.js';
-import type { Relation } from '../../compiler/plan/operations.js';
+import type { ColumnType, Relation } from '../../compiler/plan/operations.js';
 import type { Engine, EngineSession } from '../engines/engine.js';
 import type { SparkEngine } from '../engines/spark/engine.js';
 import { sparkSettingsFromTarget } from '../engines/spark/engine.js';
@@ -13,10 +13,13 @@ import { SparkThriftEngine } from '../engines/spark/spark-engine.js';
 import { locationResolver } from '../plan/locations.js';
 import type { Reporter, RunEvent } from './events.js';
 import { materializeModel } from './model-step.js';
+import { auditAfterBuild } from '../governance/audit/after-build.js';
 import { errorResult } from './node-error.js';
 import { FAILED_STATUSES, runProfile, runSucceeded, writeRunResults, type NodeResult, type RunResults } from './results.js';
 import { nodesToRun, previousFailures, selectedModels, type RunNode } from './run-set.js';
 import { runDag } from './scheduler.js';
+import { runRunHooks } from './hooks.js';
+import { recordBuiltSchemas } from './schema-change.js';
 import { groupTests, runTestGroup, type DagItem } from './test-groups.js';
 import { runDataTest, testNodeResult } from './test-step.js';
 import { runUnitTest } from './unit-tests.js';
@@ -64,6 +67,8 @@ export async function run(opts: RunOptions): Promise<RunResults> {
 
   const profile = opts.profile ?? process.env.ETL_PROFILE === '1';
   const engine = await openEngine(opts, emit);
+  /** Columns of the tables built, for target/table_schemas.json (runtime/runner/schema-change.ts). */
+  const built = new Map<string, ColumnType[] | undefined>();
   try {
     await engine.prepare?.(touchedRelations(nodes));
     // A skipped node names what stopped it: a failing test, not the group it ran in.
@@ -74,8 +79,10 @@ export async function run(opts: RunOptions): Promise<RunResults> {
       const blocking = node.kind !== 'test' || node.blocksDownstream;
       return !(FAILED_STATUSES.has(r.status) && blocking);
     };
+    // project.yaml's on_run_start: a failing hook stops the build before any node (runtime/runner/hooks.ts).
+    const hooked = opts.command !== 'build' || (await runRunHooks(engine, plan.hooks?.onRunStart ?? [], 'on_run_start', opts.projectDir, record));
     await runDag<DagItem, EngineSession>({
-      nodes: groupTests(nodes),
+      nodes: hooked ? groupTests(nodes) : [],
       threads,
       openSession: async () => {
         const session = await engine.openSession();
@@ -90,7 +97,7 @@ export async function run(opts: RunOptions): Promise<RunResults> {
       },
       run: async (n, session) => {
         for (const m of members(n)) emit({ event: 'node_start', id: m.id, kind: m.kind, name: m.name });
-        const rs = n.group ? await runTestGroup(session, n.group, opts.projectDir) : [await runNode(session, n.node, opts)];
+        const rs = n.group ? await runTestGroup(session, n.group, opts.projectDir) : [await runNode(session, n.node, opts, built)];
         const profiled = [withProfile(rs[0]!, session, profile), ...rs.slice(1)];
         profiled.forEach(record);
         const failed = profiled.findIndex((r, i) => !verdict(r, members(n)[i]!));
@@ -98,6 +105,7 @@ export async function run(opts: RunOptions): Promise<RunResults> {
         return { ok: failed < 0 };
       },
     });
+    if (opts.command === 'build') await runRunHooks(engine, plan.hooks?.onRunEnd ?? [], 'on_run_end', opts.projectDir, record);
   } finally {
     await engine.close();
   }
@@ -113,6 +121,7 @@ export async function run(opts: RunOptions): Promise<RunResults> {
   const summary = profile ? runProfile(results) : undefined;
   if (summary) runResults.profile = summary;
   const file = writeRunResults(opts.projectDir, runResults);
+  recordBuiltSchemas(opts.projectDir, manifest, results, built);
   const counts: Record<string, number> = {};
   for (const r of results) counts[r.status] = (counts[r.status] ?? 0) + 1;
   emit({ event: 'run_end', success: runResults.success, elapsedMs: runResults.elapsedMs, counts, runResults: relative(process.cwd(), file) || file });
@@ -134,7 +143,7 @@ async function openEngine(opts: RunOptions, emit: (e: RunEvent) => void): Promis
   return engine;
 }
 
-async function runNode(session: EngineSession, node: PlanNode, opts: RunOptions): Promise<NodeResult> {
+async function runNode(session: EngineSession, node: PlanNode, opts: RunOptions, built: Map<string, ColumnType[] | undefined>): Promise<NodeResult> {
   const t0 = Date.now();
   const base = { id: node.id, kind: node.kind, name: node.name, startedAt: new Date(t0).toISOString() };
   try {
@@ -144,6 +153,8 @@ async function runNode(session: EngineSession, node: PlanNode, opts: RunOptions)
         return { ...base, status: 'success', durationMs: Date.now() - t0 };
       case 'model': {
         const outcome = await materializeModel(session, node, { fullRefresh: !!opts.fullRefresh });
+        await auditAfterBuild(session, node, outcome, opts);
+        built.set(node.id, outcome.columns);
         return { ...base, status: 'success', durationMs: Date.now() - t0, mode: outcome.mode, ...(outcome.rows !== undefined ? { rows: outcome.rows } : {}) };
       }
       case 'test':

@@ -4,10 +4,11 @@
  * they have data); the metastore is kept in step with it.
  */
 import { combinedCountColumn, combinedTestsStatement, dataTestSample, quoteIdent, relationSql, renderOperation, seedTableAs, stringLiteral, typedRowsSql, withQuery, type Statement } from '../../../compiler/emit/spark-dialect.js';
-import type { CombinedDataTests, DataTest, Location, Operation, Relation, UnitTest } from '../../../compiler/plan/operations.js';
+import type { ColumnType, CombinedDataTests, DataTest, Location, Operation, Relation, UnitTest } from '../../../compiler/plan/operations.js';
 import type { DataTestRun, Engine, EngineSession, LocationResolver, StatementTiming, TableState, UnitTestRun } from '../engine.js';
 import type { SparkSession } from './client.js';
 import { CatalogCache } from './catalog-cache.js';
+import { describeColumns } from './schema-change.js';
 import { deltaLogPresent, latestVersion, rowsOfCommit, rowsWrittenSince } from './delta-log.js';
 import { isMergeSelfReadBug, isRtasTruncateBug, mergeViaStaging, replaceTableAs, type WorkaroundContext } from './delta-workarounds.js';
 import { isUri } from '../../plan/locations.js';
@@ -82,6 +83,10 @@ export class SparkThriftSession implements EngineSession {
     }
     const version = isRemote(path) ? await this.historyVersion(relation) : latestVersion(localPath(path));
     return { exists: true, version: version ?? -1 };
+  }
+
+  tableColumns(relation: Relation): Promise<ColumnType[]> {
+    return describeColumns(this.spark, relation);
   }
 
   private async historyVersion(relation: Relation): Promise<number> {
