@@ -22,6 +22,7 @@ export const COMMAND_MODULES = {
   'docs:serve': () => import('./commands/docs/serve.js'),
   build: () => import('./commands/build.js'),
   test: () => import('./commands/test.js'),
+  seed: () => import('./commands/seed.js'),
   'spark:start': () => import('./commands/spark/start.js'),
   'spark:stop': () => import('./commands/spark/stop.js'),
   'spark:status': () => import('./commands/spark/status.js'),
@@ -29,8 +30,11 @@ export const COMMAND_MODULES = {
   status: () => import('./commands/status.js'),
   init: () => import('./commands/init.js'),
   show: () => import('./commands/show.js'),
+  intervals: () => import('./commands/intervals.js'),
+  'diff-data': () => import('./commands/diff-data.js'),
   restore: () => import('./commands/restore.js'),
   replicate: () => import('./commands/replicate.js'),
+  'retention:run': () => import('./commands/retention/run.js'),
   erase: () => import('./commands/erase.js'),
 } satisfies Record<string, CommandModule>;
 

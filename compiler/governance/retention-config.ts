@@ -79,8 +79,8 @@ export function layerPeriod(infra: InfraConfig | undefined, layer: LayerName): P
   return { amount: daysKept, unit: 'days' };
 }
 
-/** Upper bound of a period in days (a year counted as 366 days). */
-export const periodMaxDays = (p: Period) => (p.unit === 'days' ? p.amount : p.amount * 366);
+/** A period in days as infra.ts counts years (365 a year plus the most leap days they can hold). */
+export const periodMaxDays = (p: Period) => (p.unit === 'days' ? p.amount : 365 * p.amount + Math.ceil(p.amount / 4));
 
 /** The Delta properties every table gets when retention is declared. */
 export function retentionTableProperties(config: RetentionConfig | undefined): Record<string, string> {
