@@ -3,6 +3,7 @@ import { EtlCommand, EXIT, projectFlags, selectionFlags } from '../base.js';
 import { compiledForRun, runFlags, runLocally } from '../run-command.js';
 import { buildOnEmrIfTargeted, emrFlags } from '../emr-command.js';
 import { junitFlags } from '../output/flags.js';
+import { backfillFlags, runBackfillCommand, wantsBackfill } from '../backfill-command.js';
 
 export default class Build extends EtlCommand {
   static override summary = 'Build models on Spark in dependency order, each followed by its data tests.';
@@ -13,6 +14,7 @@ export default class Build extends EtlCommand {
     '<%= config.bin %> build --select +stg_customer_orders --threads 4',
     '<%= config.bin %> build --full-refresh --select tag:silver',
     '<%= config.bin %> build --failed   # only what failed or was skipped last time',
+    '<%= config.bin %> build --select orders_daily --start 2026-01-01 --end 2026-01-08   # backfill 7 days, batch by batch',
     '<%= config.bin %> build --json | jq -c \'select(.event == "node_end")\'',
     '<%= config.bin %> build --plan ci-artifacts/target   # run a target/ compiled elsewhere, as it is',
   ];
@@ -25,12 +27,17 @@ export default class Build extends EtlCommand {
     'full-refresh': Flags.boolean({ description: 'Rebuild incremental models from scratch' }),
     ...emrFlags,
     ...junitFlags,
+    ...backfillFlags,
   };
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Build);
     const withState = { ...flags, stateManifest: await this.loadStateManifest(flags.state) };
     const compiled = await compiledForRun(this, withState);
+    if (wantsBackfill(flags)) {
+      if (!(await runBackfillCommand(this, withState, compiled))) this.exit(EXIT.project);
+      return;
+    }
     if (flags.junit && compiled.manifest.target.kind === 'emr') this.error('--junit is not supported with an EMR target yet: target/run_results.json has the per-model results', { exit: EXIT.usage, code: 'EMR_UNSUPPORTED_FLAG' });
     const { junitWriter } = await import('../output/junit-report.js');
     const ok = (await buildOnEmrIfTargeted(this, withState, compiled)) ?? (await runLocally(this, 'build', withState, compiled, junitWriter(flags.junit, compiled)));

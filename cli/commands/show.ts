@@ -6,11 +6,12 @@ export default class Show extends EtlCommand {
   static override summary = "Preview a model's first rows: its SELECT run on Spark against the tables as they are.";
   static override description =
     'Compiles the project and runs the selected model\'s compiled SELECT with a LIMIT on local Spark (or the one from `etl spark start`), reading its upstream tables as they are in the warehouse; nothing is written. Build the upstream models first (`etl build --select +MODEL --exclude MODEL`).';
-  static override examples = ['<%= config.bin %> show stg_customer_orders', '<%= config.bin %> show mart_daily_revenue --limit 50 --json'];
+  static override examples = ['<%= config.bin %> show stg_customer_orders', '<%= config.bin %> show mart_daily_revenue --limit 50 --json', '<%= config.bin %> show mart_daily_revenue --as-of 3   # the table as of Delta version 3'];
   static override args = { model: Args.string({ required: true, description: 'Model name' }) };
   static override flags = {
     ...projectFlags,
     limit: Flags.integer({ description: 'Rows to show', default: 10, min: 1, max: 10_000 }),
+    'as-of': Flags.string({ description: 'Read the built table as of a Delta version (a number) or timestamp (ISO-8601), instead of running the SELECT' }),
   };
 
   async run(): Promise<{ model: string; columns: Array<{ name: string; type: string }>; rows: Record<string, unknown>[] }> {
@@ -25,7 +26,8 @@ export default class Show extends EtlCommand {
     const { showModel, formatRows } = await import('../../runtime/runner/show.js');
     let result;
     try {
-      result = await showModel({ projectDir: compiled.projectDir, manifest: compiled.manifest, plan: compiled.plan, modelId: id, limit: flags.limit });
+      const asOf = flags['as-of'] === undefined ? undefined : await import('../show-as-of.js').then((m) => m.showAsOfFlag(this, compiled, id, flags['as-of']!, flags.limit));
+      result = asOf ?? await showModel({ projectDir: compiled.projectDir, manifest: compiled.manifest, plan: compiled.plan, modelId: id, limit: flags.limit });
     } catch (e) {
       this.error(`${args.model}: ${(e as Error).message.split('\n')[0]}`, {
         exit: EXIT.project,
