@@ -22,6 +22,7 @@ export const COMMAND_MODULES = {
   'docs:serve': () => import('./commands/docs/serve.js'),
   build: () => import('./commands/build.js'),
   test: () => import('./commands/test.js'),
+  seed: () => import('./commands/seed.js'),
   'spark:start': () => import('./commands/spark/start.js'),
   'spark:stop': () => import('./commands/spark/stop.js'),
   'spark:status': () => import('./commands/spark/status.js'),

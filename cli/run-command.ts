@@ -65,7 +65,7 @@ export async function compiledForRun(cmd: EtlCommand, flags: RunCliFlags): Promi
 }
 
 /** Runs the plan on local Spark; `onResults` sees the results (--junit); returns whether everything passed. */
-export async function runLocally(cmd: EtlCommand, command: 'build' | 'test', flags: RunCliFlags, compiled: CompiledProject, onResults?: (results: RunResults) => void): Promise<boolean> {
+export async function runLocally(cmd: EtlCommand, command: 'build' | 'test' | 'seed', flags: RunCliFlags, compiled: CompiledProject, onResults?: (results: RunResults) => void): Promise<boolean> {
   const [{ run }, { pickReporter }, { SparkNotInstalledError }, { SparkStartError }] = await Promise.all([
     import('../runtime/runner/run.js'),
     import('../runtime/runner/events.js'),

@@ -2,7 +2,7 @@
 import type { NodeResult } from './results.js';
 
 export type RunEvent =
-  | { event: 'run_start'; command: 'build' | 'test'; nodes: number; threads: number }
+  | { event: 'run_start'; command: 'build' | 'test' | 'seed'; nodes: number; threads: number }
   | { event: 'spark_starting' }
   | { event: 'spark_ready'; host: string; port: number; reused: boolean; ms: number }
   | { event: 'node_start'; id: string; kind: NodeResult['kind']; name: string }

@@ -36,7 +36,7 @@ export interface NodeProfile {
 }
 
 export interface RunResults {
-  command: 'build' | 'test';
+  command: 'build' | 'test' | 'seed';
   generatedAt: string;
   elapsedMs: number;
   args: Record<string, unknown>;

@@ -8,9 +8,10 @@ import { join } from 'node:path';
 import type { Manifest, Plan, PlanNode } from '../../compiler/manifest/types.js';
 import { selectModels } from '../../compiler/plan/select.js';
 import { FAILED_STATUSES, type RunResults } from './results.js';
+import { seedNodes } from './seed-nodes.js';
 
 export interface Selection {
-  command: 'build' | 'test';
+  command: 'build' | 'test' | 'seed';
   select?: string[];
   exclude?: string[];
   state?: Manifest;
@@ -39,11 +40,14 @@ export function nodesToRun(plan: Plan, models: string[], s: Selection): RunNode[
   const chosen = new Set<string>(models);
   const wantData = s.command === 'build' || s.dataTests !== false;
   const wantUnit = s.command === 'test' && s.unitTests !== false;
+  // `etl seed`: the seeds only; `etl build` with no selection loads every seed first.
+  if (s.command === 'seed') return seedNodes(plan, s.select).map((node) => ({ node, parents: [] }));
   const sources = new Set<string>();
   for (const id of models) for (const d of plan.nodes[id]!.dependsOn) if (plan.nodes[d]?.kind === 'source') sources.add(d);
   const out: PlanNode[] = [];
   // Unit tests read only their given rows: `etl test --unit` needs no bronze tables.
   if (wantData) for (const id of sources) out.push(plan.nodes[id]!);
+  if (s.command === 'build' && !s.select?.length && !s.exclude?.length && !s.onlyThese) for (const n of seedNodes(plan)) if (!sources.has(n.id)) out.push(n);
   if (s.command === 'build') for (const id of models) out.push(plan.nodes[id]!);
   for (const node of Object.values(plan.nodes)) {
     if (node.kind === 'test' && wantData && (chosen.has(node.attachedTo) || sources.has(node.attachedTo))) out.push(node);

@@ -25,7 +25,7 @@ import { runDataTest, testNodeResult } from './test-step.js';
 import { runUnitTest } from './unit-tests.js';
 
 export interface RunOptions {
-  command: 'build' | 'test';
+  command: 'build' | 'test' | 'seed';
   /** Where relative layer roots resolve and target/run_results.json is written. */
   projectDir: string;
   manifest: Manifest;
