@@ -23,8 +23,10 @@ export function backfillConfig(config: RenderedModel['config']): Pick<Cfg, 'time
 
 export function checkBackfillConfig(r: RenderedModel, cfg: Cfg, columns: AnalysedColumn[], diagnostics: Diagnostic[]): void {
   const name = r.file.name;
+  // The value after `time_column` (a TypeScript model or sidecar YAML: its first mention).
   const at = (needle: string) => {
-    const pos = findPosition(r.file.text, needle);
+    const key = r.file.text.indexOf('time_column');
+    const pos = findPosition(r.file.text, needle, needle === cfg.time_column && key >= 0 ? key : 0);
     return { file: r.file.file, ...pos, frame: codeFrame(r.file.text, pos.line, pos.column) };
   };
   if (!cfg.time_column) {
