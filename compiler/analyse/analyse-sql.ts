@@ -7,7 +7,7 @@ import { QueryAnalyser, type AnalysedColumn, type CatalogEntry, type Problem } f
 import { leftmostSpan } from './ast.js';
 import { parseSparkQuery, type QueryParse } from './parse.js';
 import { declassified } from './mask-shapes.js';
-import type { SnapshotStrategy } from '../config/snapshot-config.js';
+import type { SnapshotSpec } from '../config/snapshot-config.js';
 import { withSnapshotColumns } from './snapshot-columns.js';
 
 export interface SerialColumn {
@@ -40,8 +40,8 @@ export interface SqlAnalysisRequest {
   self?: string;
   /** Relations (lower-case) the model reached through ref/source; others read by name are errors. */
   declared?: string[];
-  /** A snapshot's strategy (null when incomplete): its history columns are added to the query's. */
-  snapshot?: SnapshotStrategy | null;
+  /** A snapshot's strategy and key: its history columns are added to the query's. */
+  snapshot?: SnapshotSpec;
   /** Columns the model declassifies (`declassify:` config): they lose their classification here and downstream. */
   declassify?: string[];
 }

@@ -17,6 +17,15 @@ export const SnapshotStrategySchema = z.discriminatedUnion('kind', [
 ]);
 export type SnapshotStrategy = z.infer<typeof SnapshotStrategySchema>;
 
+/** What the analyser needs to add a snapshot's history columns (its strategy is null when incomplete). */
+export interface SnapshotSpec {
+  strategy: SnapshotStrategy | null;
+  uniqueKey: string[];
+}
+
+/** The analysis request's part of a snapshot. */
+export const snapshotSpec = (config: ModelConfig): SnapshotSpec => ({ strategy: snapshotStrategy(config) ?? null, uniqueKey: listOf(config.unique_key) });
+
 /** The columns a snapshot adds to its query's, in this order. */
 export const SNAPSHOT_COLUMNS = ['valid_from', 'valid_to', 'is_current', 'change_hash'] as const;
 

@@ -22,9 +22,9 @@ export const snapshotStagingOf = (r: Relation): Relation => ({ database: r.datab
 const mergeKey = (i: number) => quoteIdent(`etl_merge_key_${i}`);
 const Q = 'etl_query';
 
-/** The change hash: what the strategy compares, as JSON, hashed. */
+/** The change hash: the key and what the strategy compares, as JSON, hashed (per key, equal hashes mean no change). */
 function changeHash(op: SnapshotMerge): string {
-  const cols = op.strategy.kind === 'timestamp' ? [op.strategy.updatedAt] : op.strategy.columns;
+  const cols = [...op.uniqueKey, ...(op.strategy.kind === 'timestamp' ? [op.strategy.updatedAt] : op.strategy.columns)];
   return `sha2(to_json(named_struct(${cols.map((c) => `${stringLiteral(c)}, ${Q}.${quoteIdent(c)}`).join(', ')})), 256)`;
 }
 

@@ -21,7 +21,7 @@ import type { ResolvedProject } from './resolve.js';
 import type { RenderedModel } from '../resolve/models.js';
 import { callsInto, reportMacroFault } from '../resolve/render-problems.js';
 import { governModel } from '../governance/policy-check.js';
-import { snapshotStrategy } from '../config/snapshot-config.js';
+import { snapshotSpec } from '../config/snapshot-config.js';
 
 const sha = (s: string) => createHash('sha256').update(s).digest('hex').slice(0, 16);
 
@@ -76,7 +76,7 @@ export async function analysePhase(loaded: LoadedProject, resolved: ResolvedProj
       full: r.full.text,
       declared,
       ...(r.incremental && r.incremental.text !== r.full.text ? { incremental: r.incremental.text, self: `${r.relation.database}.${r.relation.table}`.toLowerCase() } : {}),
-      ...(r.config.materialized === 'snapshot' ? { snapshot: snapshotStrategy(r.config) ?? null } : {}),
+      ...(r.config.materialized === 'snapshot' ? { snapshot: snapshotSpec(r.config) } : {}),
       ...(r.config.declassify ? { declassify: Object.keys(r.config.declassify).sort() } : {}),
     };
   };

@@ -20,7 +20,7 @@ import { modelCatalogEntry } from './full.js';
 import { signatureOf, type CompiledParts, type PhaseDiagnostics, type SessionState } from './state.js';
 import { runTestsStage } from './tests-stage.js';
 import { refreshSourceLineage } from './lineage.js';
-import { snapshotStrategy } from '../config/snapshot-config.js';
+import { snapshotSpec } from '../config/snapshot-config.js';
 
 /** Unsaved editor text by project-relative path; read before the disk. */
 export type Overlays = ReadonlyMap<string, string>;
@@ -159,7 +159,7 @@ function requestFor(c: CompiledParts, r: RenderedModel): SqlAnalysisRequest {
     full: r.full.text,
     declared,
     ...(r.incremental && r.incremental.text !== r.full.text ? { incremental: r.incremental.text, self: `${r.relation.database}.${r.relation.table}`.toLowerCase() } : {}),
-    ...(r.config.materialized === 'snapshot' ? { snapshot: snapshotStrategy(r.config) ?? null } : {}),
+    ...(r.config.materialized === 'snapshot' ? { snapshot: snapshotSpec(r.config) } : {}),
     ...(r.config.declassify ? { declassify: Object.keys(r.config.declassify).sort() } : {}),
   };
 }

@@ -5,6 +5,7 @@
  * (SQL snapshot, hard deletes invalidated) and the check strategy (TypeScript snapshot); then a
  * re-run on unchanged data and a --full-refresh, neither of which changes a row.
  */
+import { appendFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SparkSession } from '../../runtime/engines/spark/client.js';
 import type { SparkEngine } from '../../runtime/engines/spark/engine.js';
@@ -45,9 +46,13 @@ const accountHistory = () =>
 const tierHistory = () => rows(`SELECT account_id, tier, valid_from, valid_to, is_current FROM silver.snap_account_tiers ORDER BY account_id, valid_from`);
 const h = (account_id: string, name: string, tier: string, valid_from: string, valid_to: string | null, is_current: boolean) => ({ account_id, name, tier, valid_from, valid_to, is_current });
 
+/** Progress with timings, for a slow machine: ETL_SPEC_PROGRESS=FILE appends a line per build. */
+const progress = (line: string) => process.env.ETL_SPEC_PROGRESS && appendFileSync(process.env.ETL_SPEC_PROGRESS, `${new Date().toISOString()} ${line}\n`);
+
 async function buildOk(opts: { fullRefresh?: boolean } = {}): Promise<{ started: number; ended: number }> {
   const started = Date.now();
   const { results } = await project.build(engine, opts);
+  progress(`build${opts.fullRefresh ? ' --full-refresh' : ''}: ${Date.now() - started} ms`);
   const r = byId(results);
   for (const id of ['model.snap_accounts', 'model.snap_account_tiers', 'model.account_tier_changes']) expect(r.get(id)?.status, `${id}: ${r.get(id)?.message}`).toBe('success');
   return { started, ended: Date.now() };
@@ -61,7 +66,7 @@ const within = (value: unknown, w: { started: number; ended: number }) => {
 };
 
 describe('snapshots', () => {
-  it('keeps exact history across three builds, and a re-run or a full refresh changes nothing', async () => {
+  it('keeps exact history across three builds, and a re-run or a full refresh changes nothing', { timeout: 1_200_000 }, async () => {
     // Build 1: three accounts.
     await project.land(ACCOUNTS, '2026-01-01', [
       account('A1', 'Acme', 'gold', '2026-01-01T10:00:00', '2026-01-01'),

@@ -16,7 +16,7 @@ describe('snapshot diagnostics', () => {
   it('reports each snapshot mistake at its config key or column', async () => {
     const r = await compileProject({ projectDir: fixture('snapshot-errors'), cache: false });
     expect(r.ok).toBe(false);
-    expect(plain(r.diagnostics).map((d) => `${d.file}:${d.line}:${d.column} ${d.severity} ${d.code} ${d.message}`)).toEqual([
+    expect(plain(r.diagnostics).map((d) => `${d.file ?? ''}:${d.line}:${d.column} ${d.severity} ${d.code} ${d.message}`)).toEqual([
       "models/silver/fake_snapshot.sql:1:10 error ETL408 Model fake_snapshot is materialized 'snapshot' but is not under snapshots/",
       "models/silver/stray_keys.sql:2:10 warning ETL406 Model stray_keys sets 'strategy', which only snapshots read: it is ignored",
       "snapshots/bad_strategy.sql:2:10 error ETL401 Snapshot bad_strategy has an unknown strategy 'latest'",
@@ -28,7 +28,7 @@ describe('snapshot diagnostics', () => {
       "snapshots/unknown_check_col.ts:7:5 error ETL405 check_cols column 'colour' is not selected by snapshot unknown_check_col",
       "snapshots/unknown_updated_at.sql:2:10 error ETL403 updated_at column 'modified_at' is not selected by snapshot unknown_updated_at",
     ]);
-    const frame = r.diagnostics.find((d) => d.code === 'ETL403' && d.file.endsWith('.sql'))!.frame;
+    const frame = r.diagnostics.find((d) => d.code === 'ETL403' && (d.file ?? '').endsWith('.sql'))!.frame;
     expect(frame).toContain("> 2 |          updated_at='modified_at'}}");
   });
 
@@ -38,12 +38,12 @@ describe('snapshot diagnostics', () => {
     expect([gold.layer, gold.materialized, gold.relation?.fqn]).toEqual(['gold', 'snapshot', 'gold.gold_table']);
     expect(gold.config).toEqual({ unique_key: ['account_id'], strategy: 'check', check_cols: ['tier'], invalidate_hard_deletes: false });
     expect(gold.columns.map((c) => [c.name, c.type, c.nullable, c.upstream.map((u) => `${u.node}.${u.column}`)])).toEqual([
-      ['account_id', 'string', false, ['model.accounts.account_id']],
-      ['tier', 'string', false, ['model.accounts.tier']],
+      ['account_id', 'string', false, ['model.stg_accounts.account_id']],
+      ['tier', 'string', false, ['model.stg_accounts.tier']],
       ['valid_from', 'timestamp', false, []],
       ['valid_to', 'timestamp', true, []],
       ['is_current', 'boolean', false, []],
-      ['change_hash', 'string', false, ['model.accounts.tier']],
+      ['change_hash', 'string', false, ['model.stg_accounts.account_id', 'model.stg_accounts.tier']],
     ]);
     const node = r.plan.nodes['model.gold_table']!;
     if (node.kind !== 'model') throw new Error('not a model node');
