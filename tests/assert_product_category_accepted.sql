@@ -1,6 +1,6 @@
 {{config severity="warn"}}
--- Products whose (normalised) category is not one of vars.accepted_product_categories.
+-- Products whose (normalised) category is not one of the accepted ones (seeds/product_categories.csv).
 SELECT product_id, sku, category
 FROM {{ref "stg_product_catalog"}}
 WHERE category IS NULL
-   OR category NOT IN ({{quote_list (var "accepted_product_categories")}})
+   OR category NOT IN (SELECT category FROM {{ref "product_categories"}})

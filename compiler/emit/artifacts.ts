@@ -50,6 +50,8 @@ async function artifactFiles(result: CompileResult, target: string): Promise<Map
       if (node.incremental) parts.push(`-- incremental\n${script(node.incremental, locate)}`);
       if (node.post.length) parts.push(`-- after either\n${script(node.post, locate)}`);
       put(m.artifacts.run, `model ${m.id}`, parts.join('\n'));
+    } else if (node.kind === 'source' && manifest.seeds?.[node.id]) {
+      files.set(underTarget(target, `run/seeds/${manifest.seeds[node.id]!.name}.sql`, `seed ${node.id}`), script(node.operations, locate));
     } else if (node.kind === 'source') {
       const s = manifest.sources[node.id]!;
       files.set(underTarget(target, `run/bronze/${s.sourceName}_${s.table}.sql`, `source ${s.id}`), script(node.operations, locate));

@@ -25,10 +25,11 @@ latest AS (
 
 checked AS (
   SELECT
-    *,
-    coalesce(price > 0, false) AS has_positive_price,
-    coalesce(category IN ({{quote_list (var "accepted_product_categories")}}), false) AS has_accepted_category
+    latest.*,
+    coalesce(latest.price > 0, false) AS has_positive_price,
+    accepted.category IS NOT NULL AS has_accepted_category
   FROM latest
+  LEFT JOIN {{ref "product_categories"}} AS accepted ON accepted.category = latest.category
 )
 
 SELECT

@@ -83,7 +83,7 @@ export function compactTimestamp(d: Date): string {
 
 /** Glue tables come from the manifest and steps from the plan: both must come from one compile. */
 function assertSameCompile(manifest: Manifest, plan: Plan): void {
-  const missing = Object.values(plan.nodes).find((n) => (n.kind === 'model' && !manifest.models[n.id]) || (n.kind === 'source' && !manifest.sources[n.id]));
+  const missing = Object.values(plan.nodes).find((n) => (n.kind === 'model' && !manifest.models[n.id]) || (n.kind === 'source' && !manifest.sources[n.id] && !manifest.seeds?.[n.id]));
   if (plan.manifestVersion !== manifest.manifestVersion || missing) {
     const what = missing ? `plan.json names ${missing.id}, which manifest.json does not have` : `plan.json is for manifest version ${plan.manifestVersion}, manifest.json is version ${manifest.manifestVersion}`;
     throw new AwsTargetError('EMR_PLAN_MISMATCH', what, 'run etl compile again so both files come from one compile');

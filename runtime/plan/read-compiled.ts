@@ -60,7 +60,7 @@ export function readCompiledTarget(dir: string): { manifest: Manifest; plan: Pla
     throw new CompiledTargetError(`${dir}: plan.json is for target '${plan.target}' but manifest.json for '${manifest.target.name}'; compile again so both come from one compile.`);
   }
   for (const node of Object.values(plan.nodes)) {
-    const known = node.kind === 'source' ? manifest.sources[node.id] : node.kind === 'model' ? manifest.models[node.id] : node.kind === 'test' ? manifest.tests[node.id] : manifest.unitTests[node.id];
+    const known = node.kind === 'source' ? (manifest.sources[node.id] ?? manifest.seeds?.[node.id]) : node.kind === 'model' ? manifest.models[node.id] : node.kind === 'test' ? manifest.tests[node.id] : manifest.unitTests[node.id];
     if (!known) throw new CompiledTargetError(`${dir}: plan.json names ${node.id}, which manifest.json does not have; compile again so both come from one compile.`);
     const dangling = node.dependsOn.find((d) => !plan.nodes[d]);
     if (dangling) throw new CompiledTargetError(`${dir}: in plan.json, ${node.id} waits for ${dangling}, which the plan does not have; compile again.`);

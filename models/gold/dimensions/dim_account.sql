@@ -18,6 +18,7 @@ SELECT
   coalesce(a.industry, 'Unknown') AS industry,
   a.account_type,
   a.billing_country,
+  cc.currency_code AS billing_currency,
   a.billing_city,
   a.annual_revenue,
   a.number_of_employees,
@@ -31,3 +32,4 @@ SELECT
   a.system_modstamp AS updated_at
 FROM live_accounts a
 LEFT JOIN conversions c ON c.account_id = a.account_id
+LEFT JOIN {{ref "country_currency"}} cc ON cc.country_code = a.billing_country
