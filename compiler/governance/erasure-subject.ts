@@ -68,7 +68,7 @@ export function keyColumnsOf(manifest: Manifest, subject: Subject, projectDir: s
     code: 'ETL331',
     severity: 'error',
     message: `Unknown subject key '${subject.key}'`,
-    hint: didYouMean(subject.key, keys) || `declared subject keys: ${keys.join(', ')}.`,
+    hint: [didYouMean(subject.key, keys), `Declared subject keys: ${keys.join(', ')}.`].filter(Boolean).join(' '),
     ...(related.length ? { related } : {}),
   });
 }
