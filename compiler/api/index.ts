@@ -5,6 +5,7 @@ export { defineSource, env, SOURCE_BRAND } from './sources.js';
 export type * from './sources.js';
 export { defineModel, MODEL_BRAND } from './models.js';
 export type * from './models.js';
+export { mask } from './masks.js';
 export { defineExposure, EXPOSURE_BRAND } from './exposures.js';
 export type * from './exposures.js';
 export { defineSeed, SEED_BRAND } from './seeds.js';

@@ -1,4 +1,4 @@
-import { defineModel } from 'lakehouse-etl';
+import { defineModel, mask } from 'lakehouse-etl';
 
 /**
  * One row per customer seen on a valid order: the latest profile, the latest well-formed email
@@ -56,7 +56,7 @@ order_span AS (
 )
 
 SELECT
-  sha2(concat(p.customer_id, ${v('mask_salt')}), 256) AS customer_id,
+  ${mask.hash('p.customer_id', v('mask_salt'))} AS customer_id,
   p.customer_name,
   e.customer_email,
   p.shipping_address,

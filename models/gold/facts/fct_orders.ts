@@ -1,4 +1,4 @@
-import { defineModel } from 'lakehouse-etl';
+import { defineModel, mask } from 'lakehouse-etl';
 
 /**
  * One row per valid order at its latest version, with product category and margin. Incremental:
@@ -35,7 +35,7 @@ export default defineModel({
     return `
 SELECT
   ${o.c.order_id},
-  sha2(concat(${o.c.customer_id}, ${v('mask_salt')}), 256) AS customer_id,
+  ${mask.hash(o.c.customer_id, v('mask_salt'))} AS customer_id,
   ${o.c.product_id},
   ${p.c.category},
   ${o.c.order_date},

@@ -1,4 +1,4 @@
-import { defineModel } from 'lakehouse-etl';
+import { defineModel, mask } from 'lakehouse-etl';
 
 /** Events flattened for analysis: device fields, the product viewed, and each event's place in its session. */
 export default defineModel({
@@ -20,7 +20,7 @@ SELECT
   ${e.c.event_id},
   ${e.c.event_date},
   ${e.c.event_timestamp},
-  sha2(concat(${e.c.user_id}, ${v('mask_salt')}), 256) AS user_id,
+  ${mask.hash(e.c.user_id, v('mask_salt'))} AS user_id,
   ${e.c.is_anonymous},
   ${e.c.session_id},
   ${e.c.event_type},

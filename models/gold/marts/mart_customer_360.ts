@@ -1,4 +1,4 @@
-import { defineModel } from 'lakehouse-etl';
+import { defineModel, mask } from 'lakehouse-etl';
 
 /**
  * The customer 360 view: profile, order history, payments, behaviour on the site and the matching
@@ -84,7 +84,7 @@ SELECT
   coalesce(e.events, 0) AS events,
   coalesce(e.purchase_events, 0) AS purchase_events,
   e.last_seen_at,
-  sha2(concat(l.lead_id, ${v('mask_salt')}), 256) AS lead_id,
+  ${mask.hash('l.lead_id', v('mask_salt'))} AS lead_id,
   l.lead_status,
   l.lead_source,
   coalesce(l.is_converted, false) AS is_converted_lead,
