@@ -18,12 +18,12 @@ export function nodeLinkById(store: Store, id: string, column?: string): HTMLEle
 }
 
 export function graphNodeOf(n: IndexNode): GraphNode {
-  const sub = n.kind === 'source' ? `${n.system} source` : `${n.layer} · ${n.materialized ?? ''}`;
+  const sub = n.kind === 'source' ? `${n.system} source` : n.kind === 'seed' ? `${n.layer} · seed` : `${n.layer} · ${n.materialized ?? ''}`;
   return {
     key: n.id,
     label: n.name,
     sub: n.status ? `${sub} · ${n.status}` : sub,
-    cls: `layer-${n.layer} ${n.classes.map((c) => `has-${c}`).join(' ')} ${n.status ? `status-${n.status}` : ''}`,
+    cls: `layer-${n.layer} ${n.materialized === 'snapshot' ? 'mat-snapshot' : ''} ${n.classes.map((c) => `has-${c}`).join(' ')} ${n.status ? `status-${n.status}` : ''}`,
     title: `${n.id}${n.summary ? '\n' + n.summary : ''}`,
   };
 }

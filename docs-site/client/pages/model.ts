@@ -5,6 +5,7 @@ import { neighbourhood } from '../neighbourhood.js';
 import type { Store } from '../store.js';
 import { dagOf, keyValue, nodeLinkById, nodeList, notFound } from './common.js';
 import { modelExposuresSection } from './exposures.js';
+import { hooksSection } from './hooks-section.js';
 
 export function testsTable(tests: TestDetail[]): HTMLElement {
   if (tests.length === 0) return h('p', { class: 'muted' }, 'No tests declared.');
@@ -97,15 +98,17 @@ export async function renderModel(store: Store, id: string, root: HTMLElement): 
       'div',
       { class: 'page-head' },
       h('div', { class: 'crumbs muted small' }, h('a', { href: '#/' }, 'overview'), ` / ${n.layer} / model`),
-      h('h1', {}, n.name, ' ', layerBadge(n.layer), h('span', { class: 'badge mat' }, n.materialized ?? ''), ' ', statusBadge(n.status)),
+      h('h1', {}, n.name, ' ', layerBadge(n.layer), h('span', { class: `badge mat mat-${n.materialized ?? ''}` }, n.materialized ?? ''), ' ', statusBadge(n.status)),
       d.description ? h('p', { class: 'description' }, d.description) : h('p', { class: 'muted' }, 'No description.'),
       keyValue([
         ['owner', n.owner ?? '—'],
         ['tags', n.tags.length ? h('span', {}, n.tags.map((t) => h('a', { href: graphHref(`tag:${t}`), class: 'tag' }, t))) : '—'],
         ['materialized', `${n.materialized}${cfg.incremental_strategy ? ` (${cfg.incremental_strategy})` : ''}`],
+        ['history', snapshotSummary(cfg)],
         ['unique key', list(cfg.unique_key)],
         ['partitioned by', list(cfg.partition_by)],
         ['z-ordered by', list(cfg.zorder_by)],
+        ['on schema change', typeof cfg.on_schema_change === 'string' ? cfg.on_schema_change : undefined],
         ['relation', m.relation ? h('code', {}, m.relation.fqn) : 'ephemeral (inlined as a CTE)'],
         ['location', m.relation?.location],
         ['file', h('code', {}, m.file)],
@@ -116,6 +119,8 @@ export async function renderModel(store: Store, id: string, root: HTMLElement): 
   );
 
   root.append(section(`Columns (${d.columns.length})`, columnsTable(store, id, d.columns, d.tests, true)));
+  const hooks = hooksSection(cfg);
+  if (hooks) root.append(hooks);
 
   if (d.rowDependencies.length) {
     root.append(
@@ -178,4 +183,11 @@ export async function renderModel(store: Store, id: string, root: HTMLElement): 
       section('Downstream', nodeList(store, n.children, 'Nothing reads this model yet.')),
     ),
   );
+}
+
+/** A snapshot's strategy in words (SCD type 2: valid_from, valid_to, is_current, change_hash); other models have none. */
+function snapshotSummary(cfg: Record<string, unknown>): string | undefined {
+  if (cfg.strategy === undefined) return undefined;
+  const by = cfg.strategy === 'timestamp' ? `a new version when ${String(cfg.updated_at)} changes` : `a new version when ${((cfg.check_cols as string[] | undefined) ?? []).join(', ')} change`;
+  return `snapshot (SCD type 2, ${String(cfg.strategy)} strategy): ${by}${cfg.invalidate_hard_deletes ? '; deleted keys are closed' : ''}; valid_from, valid_to, is_current`;
 }
