@@ -118,9 +118,12 @@ function s3Parts(uri: string): { bucket: string; prefix: string } | undefined {
   return m ? { bucket: m[1]!, prefix: m[2]!.replace(/\/+$/, '') } : undefined;
 }
 
-function kmsArn(key: string, region: string, account: string): string {
-  if (key.startsWith('arn:')) return key;
-  return key.startsWith('alias/') ? `arn:aws:kms:${region}:${account}:${key}` : `arn:aws:kms:${region}:${account}:key/${key}`;
+/** KMS decrypt of the target's key: a key id or ARN as the resource; an alias through `kms:ResourceAliases` (IAM does not match alias ARNs for Decrypt). */
+function kmsStatement(key: string, region: string, account: string): Record<string, unknown> {
+  const base = { Sid: 'DecryptLakehouseKey', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:DescribeKey'] };
+  const alias = /^(?:arn:aws[a-z-]*:kms:[^:]+:\d{12}:)?(alias\/.+)$/.exec(key);
+  if (alias) return { ...base, Resource: ['*'], Condition: { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': [alias[1]] } } };
+  return { ...base, Resource: [key.startsWith('arn:') ? key : `arn:aws:kms:${region}:${account}:key/${key}`] };
 }
 
 /** The IAM read policy of one role principal. */
@@ -141,7 +144,7 @@ export function iamPolicy(role: RoleGrants, ctx: AwsGrantContext): Record<string
       statements.push({ Sid: `ListLayerPrefixes${statements.length}`, Effect: 'Allow', Action: ['s3:ListBucket'], Resource: [`arn:aws:s3:::${bucket}`], Condition: { StringLike: { 's3:prefix': prefixes } } });
     }
   }
-  if (ctx.kmsKey) statements.push({ Sid: 'DecryptLakehouseKey', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:DescribeKey'], Resource: [kmsArn(ctx.kmsKey, ctx.region, account)] });
+  if (ctx.kmsKey) statements.push(kmsStatement(ctx.kmsKey, ctx.region, account));
   statements.push({
     Sid: 'GlueCatalogRead',
     Effect: 'Allow',

@@ -44,7 +44,9 @@ const isNotFound = (e: unknown) => (e as { name?: string }).name === 'EntityNotF
 async function ensureLfTag(client: SdkClient, catalogId: string | undefined, key: string, values: string[]): Promise<void> {
   let existing: string[] | undefined;
   try {
-    existing = ((await client.send(new GetLFTagCommand({ CatalogId: catalogId, TagKey: key }))) as { TagValues?: string[] }).TagValues ?? [];
+    const got = (await client.send(new GetLFTagCommand({ CatalogId: catalogId, TagKey: key }))) as { TagKey?: string; TagValues?: string[] };
+    // Lake Formation answers a missing key with EntityNotFoundException; moto with no values (a real tag has at least one).
+    existing = got.TagValues?.length ? got.TagValues : undefined;
   } catch (e) {
     if (!isNotFound(e)) throw e;
   }
