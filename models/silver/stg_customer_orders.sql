@@ -1,4 +1,4 @@
-{{config materialized="incremental" incremental_strategy="merge" unique_key="order_id" zorder_by="customer_id"}}
+{{config materialized="incremental" incremental_strategy="merge" unique_key="order_id" zorder_by="customer_id" on_schema_change="append_new_columns"}}
 -- One row per order: its latest version by updated_at. Orders breaking a rule stay, flagged, so the
 -- tests report them; gold keeps valid ones only.
 WITH landed AS (

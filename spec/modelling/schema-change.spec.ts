@@ -99,17 +99,17 @@ describe('hooks at compile time', () => {
     expect(hooked.full.map((o) => o.kind)).toEqual(['CreateDatabase', 'Hook', 'CreateOrReplaceTableAs']);
     expect(hooked.post.map((o) => (o.kind === 'Hook' ? [o.when, o.query.sql, o.query.files, o.query.segments[0]] : o.kind))).toEqual([
       ['post', "INSERT INTO silver.hook_log SELECT coalesce(max(seq), 0) + 1, concat('post ', (SELECT max(version) FROM silver.hooked)) FROM silver.hook_log", ['models/silver/hooked.yml'], [0, 0, 3, 8, 1]],
-      ['post', 'ANALYZE TABLE silver.hooked COMPUTE STATISTICS', ['models/silver/hooked.yml'], [0, 0, 4, 7, 1]],
+      ['post', 'OPTIMIZE silver.hooked', ['models/silver/hooked.yml'], [0, 0, 4, 7, 1]],
     ]);
     expect(r.plan.hooks?.onRunStart.length).toBe(3);
     expect(r.plan.hooks?.onRunEnd.map((o) => o.kind === 'Hook' && o.query.segments[0])).toEqual([[0, 0, 16, 13, 1]]);
   });
 
   it('locates a template problem in a hook at its file:line:col', async () => {
-    edit('models/silver/hooked.yml', 'ANALYZE TABLE {{this}}', 'ANALYZE TABLE {{ref "missing_model"}}');
+    edit('models/silver/hooked.yml', 'OPTIMIZE {{this}}', 'OPTIMIZE {{ref "missing_model"}}');
     const r = await compileProject({ projectDir: dir, cache: false });
     const d = r.diagnostics.find((x) => x.code === 'ETL437');
-    expect(d && { file: d.file, line: d.line, column: d.column, severity: d.severity }).toEqual({ file: 'models/silver/hooked.yml', line: 4, column: 21, severity: 'error' });
+    expect(d && { file: d.file, line: d.line, column: d.column, severity: d.severity }).toEqual({ file: 'models/silver/hooked.yml', line: 4, column: 16, severity: 'error' });
     expect(d?.message).toContain("Unknown model 'missing_model'");
   });
 });
