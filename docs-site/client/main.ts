@@ -9,7 +9,9 @@ import { renderLineage } from './pages/lineage.js';
 import { renderModel } from './pages/model.js';
 import { renderOverview } from './pages/overview.js';
 import { renderPii } from './pages/pii.js';
+import { renderGovernance } from './pages/governance.js';
 import { renderSource } from './pages/source.js';
+import { renderSeed } from './pages/seed.js';
 import { renderTests } from './pages/tests.js';
 import { SearchIndex, type SearchHit } from './search.js';
 import { Store } from './store.js';
@@ -113,6 +115,7 @@ function boot(): void {
     h('a', { href: '#/' }, 'Overview'),
     h('a', { href: '#/graph' }, 'Graph'),
     h('a', { href: '#/pii' }, 'PII in gold'),
+    h('a', { href: '#/governance' }, 'Governance'),
     h('a', { href: '#/tests' }, 'Tests'),
     h('a', { href: '#/exposures' }, 'Exposures'),
   );
@@ -137,6 +140,9 @@ function boot(): void {
         case 'source':
           await renderSource(store, parts[1] ?? '', page);
           break;
+        case 'seed':
+          await renderSeed(store, parts[1] ?? '', page);
+          break;
         case 'lineage':
           await renderLineage(store, parts[1] ?? '', parts.slice(2).join('/'), new URLSearchParams(query), page);
           break;
@@ -145,6 +151,9 @@ function boot(): void {
           break;
         case 'pii':
           await renderPii(store, page);
+          break;
+        case 'governance':
+          await renderGovernance(store, new URLSearchParams(query), page);
           break;
         case 'tests':
           await renderTests(store, page);

@@ -5,7 +5,7 @@
 import type { IndexNode, SearchColumn } from '../shared/site-data.js';
 
 export interface SearchHit {
-  kind: 'model' | 'source' | 'column';
+  kind: 'model' | 'source' | 'seed' | 'column';
   node: number;
   column?: string;
   /** Classification of a column hit (comma-separated), if any. */

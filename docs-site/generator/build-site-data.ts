@@ -4,7 +4,7 @@
  * Everything the browser would otherwise compute over the whole project (reverse column lineage,
  * the PII-in-gold list, test counts) is computed here once.
  */
-import type { Manifest, ManifestModel, ManifestSource, Plan } from '../../compiler/manifest/types.js';
+import type { Manifest, ManifestModel, ManifestSeed, ManifestSource, Plan } from '../../compiler/manifest/types.js';
 import { modelStatements } from './statements.js';
 import {
   NODES_PER_CHUNK,
@@ -23,6 +23,9 @@ import {
   type UnitTestDetail,
 } from '../shared/site-data.js';
 import { exposureSummaries } from './exposures.js';
+import { governanceData } from './governance.js';
+import type { GovernanceData } from '../shared/governance-data.js';
+import type { RolesConfig } from '../../compiler/config/governance-roles.js';
 import { redactSecrets } from './redact.js';
 import type { RunResults } from './run-results.js';
 
@@ -33,6 +36,8 @@ export interface SiteData {
   searchColumns: SearchColumn[][];
   tests: TestRow[];
   piiGold: PiiGoldColumn[];
+  /** The governance view (data/governance.js, loaded by its page). */
+  governance: GovernanceData;
 }
 
 export interface BuildOptions {
@@ -43,6 +48,8 @@ export interface BuildOptions {
   readProjectFile?: (relativePath: string) => string | undefined;
   generatedAt?: string;
   warnings?: string[];
+  /** project.yaml `governance.roles`, for the governance view's access matrix. */
+  roles?: RolesConfig;
 }
 
 const emptyCounts = (): TestCounts => ({ total: 0, pass: 0, fail: 0, warn: 0, error: 0, notRun: 0 });
@@ -71,7 +78,8 @@ export function buildSiteData(manifest: Manifest, opts: BuildOptions = {}): Site
   const models = Object.values(manifest.models).sort(
     (a, b) => LAYER_ORDER[a.layer] - LAYER_ORDER[b.layer] || a.name.localeCompare(b.name),
   );
-  const order: Array<ManifestSource | ManifestModel> = [...sources, ...models];
+  const seeds = Object.values(manifest.seeds ?? {}).sort((a, b) => a.id.localeCompare(b.id));
+  const order: Array<ManifestSource | ManifestSeed | ManifestModel> = [...sources, ...seeds, ...models];
   const indexOf = new Map(order.map((n, i) => [n.id, i]));
 
   // Reverse lineage: for every (node, column), who reads it and how.
@@ -154,7 +162,8 @@ export function buildSiteData(manifest: Manifest, opts: BuildOptions = {}): Site
   const piiGold: PiiGoldColumn[] = [];
 
   order.forEach((n, i) => {
-    const isModel = 'layer' in n;
+    const isModel = 'compiledSql' in n;
+    const isSeed = 'csv' in n;
     const tests = testsByNode.get(n.id) ?? [];
     const counts = emptyCounts();
     for (const t of tests) countTest(counts, t.status);
@@ -173,9 +182,9 @@ export function buildSiteData(manifest: Manifest, opts: BuildOptions = {}): Site
     const classes = [...new Set(columns.flatMap((c) => c.classification))].sort();
     const base: IndexNode = {
       id: n.id,
-      kind: isModel ? 'model' : 'source',
-      name: isModel ? n.name : `${n.sourceName}.${n.table}`,
-      layer: isModel ? n.layer : 'bronze',
+      kind: isModel ? 'model' : isSeed ? 'seed' : 'source',
+      name: isModel || isSeed ? n.name : `${n.sourceName}.${n.table}`,
+      layer: isModel || isSeed ? n.layer : 'bronze',
       tags: [...n.tags],
       file: n.file,
       parents: isModel ? toIdx(parentIds(n.id, [...n.dependsOn.sources, ...n.dependsOn.models])) : [],
@@ -224,6 +233,8 @@ export function buildSiteData(manifest: Manifest, opts: BuildOptions = {}): Site
           }
         }
       }
+    } else if (isSeed) {
+      detail.seed = { csv: n.csv, rowCount: n.rowCount, primaryKey: n.primaryKey, relation: n.relation.fqn, location: n.relation.location };
     } else {
       base.system = n.system;
       base.sourceName = n.sourceName;
@@ -294,5 +305,6 @@ export function buildSiteData(manifest: Manifest, opts: BuildOptions = {}): Site
     exposures: exposureSummaries(manifest, indexOf, warnings),
     warnings,
   };
-  return { index, chunks, searchColumns, tests: testRows, piiGold };
+  const governance = governanceData(manifest, { ...(opts.plan ? { plan: opts.plan } : {}), ...(opts.roles ? { roles: opts.roles } : {}) });
+  return { index, chunks, searchColumns, tests: testRows, piiGold, governance };
 }

@@ -8,7 +8,7 @@ import type { IndexNode, Layer, RunStatus, SiteIndex, TestCounts } from './site-
 
 type WireNode = [
   id: string | 0, // 0: the conventional `${kind}.${name}`
-  kind: 0 | 1, // 0 source, 1 model
+  kind: 0 | 1 | 2, // 0 source, 1 model, 2 seed
   name: string,
   layer: number,
   tags: number[],
@@ -49,7 +49,7 @@ export function encodeIndex(index: SiteIndex, nodesPerChunk: number): WireIndex 
     const t = n.tests;
     return [
       n.id === `${n.kind}.${n.name}` ? 0 : n.id,
-      n.kind === 'source' ? 0 : 1,
+      n.kind === 'source' ? 0 : n.kind === 'seed' ? 2 : 1,
       n.name,
       intern(n.layer),
       n.tags.map(intern),
@@ -75,7 +75,7 @@ export function decodeIndex(wire: WireIndex): SiteIndex {
   const { dict, nodesPerChunk, nodes: wireNodes, ...rest } = wire;
   const str = (i: number) => (i < 0 ? undefined : dict[i]);
   const nodes = wireNodes.map((w, i): IndexNode => {
-    const kind = w[1] === 0 ? 'source' : 'model';
+    const kind = w[1] === 0 ? 'source' : w[1] === 2 ? 'seed' : 'model';
     const t = w[10];
     const tests: TestCounts = t ? { total: t[0]!, pass: t[1]!, fail: t[2]!, warn: t[3]!, error: t[4]!, notRun: t[5]! } : { total: 0, pass: 0, fail: 0, warn: 0, error: 0, notRun: 0 };
     const node: IndexNode = {

@@ -4,7 +4,7 @@
  * so a 10,000-model site does not parse every model's SQL to show the overview.
  */
 
-export type NodeKind = 'source' | 'model';
+export type NodeKind = 'source' | 'model' | 'seed';
 export type Layer = 'bronze' | 'silver' | 'gold';
 /** Normalised status of the last run of a node or test. */
 export type RunStatus = 'success' | 'error' | 'warn' | 'skipped' | 'pass' | 'fail' | 'unknown';
@@ -148,6 +148,8 @@ export interface NodeDetail {
     compiledSql: string;
     statements: { full: string[]; incremental?: string[]; post: string[] };
   };
+  /** Seed-only fields (seeds/*.csv loaded by `etl seed`). */
+  seed?: { csv: string; rowCount: number; primaryKey: string[]; relation: string; location: string };
   /** Source-only fields; secrets are shown as `env:NAME` and never resolved. */
   source?: {
     system: string;

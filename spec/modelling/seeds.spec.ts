@@ -7,6 +7,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { compileProject, type CompileResult } from '../../compiler/index.js';
+import { buildSiteData } from '../../docs-site/generator/build-site-data.js';
+import { decodeIndex, encodeIndex } from '../../docs-site/shared/index-codec.js';
 
 const fixture = (name: string) => path.join(fileURLToPath(new URL('./fixtures/', import.meta.url)), name);
 const compile = (name: string): Promise<CompileResult> => compileProject({ projectDir: fixture(name), cache: false });
@@ -53,6 +55,19 @@ describe('seeds', () => {
     ]);
     expect(r.plan.nodes['model.orders_by_currency']!.dependsOn).toContain('seed.country_currency');
     expect(r.plan.nodes['model.currencies']!.dependsOn).toEqual(['seed.country_currency']);
+  });
+
+  it('lists the seed in the docs site as a node of its own kind, linked to the models reading it', async () => {
+    const r = await compile('seeds-ok');
+    const site = buildSiteData(r.manifest, { plan: r.plan });
+    const nodes = site.index.nodes;
+    const seed = nodes.find((n) => n.id === 'seed.country_currency')!;
+    expect([seed.kind, seed.name, seed.layer, seed.columnCount, seed.classes]).toEqual(['seed', 'country_currency', 'silver', 7, ['sensitive']]);
+    expect(seed.children.map((i) => nodes[i]!.id)).toEqual(['model.currencies', 'model.orders_by_currency']);
+    // The wire form the browser reads keeps the kind.
+    expect(decodeIndex(encodeIndex(site.index, 100)).nodes.find((n) => n.id === 'seed.country_currency')?.kind).toBe('seed');
+    const reader = nodes.find((n) => n.id === 'model.currencies')!;
+    expect(reader.parents.map((i) => nodes[i]!.id)).toEqual(['seed.country_currency']);
   });
 
   it('locates bad rows, header problems and undeclared CSVs at file:line:col', async () => {
