@@ -12,6 +12,7 @@ export default class Show extends EtlCommand {
     ...projectFlags,
     limit: Flags.integer({ description: 'Rows to show', default: 10, min: 1, max: 10_000 }),
     'as-of': Flags.string({ description: 'Read the built table as of a Delta version (a number) or timestamp (ISO-8601), instead of running the SELECT' }),
+    'as-of': Flags.string({ description: 'Read the built table as of a Delta version (a number) or timestamp (ISO-8601), instead of running the SELECT' }),
   };
 
   async run(): Promise<{ model: string; columns: Array<{ name: string; type: string }>; rows: Record<string, unknown>[] }> {
@@ -29,6 +30,7 @@ export default class Show extends EtlCommand {
       const asOf = flags['as-of'] === undefined ? undefined : await import('../show-as-of.js').then((m) => m.showAsOfFlag(this, compiled, id, flags['as-of']!, flags.limit));
       result = asOf ?? await showModel({ projectDir: compiled.projectDir, manifest: compiled.manifest, plan: compiled.plan, modelId: id, limit: flags.limit });
     } catch (e) {
+      if ((e as { oclif?: unknown }).oclif) throw e; // --as-of usage errors keep their code
       this.error(`${args.model}: ${(e as Error).message.split('\n')[0]}`, {
         exit: EXIT.project,
         code: 'ETL_RUN',
