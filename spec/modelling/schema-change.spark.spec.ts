@@ -40,7 +40,7 @@ describe('on_schema_change and hooks on Delta', () => {
     expect(await hookLog()).toEqual(['run_start', 'pre', 'post v1', 'run_end']);
     expect(byId(results).get('hook.on_run_start.3')?.status).toBe('success');
     for (const t of ['sc_fail', 'sc_ignore', 'sc_append', 'sc_sync']) expect(await columnsOf(t)).toEqual(['id', 'name']);
-  }, 300_000);
+  }, 600_000);
 
   it('second build with a new column (sync also drops one): fail, ignore, append and sync each on their table', async () => {
     for (const m of ['sc_fail', 'sc_ignore', 'sc_append']) project.editModel(`models/silver/${m}.sql`, (t) => t.replace("SELECT 1 AS id, 'a' AS name", "SELECT 2 AS id, 'b' AS name, 'x' AS extra"));
@@ -63,7 +63,7 @@ describe('on_schema_change and hooks on Delta', () => {
     expect(await rows('SELECT * FROM silver.sc_append ORDER BY id')).toEqual([{ id: 1, name: 'a', extra: null }, { id: 2, name: 'b', extra: 'x' }]);
     expect(await columnsOf('sc_sync')).toEqual(['id', 'extra']);
     expect(await rows('SELECT * FROM silver.sc_sync ORDER BY id')).toEqual([{ id: 1, extra: null }, { id: 2, extra: 'x' }]);
-  }, 300_000);
+  }, 600_000);
 
   it('a failing pre-hook stops its model with the table untouched, located at the hook', async () => {
     project.editModel('models/silver/guarded.sql', (t) => t.replace('pre_hook="SELECT 1"', 'pre_hook="SELECT * FROM silver.no_such_table"').replace("'first'", "'second'"));
@@ -73,5 +73,5 @@ describe('on_schema_change and hooks on Delta', () => {
     expect(guarded?.message).toContain('TABLE_OR_VIEW_NOT_FOUND');
     expect(guarded?.location).toEqual({ file: 'models/silver/guarded.sql', line: 1, column: 55 });
     expect(await rows('SELECT version FROM silver.guarded')).toEqual([{ version: 'first' }]);
-  }, 300_000);
+  }, 600_000);
 });
