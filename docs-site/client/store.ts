@@ -2,6 +2,7 @@
  * Site data in the browser: the index (loaded by index.html before the app) and node details,
  * fetched a chunk at a time by adding a <script> (works from file://, where fetch() does not).
  */
+import type { GovernanceData } from '../shared/governance-data.js';
 import { decodeIndex, type WireIndex } from '../shared/index-codec.js';
 import { DOCS_GLOBAL, type ChunkData, type IndexNode, type NodeDetail, type PiiGoldColumn, type SearchColumn, type SiteIndex, type TestRow } from '../shared/site-data.js';
 
@@ -10,6 +11,7 @@ interface DocsGlobal {
   search(columns: SearchColumn[][]): void;
   tests(rows: TestRow[]): void;
   pii(rows: PiiGoldColumn[]): void;
+  governance(data: GovernanceData): void;
   /** Chunk numbers loaded so far (read by tests to check that pages stay lazy). */
   loadedChunks: number[];
 }
@@ -35,6 +37,8 @@ export class Store {
   private testsResolve?: (rows: TestRow[]) => void;
   private piiPromise?: Promise<PiiGoldColumn[]>;
   private piiResolve?: (rows: PiiGoldColumn[]) => void;
+  private governancePromise?: Promise<GovernanceData>;
+  private governanceResolve?: (data: GovernanceData) => void;
 
   constructor(wire: WireIndex) {
     const index = decodeIndex(wire);
@@ -50,6 +54,7 @@ export class Store {
       search: (cols) => this.searchResolve?.(cols),
       tests: (rows) => this.testsResolve?.(rows),
       pii: (rows) => this.piiResolve?.(rows),
+      governance: (data) => this.governanceResolve?.(data),
       loadedChunks: [],
     };
     (window as unknown as Record<string, unknown>)[DOCS_GLOBAL] = global;
@@ -130,5 +135,14 @@ export class Store {
       this.loadScript('data/pii.js', reject);
     });
     return this.piiPromise;
+  }
+
+  /** Policy, exposures, access matrix and erasure plans (only the governance page asks for this). */
+  governance(): Promise<GovernanceData> {
+    this.governancePromise ??= new Promise<GovernanceData>((resolve, reject) => {
+      this.governanceResolve = resolve;
+      this.loadScript('data/governance.js', reject);
+    });
+    return this.governancePromise;
   }
 }

@@ -4,7 +4,9 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
+import type { RolesConfig } from '../../compiler/config/governance-roles.js';
 import type { Manifest, Plan } from '../../compiler/manifest/types.js';
+import { readProjectConfig } from '../../compiler/load/project-config.js';
 import { buildSiteData } from './build-site-data.js';
 import { bundleClient } from './bundle-client.js';
 import { loadManifest, loadPlanBeside } from './load-manifest.js';
@@ -54,6 +56,12 @@ function projectFileReader(root: string): (rel: string) => string | undefined {
   };
 }
 
+/** The roles project.yaml declares, for the governance view (none when it cannot be read: compile reports why). */
+function rolesOf(projectDir: string): { roles?: RolesConfig } {
+  const roles = readProjectConfig(projectDir, [])?.governance?.roles;
+  return roles ? { roles } : {};
+}
+
 export async function generateDocs(opts: GenerateOptions): Promise<GenerateResult> {
   const projectDir = resolve(opts.projectDir);
   const target = join(projectDir, 'target');
@@ -67,6 +75,7 @@ export async function generateDocs(opts: GenerateOptions): Promise<GenerateResul
     ...(runResults ? { runResults } : {}),
     readProjectFile: projectFileReader(projectDir),
     warnings,
+    ...rolesOf(projectDir),
   });
   const client = await bundleClient();
   const outDir = resolve(projectDir, opts.outDir ?? join(target, 'docs'));

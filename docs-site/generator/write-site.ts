@@ -67,6 +67,7 @@ export async function writeSite(outDir: string, data: SiteData, client: ClientBu
     const wire = encodeIndex(data.index, NODES_PER_CHUNK);
     stats.indexBytes = await put('data/index.js', `window.${DOCS_GLOBAL}Index = JSON.parse(${JSON.stringify(JSON.stringify(wire))});\n`);
     await put('data/pii.js', dataScript(`window.${DOCS_GLOBAL}.pii`, data.piiGold));
+    await put('data/governance.js', dataScript(`window.${DOCS_GLOBAL}.governance`, data.governance));
     await put('data/search.js', dataScript(`window.${DOCS_GLOBAL}.search`, data.searchColumns));
     await put('data/tests.js', dataScript(`window.${DOCS_GLOBAL}.tests`, data.tests));
     for (const chunk of data.chunks) {
