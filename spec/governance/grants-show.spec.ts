@@ -40,7 +40,8 @@ describe('etl grants show on the reference project', () => {
   }, 600_000);
 
   it('data_engineer: every bronze, silver and gold table, every column in clear', () => {
-    expect(tables('data_engineer')).toHaveLength(29);
+    // 9 bronze tables, 12 silver (10 staging models, 2 snapshots), 11 gold.
+    expect(tables('data_engineer')).toHaveLength(32);
     expect(tables('data_engineer')).toEqual(expect.arrayContaining(['bronze.salesforce_leads', 'silver.stg_financial_transactions', 'gold.mart_customer_360']));
     expect(access('data_engineer', 'bronze.snowflake_customer_orders', ['customer_email', 'amount', 'order_id'])).toEqual({ customer_email: 'visible', amount: 'visible', order_id: 'visible' });
     expect(access('data_engineer', 'gold.fct_financial_transactions', ['gl_account', 'amount'])).toEqual({ gl_account: 'visible', amount: 'visible' });
@@ -48,7 +49,7 @@ describe('etl grants show on the reference project', () => {
   });
 
   it('data_analyst: silver and gold only; pii masked, restricted omitted, sensitive and pseudonymised in clear', () => {
-    expect(tables('data_analyst')).toHaveLength(20);
+    expect(tables('data_analyst')).toHaveLength(23);
     expect(tables('data_analyst').filter((t) => t.startsWith('bronze.'))).toEqual([]);
     expect(access('data_analyst', 'silver.stg_leads', ['email', 'phone', 'annual_revenue', 'lead_source'])).toEqual({ email: 'masked', phone: 'masked', annual_revenue: 'visible', lead_source: 'visible' });
     expect(access('data_analyst', 'silver.stg_financial_transactions', ['transaction_id', 'customer_id', 'amount'])).toEqual({ transaction_id: 'omitted', customer_id: 'masked', amount: 'omitted' });
@@ -78,8 +79,10 @@ describe('etl grants show on the reference project', () => {
       'bronze.salesforce_leads',
       'bronze.salesforce_opportunities',
       'gold.dim_account',
+      'gold.dim_account_history',
       'gold.fct_opportunities',
       'gold.mart_sales_pipeline',
+      'silver.snap_accounts',
       'silver.stg_accounts',
       'silver.stg_leads',
       'silver.stg_opportunities',
