@@ -12,7 +12,6 @@ export default class Show extends EtlCommand {
     ...projectFlags,
     limit: Flags.integer({ description: 'Rows to show', default: 10, min: 1, max: 10_000 }),
     'as-of': Flags.string({ description: 'Read the built table as of a Delta version (a number) or timestamp (ISO-8601), instead of running the SELECT' }),
-    'as-of': Flags.string({ description: 'Read the built table as of a Delta version (a number) or timestamp (ISO-8601), instead of running the SELECT' }),
   };
 
   async run(): Promise<{ model: string; columns: Array<{ name: string; type: string }>; rows: Record<string, unknown>[] }> {
