@@ -51,7 +51,8 @@ export interface RunOptions {
 export async function run(opts: RunOptions): Promise<RunResults> {
   const started = Date.now();
   const { manifest, plan } = opts;
-  const models = selectedModels(manifest, plan, {
+  // `etl seed --select` names seeds, not models (runtime/runner/seed-nodes.ts).
+  const models = opts.command === 'seed' ? [] : selectedModels(manifest, plan, {
     ...opts,
     ...(opts.failedOnly ? { onlyThese: previousFailures(manifest, plan, opts.projectDir) } : {}),
   });
