@@ -5,15 +5,27 @@
  */
 import { renderMask, type DateUnit } from '../analyse/mask-shapes.js';
 
+/**
+ * A column accessor (`o.c.customer_id`) is `string | undefined` where the project's generated typings
+ * (.etl/types) are absent, as on a fresh clone before the first compile: masks accept that and name
+ * the mistake when the column does not exist, instead of rendering `undefined` into the SQL.
+ */
+type ColumnSql = string | undefined;
+
+function sql(column: ColumnSql, maskName: string): string {
+  if (column === undefined) throw new Error(`mask.${maskName}: the column passed is not a column of the relation (check its name in ref(...).c)`);
+  return column;
+}
+
 export const mask = {
   /** Salted SHA-256: PII becomes pseudonymised, and equal values stay joinable under one salt. */
-  hash: (column: string, saltLiteral: string): string => renderMask.hash(column, saltLiteral),
+  hash: (column: ColumnSql, saltLiteral: string): string => renderMask.hash(sql(column, 'hash'), saltLiteral),
   /** The part after the `@`. */
-  emailDomain: (column: string): string => renderMask.email_domain(column),
+  emailDomain: (column: ColumnSql): string => renderMask.email_domain(sql(column, 'emailDomain')),
   /** Every character but the last `keep` replaced by `*`. */
-  partial: (column: string, keep = 4): string => renderMask.partial(column, keep),
+  partial: (column: ColumnSql, keep = 4): string => renderMask.partial(sql(column, 'partial'), keep),
   /** Truncated to the first day of its month, quarter or year. */
-  date: (column: string, unit: DateUnit = 'month'): string => renderMask.date(column, unit),
+  date: (column: ColumnSql, unit: DateUnit = 'month'): string => renderMask.date(sql(column, 'date'), unit),
   /** Rounded to a power of ten (`step` 10, 100, 1000, ...). */
-  amount: (column: string, step = 100): string => renderMask.amount(column, step),
+  amount: (column: ColumnSql, step = 100): string => renderMask.amount(sql(column, 'amount'), step),
 };
