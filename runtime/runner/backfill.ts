@@ -12,14 +12,11 @@ import type { Manifest, Plan } from '../../compiler/manifest/types.js';
 import { relationName } from '../../compiler/plan/operations.js';
 import type { EngineSession } from '../engines/engine.js';
 import type { SparkEngine } from '../engines/spark/engine.js';
-import { sparkSettingsFromTarget } from '../engines/spark/engine.js';
-import { SparkThriftEngine } from '../engines/spark/spark-engine.js';
-import { locationResolver } from '../plan/locations.js';
 import type { Reporter } from './events.js';
 import { intervalStateFile, readIntervalState, withBatchDone, writeIntervalState, type IntervalState } from './interval-state.js';
 import { errorResult } from './node-error.js';
 import type { NodeResult } from './results.js';
-import { localWarehouse } from './run.js';
+import { acquireProjectEngine } from './project-engine.js';
 
 export interface BackfillOptions {
   projectDir: string;
@@ -53,16 +50,9 @@ export async function runBackfill(opts: BackfillOptions): Promise<BackfillOutcom
   const emit = opts.reporter.emit.bind(opts.reporter);
   const total = opts.jobs.reduce((n, j) => n + j.batches.length, 0);
   emit({ event: 'run_start', command: 'build', nodes: total, threads: 1 });
-  const warehouseDir = localWarehouse(opts.manifest, opts.projectDir);
   if (!opts.spark) emit({ event: 'spark_starting' });
   const t0 = Date.now();
-  const engine = await SparkThriftEngine.acquire({
-    projectDir: opts.projectDir,
-    ...(warehouseDir ? { warehouseDir } : {}),
-    settings: sparkSettingsFromTarget(opts.manifest.target.settings),
-    locate: locationResolver(opts.manifest.target, opts.projectDir),
-    ...(opts.spark ? { shared: opts.spark } : {}),
-  });
+  const engine = await acquireProjectEngine(opts.manifest, opts.projectDir, opts.spark);
   emit({ event: 'spark_ready', host: engine.spark.server.host, port: engine.spark.server.port, reused: engine.reused, ms: Date.now() - t0 });
   const results: NodeResult[] = [];
   try {

@@ -7,13 +7,10 @@ import type { Manifest } from '../../compiler/index.js';
 import type { RestorePoint } from '../../compiler/plan/operations.js';
 import { quoteIdent } from '../../compiler/emit/spark-dialect.js';
 import type { SparkEngine } from '../engines/spark/engine.js';
-import { sparkSettingsFromTarget } from '../engines/spark/engine.js';
 import type { QueryResult, SparkSession } from '../engines/spark/client.js';
-import { SparkThriftEngine } from '../engines/spark/spark-engine.js';
-import { locationResolver } from '../plan/locations.js';
 import { changedColumn, diffCountsSql, diffSampleSql, tableAsOf, type DiffShape } from './data-diff-sql.js';
 import { DataDiffReportSchema, type DataDiffReport, type DiffSide } from './data-diff-schema.js';
-import { localWarehouse } from './run.js';
+import { acquireProjectEngine } from './project-engine.js';
 
 export interface DataDiffOptions {
   projectDir: string;
@@ -38,14 +35,7 @@ export class DataDiffError extends Error {
 }
 
 async function withSpark<T>(projectDir: string, manifest: Manifest, spark: SparkEngine | undefined, work: (s: SparkSession) => Promise<T>): Promise<T> {
-  const warehouseDir = localWarehouse(manifest, projectDir);
-  const engine = await SparkThriftEngine.acquire({
-    projectDir,
-    ...(warehouseDir ? { warehouseDir } : {}),
-    settings: sparkSettingsFromTarget(manifest.target.settings),
-    locate: locationResolver(manifest.target, projectDir),
-    ...(spark ? { shared: spark } : {}),
-  });
+  const engine = await acquireProjectEngine(manifest, projectDir, spark);
   try {
     return await work((await engine.openSession()).spark);
   } finally {

@@ -8,9 +8,6 @@ import type { Manifest, Plan, PlanNode } from '../../compiler/manifest/types.js'
 import type { ColumnType, Relation } from '../../compiler/plan/operations.js';
 import type { Engine, EngineSession } from '../engines/engine.js';
 import type { SparkEngine } from '../engines/spark/engine.js';
-import { sparkSettingsFromTarget } from '../engines/spark/engine.js';
-import { SparkThriftEngine } from '../engines/spark/spark-engine.js';
-import { locationResolver } from '../plan/locations.js';
 import type { Reporter, RunEvent } from './events.js';
 import { materializeModel } from './model-step.js';
 import { auditAfterBuild } from '../governance/audit/after-build.js';
@@ -23,6 +20,7 @@ import { recordBuiltSchemas } from './schema-change.js';
 import { groupTests, runTestGroup, type DagItem } from './test-groups.js';
 import { runDataTest, testNodeResult } from './test-step.js';
 import { runUnitTest } from './unit-tests.js';
+import { acquireProjectEngine } from './project-engine.js';
 
 export interface RunOptions {
   command: 'build' | 'test' | 'seed';
@@ -132,14 +130,7 @@ export async function run(opts: RunOptions): Promise<RunResults> {
 async function openEngine(opts: RunOptions, emit: (e: RunEvent) => void): Promise<Engine> {
   const t0 = Date.now();
   if (!opts.spark) emit({ event: 'spark_starting' });
-  const warehouseDir = localWarehouse(opts.manifest, opts.projectDir);
-  const engine = await SparkThriftEngine.acquire({
-    projectDir: opts.projectDir,
-    ...(warehouseDir ? { warehouseDir } : {}),
-    settings: sparkSettingsFromTarget(opts.manifest.target.settings),
-    locate: locationResolver(opts.manifest.target, opts.projectDir),
-    ...(opts.spark ? { shared: opts.spark } : {}),
-  });
+  const engine = await acquireProjectEngine(opts.manifest, opts.projectDir, opts.spark);
   emit({ event: 'spark_ready', host: engine.spark.server.host, port: engine.spark.server.port, reused: engine.reused, ms: Date.now() - t0 });
   return engine;
 }
@@ -193,7 +184,4 @@ function skippedResult(node: PlanNode, because: string, results: NodeResult[]): 
   return { id: node.id, kind: node.kind, name: node.name, status: 'skipped', durationMs: 0, message };
 }
 
-export function localWarehouse(manifest: Manifest, projectDir: string): string | undefined {
-  const root = manifest.target.settings?.warehouse_dir;
-  return typeof root === 'string' ? `${projectDir}/${root}` : undefined;
-}
+

@@ -4,11 +4,8 @@
  */
 import type { Manifest, Plan } from '../../compiler/index.js';
 import { quoteIdent } from '../../compiler/emit/spark-dialect.js';
-import { sparkSettingsFromTarget } from '../engines/spark/engine.js';
-import { SparkThriftEngine } from '../engines/spark/spark-engine.js';
 import type { QueryResult } from '../engines/spark/client.js';
-import { locationResolver } from '../plan/locations.js';
-import { localWarehouse } from './run.js';
+import { acquireProjectEngine } from './project-engine.js';
 
 export interface ShowOptions {
   projectDir: string;
@@ -20,13 +17,7 @@ export interface ShowOptions {
 
 export async function showModel(opts: ShowOptions): Promise<QueryResult> {
   const model = opts.manifest.models[opts.modelId]!;
-  const warehouseDir = localWarehouse(opts.manifest, opts.projectDir);
-  const engine = await SparkThriftEngine.acquire({
-    projectDir: opts.projectDir,
-    ...(warehouseDir ? { warehouseDir } : {}),
-    settings: sparkSettingsFromTarget(opts.manifest.target.settings),
-    locate: locationResolver(opts.manifest.target, opts.projectDir),
-  });
+  const engine = await acquireProjectEngine(opts.manifest, opts.projectDir);
   try {
     const session = await engine.openSession();
     // Bronze tables the model reads are registered (idempotent) so a fresh warehouse can be read too.

@@ -7,18 +7,18 @@
  * earlier version that held the subject stays readable. The log records what was done per table.
  */
 import { randomUUID } from 'node:crypto';
-import { resolve } from 'node:path';
 import type { ErasurePlan, ErasureTarget, MatchRule } from '../../../compiler/governance/erasure-plan.js';
 import type { Subject } from '../../../compiler/governance/erasure-subject.js';
 import type { Manifest, Plan } from '../../../compiler/manifest/types.js';
 import { matchConditionSql, quoteIdent, relationSql } from '../../../compiler/emit/spark-dialect.js';
 import { op, relationName, type ColumnMatch, type Relation } from '../../../compiler/plan/operations.js';
-import { sparkSettingsFromTarget, type SparkEngine } from '../../engines/spark/engine.js';
-import { SparkThriftEngine, type SparkThriftSession } from '../../engines/spark/spark-engine.js';
-import { locationResolver, resolveManifestLocation } from '../../plan/locations.js';
+import type { SparkEngine } from '../../engines/spark/engine.js';
+import type { SparkThriftSession } from '../../engines/spark/spark-engine.js';
+import { resolveManifestLocation } from '../../plan/locations.js';
 import { rewriteBronzeFiles } from './bronze-files.js';
 import { appendErasureLog, subjectHash, type ErasureLogEntry } from './log.js';
 import { matchValues } from './values.js';
+import { acquireProjectEngine } from '../../runner/project-engine.js';
 
 export interface TableErasure {
   node: string;
@@ -50,9 +50,7 @@ type Resolved = Map<string, ColumnMatch[]>;
 
 export async function eraseLocal(opts: LocalErasureOptions): Promise<ErasureOutcome> {
   const { manifest, projectDir } = opts;
-  const locate = locationResolver(manifest.target, projectDir);
-  const warehouseDir = resolve(projectDir, String(manifest.target.settings?.warehouse_dir ?? 'data/warehouse'));
-  const engine = await SparkThriftEngine.acquire({ projectDir, warehouseDir, settings: sparkSettingsFromTarget(manifest.target.settings), locate, ...(opts.spark ? { shared: opts.spark } : {}) });
+  const engine = await acquireProjectEngine(manifest, projectDir, opts.spark);
   try {
     const session = await engine.openSession();
     await register(session, opts);

@@ -5,14 +5,15 @@
  * and VACUUM, and bronze tables lose their expired partitions: catalog entry and files.
  */
 import { existsSync, readdirSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Manifest, Plan } from '../../../compiler/manifest/types.js';
 import { relationSql, renderOperation, stringLiteral, quoteIdent } from '../../../compiler/emit/spark-dialect.js';
 import { op, relationName, type Operation } from '../../../compiler/plan/operations.js';
 import type { RetentionEntry } from '../../../compiler/governance/retention-plan.js';
-import { sparkSettingsFromTarget, type SparkEngine } from '../../engines/spark/engine.js';
-import { SparkThriftEngine, type SparkThriftSession } from '../../engines/spark/spark-engine.js';
+import type { SparkEngine } from '../../engines/spark/engine.js';
+import type { SparkThriftSession } from '../../engines/spark/spark-engine.js';
 import { isUri, locationResolver } from '../../plan/locations.js';
+import { acquireProjectEngine } from '../../runner/project-engine.js';
 
 export interface TableRetention {
   id: string;
@@ -49,13 +50,7 @@ export interface LocalRetentionOptions {
 export async function retentionLocal(opts: LocalRetentionOptions): Promise<RetentionOutcome> {
   const { manifest, projectDir } = opts;
   const locate = locationResolver(manifest.target, projectDir);
-  const engine = await SparkThriftEngine.acquire({
-    projectDir,
-    warehouseDir: resolve(projectDir, String(manifest.target.settings?.warehouse_dir ?? 'data/warehouse')),
-    settings: sparkSettingsFromTarget(manifest.target.settings),
-    locate,
-    ...(opts.spark ? { shared: opts.spark } : {}),
-  });
+  const engine = await acquireProjectEngine(manifest, projectDir, opts.spark);
   try {
     const session = await engine.openSession();
     const tables: TableRetention[] = [];
