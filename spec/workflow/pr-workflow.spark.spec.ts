@@ -13,18 +13,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileProject } from '../../compiler/index.js';
 import { writeParquetFile } from '../../runtime/bronze/parquet-writer.js';
 import type { SparkSession } from '../../runtime/engines/spark/client.js';
-import { acquireSpark, type SparkEngine } from '../../runtime/engines/spark/engine.js';
-import { startThriftServer, stopProcess, type RunningServer } from '../../runtime/engines/spark/launcher.js';
-import { sparkPaths } from '../../runtime/engines/spark/paths.js';
 import { resolveManifestLocation } from '../../runtime/plan/locations.js';
+import { sharedSpark, type SharedSpark } from '../spark/shared-spark.js';
 import { git, readWorkflow, runStep, workflowFile, type StepResult, type Workflow } from './workflow-steps.js';
 
 const REPO = join(import.meta.dirname, '..', '..');
 const SCRATCH = join(REPO, '.etl', 'spec-workflow');
 const DIR = join(SCRATCH, 'project');
 
-let server: RunningServer;
-let engine: SparkEngine;
+let spark: SharedSpark | undefined;
 let sql: SparkSession;
 let workflow: Workflow;
 let values: Record<string, string>;
@@ -79,15 +76,14 @@ beforeAll(async () => {
   rmSync(SCRATCH, { recursive: true, force: true });
   mkdirSync(SCRATCH, { recursive: true });
   cpSync(join(import.meta.dirname, 'fixtures', 'pr-shop'), DIR, { recursive: true });
-  server = await startThriftServer(sparkPaths(join(SCRATCH, 'server')), { master: 'local[2]', conf: { 'spark.sql.shuffle.partitions': '2' } });
-  engine = await acquireSpark({ projectDir: REPO, server: { host: server.host, port: server.port } });
-  sql = await engine.openSession();
+  spark = await sharedSpark();
+  sql = spark.sql;
   workflow = readWorkflow(workflowFile(REPO));
   values = {
     ETL: `node ${join(REPO, 'bin', 'etl.js')}`,
     ETL_ENV: 'pr_1',
     GITHUB_STEP_SUMMARY: join(SCRATCH, 'step-summary.md'),
-    ETL_SPARK_THRIFT: `${server.host}:${server.port}`,
+    ETL_SPARK_THRIFT: spark.thrift,
   };
   git(DIR, 'init', '-q');
   git(DIR, 'add', '-A');
@@ -96,8 +92,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await engine?.release();
-  if (server) await stopProcess(server.pid);
+  await spark?.release();
 });
 
 describe('the pull-request workflow, step by step', () => {
