@@ -21,6 +21,7 @@ import { sparkPaths } from '../runtime/engines/spark/paths.js';
 import type { Reporter } from '../runtime/runner/events.js';
 import { dbtProject, etlProject } from './dbt-spark-project.js';
 import { run } from '../runtime/runner/run.js';
+import { PROJECT_PARTS } from '../compiler/cache/input-stamp.js';
 
 const { values } = parseArgs({
   options: {
@@ -104,7 +105,7 @@ function referenceProject(scale: number): string {
   const dir = join(OUT, `reference-scale-${scale}`);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  for (const part of ['project.yaml', 'sources', 'models', 'macros', 'tests']) {
+  for (const part of PROJECT_PARTS) {
     if (existsSync(join(REPO, part))) cpSync(join(REPO, part), join(dir, part), { recursive: true });
   }
   execFileSync('node', ['--import', 'tsx', join(REPO, 'scripts', 'generate-sample-data.ts'), '--scale', String(scale), '--now', '--project', dir, '--out', join(dir, 'data', 'warehouse')], { stdio: ['ignore', 'ignore', 'inherit'] });

@@ -12,7 +12,9 @@ import { fileURLToPath } from 'node:url';
 import { TOOL_ROOT } from '../own-files.js';
 
 /** Folders of a project whose every file is an input (recursively). */
-export const INPUT_DIRS = ['sources', 'models', 'macros', 'tests', 'exposures'] as const;
+export const INPUT_DIRS = ['sources', 'models', 'macros', 'tests', 'exposures', 'seeds', 'snapshots'] as const;
+/** What a copy of a project takes: its config and every input folder. */
+export const PROJECT_PARTS = ['project.yaml', ...INPUT_DIRS] as const;
 /** target/table_schemas.json: the last build's table columns, read by the on_schema_change check. */
 export const INPUT_FILES = ['project.yaml', 'target/table_schemas.json'] as const;
 

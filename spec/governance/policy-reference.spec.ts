@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compileProject } from '../../compiler/index.js';
 import { repoRoot } from '../compiler/helpers.js';
+import { PROJECT_PARTS } from '../../compiler/cache/input-stamp.js';
 
 const governance = (code: string) => /^ETL3[01]\d$/.test(code);
 const copies: string[] = [];
@@ -19,7 +20,7 @@ afterAll(() => {
 function copyReferenceProject(): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'etl-governance-reference-'));
   copies.push(dir);
-  for (const entry of ['project.yaml', 'sources', 'models', 'macros', 'tests', 'exposures', 'seeds', 'snapshots']) {
+  for (const entry of PROJECT_PARTS) {
     if (existsSync(path.join(repoRoot, entry))) cpSync(path.join(repoRoot, entry), path.join(dir, entry), { recursive: true });
   }
   return dir;

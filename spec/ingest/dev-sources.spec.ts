@@ -4,6 +4,7 @@
  * bronze: every job succeeds, every served row lands once, nothing is quarantined.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync } from 'node:fs';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +15,7 @@ import { startDevSources, type DevSources } from '../../runtime/dev-servers/dev-
 import { runIngestion } from '../../runtime/ingest/run-ingestion.js';
 import { projectRoot } from './helpers/jobs.js';
 import { readBronzeRows } from './helpers/read-bronze.js';
+import { PROJECT_PARTS } from '../../compiler/cache/input-stamp.js';
 
 let dir: string;
 let jobs: IngestionJobSpec[];
@@ -23,7 +25,7 @@ beforeAll(async () => {
   // A copy of the reference project: bronze locations are absolute in a compiled manifest, and the
   // repository's own data/ must not be written (nor leftovers of an earlier run counted).
   dir = await mkdtemp(join(tmpdir(), 'dev-sources-'));
-  for (const entry of ['project.yaml', 'sources', 'models', 'macros', 'tests']) await cp(join(projectRoot, entry), join(dir, entry), { recursive: true });
+  for (const entry of PROJECT_PARTS) if (existsSync(join(projectRoot, entry))) await cp(join(projectRoot, entry), join(dir, entry), { recursive: true });
   const compiled = await compileProject({ projectDir: dir });
   // The job specs as emitted: etl ingest runs what the compile wrote to target/ingestion/.
   jobs = await readJobSpecs(await writeArtifacts(compiled, dir));

@@ -7,6 +7,7 @@
  * builds run through `etl build`, pointed at that server with ETL_SPARK_THRIFT.
  */
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -19,6 +20,7 @@ import { sparkPaths } from '../../runtime/engines/spark/paths.js';
 import { readTargetSparkSettings } from '../../runtime/engines/spark/project-settings.js';
 import type { ExpectedDirt, PlantedRule } from '../../runtime/sample-data/ledger.js';
 import { generate, readExpected, REPO } from './bronze-files.js';
+import { PROJECT_PARTS } from '../../compiler/cache/input-stamp.js';
 
 const exec = promisify(execFile);
 /** A build runs about 120 Spark statements: minutes on a busy 2-core machine. */
@@ -66,7 +68,7 @@ async function values(sql: string, column: string): Promise<string[]> {
 
 beforeAll(async () => {
   projectDir = await mkdtemp(path.join(tmpdir(), 'etl-reference-'));
-  for (const entry of ['project.yaml', 'sources', 'models', 'macros', 'tests']) await cp(path.join(REPO, entry), path.join(projectDir, entry), { recursive: true });
+  for (const entry of PROJECT_PARTS) if (existsSync(path.join(REPO, entry))) await cp(path.join(REPO, entry), path.join(projectDir, entry), { recursive: true });
   await writeFile(path.join(projectDir, 'package.json'), '{ "name": "reference-copy", "private": true, "type": "module" }\n');
   warehouse = path.join(projectDir, 'data', 'warehouse');
   // Extracted "now", so the sources' freshness checks pass.

@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { PROJECT_PARTS } from '../../compiler/cache/input-stamp.js';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 export const ETL = path.join(repoRoot, 'bin', 'etl.js');
@@ -19,10 +20,10 @@ export async function tempDir(prefix: string): Promise<string> {
   return dir;
 }
 
-/** A copy of the reference project (project.yaml, sources, models, macros, tests) in a temp dir. */
+/** A copy of the reference project (project.yaml and every input folder) in a temp dir. */
 export async function copyReferenceProject(prefix = 'etl-safety-'): Promise<string> {
   const dir = await tempDir(prefix);
-  for (const part of ['project.yaml', 'sources', 'models', 'macros', 'tests']) {
+  for (const part of PROJECT_PARTS) {
     if (existsSync(path.join(repoRoot, part))) await cp(path.join(repoRoot, part), path.join(dir, part), { recursive: true });
   }
   return dir;
