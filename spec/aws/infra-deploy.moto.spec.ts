@@ -127,7 +127,7 @@ describe('etl infra deploy on moto', () => {
     expect(replication.DeleteMarkerReplication).toEqual({ Status: 'Disabled' });
 
     const alarms = Object.values(resources).filter((r) => r.Type === 'AWS::CloudWatch::Alarm');
-    expect(alarms.length).toBe(11 * 3 + 2 + 9); // 11 gold models x (freshness, quality, tests), build failed, no build, 9 source tables
+    expect(alarms.length).toBe(12 * 3 + 2 + 9); // 12 gold models x (freshness, quality, tests), build failed, no build, 9 source tables
     for (const a of alarms) expect(a.Properties.AlarmActions).toEqual([{ Ref: 'AlertsTopic' }]);
     const freshness = alarms.find((a) => a.Properties.AlarmName === `${PROJECT}-freshness-mart_daily_revenue`)!;
     expect(freshness.Properties.Threshold).toBe(120); // infra.sla_minutes default: the 2-hour SLA

@@ -234,7 +234,7 @@ describe('diagnostics', () => {
       {
         code: 'ETL153',
         severity: 'error',
-        message: 'Invalid config \'materialized\': Invalid option: expected one of "view"|"table"|"incremental"|"ephemeral" in model orders_mat',
+        message: 'Invalid config \'materialized\': Invalid option: expected one of "view"|"table"|"incremental"|"ephemeral"|"snapshot" in model orders_mat',
         file: 'models/silver/orders_mat.sql',
         line: 1,
         column: 10,

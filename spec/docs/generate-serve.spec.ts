@@ -36,7 +36,7 @@ describe('docs generate', () => {
     dirs.push(projectDir);
     expect(result.outDir).toBe(join(projectDir, 'target', 'docs'));
     const files = (await readdir(join(result.outDir, 'data'))).sort();
-    expect(files).toEqual(['chunk-0.js', 'index.js', 'pii.js', 'search.js', 'tests.js']);
+    expect(files).toEqual(['chunk-0.js', 'governance.js', 'index.js', 'pii.js', 'search.js', 'tests.js']);
     const html = await readFile(result.entry, 'utf8');
     // Data is embedded as scripts (file:// cannot fetch JSON); no network URL anywhere.
     expect(html).toContain('<script src="data/index.js"></script>');
