@@ -53,7 +53,7 @@ describe('etl build --target emr against moto', () => {
     expect(node.kind).toBe('model');
     expect(spec).toMatchObject({ specVersion: 2, kind: 'model', id: node.id, location: { layer: 'silver', path: 'stg_customer_orders' } });
     expect([spec.full, spec.incremental, spec.post]).toEqual(node.kind === 'model' ? [node.full, node.incremental, node.post] : []);
-    expect(spec.incremental.map((o: { kind: string }) => o.kind)).toEqual(['CreateDatabase', 'Merge']);
+    expect(spec.incremental.map((o: { kind: string }) => o.kind)).toEqual(['CreateDatabase', 'SchemaChange', 'Merge']);
     expect(spec.layerRoots).toEqual({ bronze: `s3://${BUCKET}/bronze`, silver: `s3://${BUCKET}/silver`, gold: `s3://${BUCKET}/gold` });
     expect(spec.tests).toEqual([{ id: 'test.stg_customer_orders.not_null.order_id', name: 'stg_customer_orders.not_null.order_id', blocksDownstream: true, test: (plan.nodes['test.stg_customer_orders.not_null.order_id'] as { test: unknown }).test }]);
     expect(await getText(`etl/builds/${result.requests.buildId}/driver/etl_driver.py`)).toContain('def main(');

@@ -67,6 +67,8 @@ OPERATION_FIELDS = {
     "Optimize": {"relation": _is_relation, "zorderBy": lambda v: _is_names(v) and len(v) > 0},
     "RegisterBronze": {"relation": _is_relation, "location": _is_location, "format": lambda v: v == "parquet",
                        "columns": _is_columns, "partitionBy": _is_columns},
+    "SchemaChange": {"relation": _is_relation, "columns": _is_columns,
+                     "onSchemaChange": lambda v: v in ("fail", "ignore", "append_new_columns", "sync_all_columns")},
     "DataTest": {"query": _is_query, "severity": lambda v: v in ("error", "warn"),
                  "warnIf": _is_threshold, "errorIf": _is_threshold, "maskColumns": _is_names},
 }

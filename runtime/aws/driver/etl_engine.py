@@ -163,7 +163,11 @@ class EmrEngine:
         return self.sql("DESCRIBE HISTORY delta.%s LIMIT %d" % (quote_ident(path), limit)).collect()
 
     def execute(self, op):
-        EXECUTORS[op["kind"]](self, op)
+        executor = EXECUTORS.get(op["kind"])
+        if executor is None:
+            # Snapshots, seeds, hooks, backfills and the governance operations run on local Spark only so far.
+            raise RuntimeError("the EMR driver cannot run %s operations yet: build this model on the local target" % op["kind"])
+        executor(self, op)
 
     def rows_written(self, relation, location, state):
         """Sum of Delta's commit metrics over the commits newer than `state` (as the local runner):
@@ -284,6 +288,33 @@ def execute_restore_table(engine, op):
     engine.sql(render_restore_table(op))
 
 
+def execute_schema_change(engine, op):
+    """`on_schema_change` against the table as it is (the local runner's rules,
+    runtime/runner/schema-change.ts): `ignore` writes as before, `fail` stops before the write,
+    `append_new_columns` adds the new columns, `sync_all_columns` adds and drops (the table was
+    created with column mapping by name). Type changes are left to Delta's own checks."""
+    relation = op["relation"]
+    if not engine.spark.catalog.tableExists(relation["table"], relation["database"]):
+        return
+    existing = [f.name for f in engine.spark.table(relation_sql(relation)).schema.fields]
+    wanted = [c["name"] for c in op["columns"]]
+    added = [c for c in op["columns"] if c["name"].lower() not in {e.lower() for e in existing}]
+    removed = [e for e in existing if e.lower() not in {w.lower() for w in wanted}]
+    mode = op["onSchemaChange"]
+    if (not added and not removed) or mode == "ignore":
+        return
+    if mode == "fail":
+        raise RuntimeError(
+            "on_schema_change is fail and the columns of %s changed (added: %s; removed: %s): "
+            "set on_schema_change, or rebuild it with --full-refresh"
+            % (relation_sql(relation), ", ".join(c["name"] for c in added) or "none", ", ".join(removed) or "none")
+        )
+    if added:
+        engine.sql("ALTER TABLE %s ADD COLUMNS (%s)" % (relation_sql(relation), ", ".join("%s %s" % (quote_ident(c["name"]), c["type"]) for c in added)))
+    if mode == "sync_all_columns" and removed:
+        engine.sql("ALTER TABLE %s DROP COLUMNS (%s)" % (relation_sql(relation), ident_list(removed)))
+
+
 EXECUTORS = {
     "CreateDatabase": execute_create_database,
     "CreateOrReplaceTableAs": execute_create_or_replace_table_as,
@@ -294,4 +325,5 @@ EXECUTORS = {
     "Optimize": execute_optimize,
     "RegisterBronze": execute_register_bronze,
     "RestoreTable": execute_restore_table,
+    "SchemaChange": execute_schema_change,
 }
