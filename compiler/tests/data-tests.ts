@@ -222,8 +222,10 @@ function singularTests(input: TestsInput, collector: TestCollector): void {
       diagnostics.push({ code: p.code, severity: 'error', message: `${p.message} (in test ${t.name})`, file: t.file, ...pos, frame: codeFrame(t.text, pos.line, pos.column), ...(p.hint ? { hint: p.hint } : {}) });
     }
     if (errors.length) continue;
-    const modelDeps = [...new Set(state.refs.map((x) => `model.${x.name}`))].sort();
-    const sourceDeps = [...new Set(state.sources.map((x) => `source.${x.source}.${x.table}`))].sort();
+    // A ref to a seed waits for the seed's node, as a generic test's does (seeds sit with the sources).
+    const isSeed = (name: string) => !input.models.has(`model.${name}`) && input.seeds?.has(name) === true;
+    const modelDeps = [...new Set(state.refs.filter((x) => !isSeed(x.name)).map((x) => `model.${x.name}`))].sort();
+    const sourceDeps = [...new Set([...state.sources.map((x) => `source.${x.source}.${x.table}`), ...state.refs.filter((x) => isSeed(x.name)).map((x) => `seed.${x.name}`)])].sort();
     const sev = normaliseSeverity(state.config as Record<string, unknown>);
     const badThreshold = [sev.warnIf, sev.errorIf].find((x) => !parseThreshold(x));
     if (badThreshold !== undefined) {

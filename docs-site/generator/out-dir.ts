@@ -20,9 +20,9 @@ export class OutDirRefused extends DocsError {
 
 const HINT = 'Pass a new or empty folder with --out (the default, target/docs, is always safe).';
 
-/** Sites written before the marker existed: only these names, so a user's folder cannot pass for one. */
+/** Sites written before the marker existed (or with it removed): only the names the generator writes, so a user's folder cannot pass for one. */
 const LEGACY_TOP = new Set(['index.html', 'app.js', 'data']);
-const LEGACY_DATA = /^(index|pii|search|tests|chunk-\d+)\.js$/;
+const LEGACY_DATA = /^(index|pii|governance|search|tests|chunk-\d+)\.js$/;
 
 function isLegacySite(dir: string, entries: string[]): boolean {
   if (!entries.includes('index.html') || !entries.every((e) => LEGACY_TOP.has(e))) return false;

@@ -127,7 +127,12 @@ describe('reference project on Spark', () => {
     const results = JSON.parse(await readFile(path.join(projectDir, 'target', 'run_results.json'), 'utf8')) as RunResultsFile;
     firstBuild = results;
     const models = results.results.filter((r) => r.kind === 'model');
-    expect(models.length).toBe(20);
+    // 20 models, the two snapshots (snap_accounts, snap_customers) and dim_account_history; seeds are their own kind.
+    expect(models.length).toBe(23);
+    expect(results.results.filter((r) => r.kind === 'seed').map((r) => [r.id, r.status])).toEqual([
+      ['seed.country_currency', 'success'],
+      ['seed.product_categories', 'success'],
+    ]);
     for (const m of models) expect.soft(m.status, m.id).toBe('success');
     const manifest = await readManifest();
     const dirtTests = new Set(Object.values(expected.rules).map((r) => testFor(manifest, r).id));
