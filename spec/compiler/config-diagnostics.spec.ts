@@ -47,7 +47,7 @@ describe('config typos: position and did-you-mean wherever config is written', (
   it('a sidecar YAML: config problems are ETL153 at the YAML key, other metadata ETL121', async () => {
     await write('models/silver/stg_orders.yml', 'description: Orders.\nconfig:\n  materialized: tabel\ncolumns:\n  order_id:\n    tests: [{ unique: { severity: warnn } }]\n    descripton: Id.\n');
     expect((await problems()).map(shown)).toEqual([
-      `ETL153 models/silver/stg_orders.yml:3:17 Invalid model metadata of stg_orders at 'config.materialized': Invalid option: expected one of "view"|"table"|"incremental"|"ephemeral" | Did you mean 'table'?`,
+      `ETL153 models/silver/stg_orders.yml:3:17 Invalid model metadata of stg_orders at 'config.materialized': Invalid option: expected one of "view"|"table"|"incremental"|"ephemeral"|"snapshot" | Did you mean 'table'?`,
       `ETL121 models/silver/stg_orders.yml:6:35 Invalid model metadata of stg_orders at 'columns.order_id.tests.0.unique.severity': Invalid option: expected one of "error"|"warn" | Did you mean 'warn'?`,
       "ETL121 models/silver/stg_orders.yml:7:5 Unknown key 'descripton' in model metadata of stg_orders at columns.order_id | Did you mean 'description'?",
     ]);
@@ -56,7 +56,7 @@ describe('config typos: position and did-you-mean wherever config is written', (
   it('a TypeScript model: at the key inside defineModel({ config })', async () => {
     await edit('models/gold/order_amounts.ts', "config: { materialized: 'table' },", "config: { materialized: 'tabel', zorderby: 'order_id' } as never,");
     expect((await problems()).map(shown)).toEqual([
-      `ETL153 models/gold/order_amounts.ts:4:13 Invalid config 'materialized': Invalid option: expected one of "view"|"table"|"incremental"|"ephemeral" in model order_amounts | Did you mean 'table'?`,
+      `ETL153 models/gold/order_amounts.ts:4:13 Invalid config 'materialized': Invalid option: expected one of "view"|"table"|"incremental"|"ephemeral"|"snapshot" in model order_amounts | Did you mean 'table'?`,
       "ETL153 models/gold/order_amounts.ts:4:36 Unknown config key 'zorderby' in model order_amounts | Did you mean 'zorder_by'?",
     ]);
   });
