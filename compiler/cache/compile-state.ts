@@ -10,16 +10,10 @@ import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'no
 import path from 'node:path';
 import { z } from 'zod';
 
-export const STATE_VERSION = 1;
+/** 2: stamps as text (input-stamp.ts); a state of another version is ignored (one full compile). */
+export const STATE_VERSION = 2;
 
 const stamp = z.tuple([z.number(), z.number()]);
-/** Checked by hand: tens of thousands of entries through zod cost half a second at 10,000 models. */
-const isStamps = (v: unknown): v is Record<string, [number, number]> => {
-  if (!v || typeof v !== 'object' || Array.isArray(v)) return false;
-  for (const s of Object.values(v)) if (!Array.isArray(s) || s.length !== 2 || typeof s[0] !== 'number' || typeof s[1] !== 'number') return false;
-  return true;
-};
-const stamps = z.custom<Record<string, [number, number]>>(isStamps, 'file stamps');
 
 const diagnosticSchema = z
   .object({ code: z.string(), severity: z.enum(['error', 'warning']), message: z.string() })
@@ -34,11 +28,14 @@ export const compileStateSchema = z.object({
   key: z.string(),
   /** Identifies this compile's result: its key and input stamps together. */
   fingerprint: z.string(),
-  inputs: stamps,
+  /** The input stamp (input-stamp.ts); null when a file was too recent to trust (never reused). */
+  inputs: z.string().nullable(),
+  /** Project files outside the walked folders that project code imported, stamped by name. */
+  extra: z.array(z.string()),
   env: z.record(z.string(), z.string().nullable()),
   result: z.object({ ok: z.boolean(), diagnostics: z.array(diagnosticSchema), counts: countsSchema, cacheHits: z.number().optional() }),
   /** Set by writeArtifacts: target/'s files as written for this fingerprint. */
-  target: z.object({ files: stamps }).optional(),
+  target: z.object({ files: z.string() }).optional(),
   /** Set when .etl/types/project.d.ts was written for this fingerprint. */
   typings: stamp.optional(),
 });

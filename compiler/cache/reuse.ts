@@ -14,8 +14,8 @@ import type { Manifest, Plan } from '../manifest/types.js';
 import { TOOL_VERSION } from '../version.js';
 import { hashOfJson, readCompileState, writeCompileState, STATE_VERSION, type CompileCounts, type CompileState } from './compile-state.js';
 import { recordingEnvReads, sameEnv, type EnvReads } from './env-reads.js';
-import { extraFiles, sameStamps, stampFiles, stampProject, toolCodeStamp, type FileStamp } from './input-stamp.js';
-import { sameTargetFile } from './target-stamp.js';
+import { extraInputs, joinStamps, stampExtra, stampProject, toolCodeStamp } from './input-stamp.js';
+import { recordedStamp, sameTargetFile } from './target-stamp.js';
 
 /** Everything besides files that decides a compile's result. */
 export function compileKey(options: CompileOptions): string {
@@ -32,9 +32,9 @@ export function reusedResult(options: CompileOptions): CompileResult | undefined
   const projectDir = path.resolve(options.projectDir);
   const state = readCompileState(projectDir);
   if (!state?.target || state.key !== compileKey(options) || !sameEnv(state.env)) return undefined;
-  if (!sameStamps(state.inputs, stampProject(projectDir, extraFiles(state.inputs)))) return undefined;
+  if (state.inputs === null || joinStamps(stampProject(projectDir), stampExtra(projectDir, state.extra)) !== state.inputs) return undefined;
   const target = path.join(projectDir, 'target');
-  for (const f of ['manifest.json', 'plan.json']) if (!sameTargetFile(target, f, state.target.files[f])) return undefined;
+  for (const f of ['manifest.json', 'plan.json']) if (!sameTargetFile(target, f, recordedStamp(state.target.files, f))) return undefined;
   const result = {
     diagnostics: state.result.diagnostics as Diagnostic[],
     ok: state.result.ok,
@@ -57,7 +57,7 @@ function withLazyArtifacts(result: Omit<CompileResult, 'manifest' | 'plan'>, tar
       if (values[name] === undefined) {
         const file = `${name}.json`;
         const text = readFileSync(path.join(target, file), 'utf8');
-        if (!sameTargetFile(target, file, state.target?.files[file])) throw new Error(`target/${file} changed while it was being reused: compile again`);
+        if (!sameTargetFile(target, file, state.target && recordedStamp(state.target.files, file))) throw new Error(`target/${file} changed while it was being reused: compile again`);
         values[name] = JSON.parse(text);
       }
       return values[name];
@@ -82,11 +82,13 @@ export async function recordedCompile(options: CompileOptions, compile: () => Pr
     return { result, imported: importedFiles() };
   });
   const { result, imported } = value;
-  const inputs: Record<string, FileStamp> = { ...stampFiles(projectDir, imported), ...before };
-  const fingerprint = hashOfJson([key, inputs, env]);
+  const extra = extraInputs(projectDir, imported);
+  const inputs = joinStamps(before, stampExtra(projectDir, extra));
+  // An untrusted stamp still gets a fingerprint of its own (target/ and typings are recorded under it).
+  const fingerprint = hashOfJson([key, inputs ?? `untrusted:${Date.now()}:${process.pid}`, extra, env]);
   result.fingerprint = fingerprint;
   result.counts = countsOf(result);
-  saveState(projectDir, { key, fingerprint, inputs, env, result, counts: result.counts });
+  saveState(projectDir, { key, fingerprint, inputs, extra, env, result, counts: result.counts });
   return result;
 }
 
@@ -95,7 +97,7 @@ function countsOf(result: CompileResult): CompileCounts {
   return { models: Object.keys(m.models).length, sources: Object.keys(m.sources).length, tests: Object.keys(m.tests).length, stages: result.plan.stages.length };
 }
 
-function saveState(projectDir: string, s: { key: string; fingerprint: string; inputs: Record<string, FileStamp>; env: EnvReads; result: CompileResult; counts: CompileCounts }): void {
+function saveState(projectDir: string, s: { key: string; fingerprint: string; inputs: string | null; extra: string[]; env: EnvReads; result: CompileResult; counts: CompileCounts }): void {
   try {
     statSync(projectDir);
     writeCompileState(projectDir, {
@@ -103,6 +105,7 @@ function saveState(projectDir: string, s: { key: string; fingerprint: string; in
       key: s.key,
       fingerprint: s.fingerprint,
       inputs: s.inputs,
+      extra: s.extra,
       env: s.env,
       result: { ok: s.result.ok, diagnostics: s.result.diagnostics as CompileState['result']['diagnostics'], counts: s.counts, ...(s.result.cacheHits !== undefined ? { cacheHits: s.result.cacheHits } : {}) },
     });
