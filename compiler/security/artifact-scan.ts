@@ -38,11 +38,25 @@ interface Artifact {
   fileOf(at: string[]): string | undefined;
 }
 
-/** Every string of `value` with its path (`models.model.x.compiledSql`). */
-function* strings(value: unknown, at: string[] = []): Generator<{ at: string[]; text: string }> {
-  if (typeof value === 'string') yield { at, text: value };
-  else if (Array.isArray(value)) for (let i = 0; i < value.length; i++) yield* strings(value[i], [...at, String(i)]);
-  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) yield* strings(v, [...at, k]);
+/**
+ * Calls `visit` with every string of `value` and its path (`models.model.x.compiledSql`). The path is
+ * one array pushed and popped as the walk goes: `visit` copies it only for a string it keeps.
+ */
+function eachString(value: unknown, visit: (text: string, at: readonly string[]) => void, at: string[] = []): void {
+  if (typeof value === 'string') visit(value, at);
+  else if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      at.push(String(i));
+      eachString(value[i], visit, at);
+      at.pop();
+    }
+  } else if (value && typeof value === 'object') {
+    for (const k in value) {
+      at.push(k);
+      eachString((value as Record<string, unknown>)[k], visit, at);
+      at.pop();
+    }
+  }
 }
 
 function artifactsOf(result: CompileResult): Artifact[] {
@@ -60,8 +74,11 @@ function artifactsOf(result: CompileResult): Artifact[] {
 export function scanArtifacts(result: CompileResult, projectDir: string): Diagnostic[] {
   const out = new Map<string, Diagnostic>();
   for (const artifact of artifactsOf(result)) {
-    for (const { at, text } of strings(artifact.value)) {
-      for (const finding of scanCredentials(text)) {
+    eachString(artifact.value, (text, path) => {
+      const findings = scanCredentials(text);
+      if (findings.length === 0) return;
+      const at = [...path];
+      for (const finding of findings) {
         const file = artifact.fileOf(at);
         const located = file ? locateIn(projectDir, file, text.slice(finding.index, finding.index + finding.length)) : undefined;
         const message = `${CREDENTIAL_DESCRIPTIONS[finding.kind]} (${finding.excerpt}) in ${artifact.name} at ${at.join('.')}`;
@@ -69,7 +86,7 @@ export function scanArtifacts(result: CompileResult, projectDir: string): Diagno
         const key = `${d.file}:${d.line}:${d.column}:${finding.excerpt}`;
         if (!out.has(key)) out.set(key, d);
       }
-    }
+    });
   }
   return [...out.values()];
 }
