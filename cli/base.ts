@@ -2,7 +2,11 @@
 import { Command, Errors, Flags } from '@oclif/core';
 import path from 'node:path';
 import { existsSync, statSync } from 'node:fs';
-import { SelectorError, type CompileResult, type Diagnostic, type Manifest } from '../compiler/index.js';
+// Not the compiler/index.ts barrel: a nothing-changed compile loads none of the pipeline (compiler/compile.ts).
+import type { CompileResult } from '../compiler/compile-types.js';
+import type { Diagnostic } from '../compiler/diagnostics/diagnostic.js';
+import type { Manifest } from '../compiler/manifest/types.js';
+import { SelectorError } from '../compiler/plan/select.js';
 import type { CompileFlagValues } from './compile-for-flags.js';
 import { diagnosticFlags, type DiagnosticFlagValues, type DiagnosticFormat } from './output/flags.js';
 import { reportDiagnostics } from './output/report-diagnostics.js';

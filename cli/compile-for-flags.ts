@@ -2,8 +2,10 @@
  * The compile a command's flags ask for: the target, vars and cache, the environment (`--env`), and
  * with `--defer` the unselected models read from the `--state` deployment.
  */
-import type { CompileOptions, CompileResult, Manifest } from '../compiler/index.js';
-import { compileDeferred, compileProject } from '../compiler/index.js';
+import type { CompileOptions, CompileResult } from '../compiler/compile-types.js';
+import { compileProject } from '../compiler/compile.js';
+import { compileDeferred } from '../compiler/environments/defer.js';
+import type { Manifest } from '../compiler/manifest/types.js';
 
 export interface CompileFlagValues {
   target?: string | undefined;

@@ -1,5 +1,5 @@
 import { Flags } from '@oclif/core';
-import { selectModels, SelectorError } from '../../compiler/index.js';
+import { selectModels, SelectorError } from '../../compiler/plan/select.js';
 import { EtlCommand, EXIT, projectFlags, selectionFlags } from '../base.js';
 
 export default class Ls extends EtlCommand {

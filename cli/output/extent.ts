@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Diagnostic } from '../../compiler/index.js';
+import type { Diagnostic } from '../../compiler/diagnostics/diagnostic.js';
 
 /** 1-based; `endColumn` is exclusive (the column after the last character), as SARIF defines it. */
 export interface Region {

@@ -3,7 +3,7 @@
  * runner turns into annotations on the pull request's lines. Escaping as GitHub's toolkit does it:
  * in the message % \r \n; in property values also : and ,.
  */
-import type { Diagnostic } from '../../compiler/index.js';
+import type { Diagnostic } from '../../compiler/diagnostics/diagnostic.js';
 import type { Region } from './extent.js';
 
 export function escapeData(s: string): string {

@@ -2,8 +2,8 @@
  * Prints a compile's diagnostics in the format asked for (text with code frames, or GitHub
  * annotations) and writes the SARIF file when asked. What `EtlCommand.compileAndReport` calls.
  */
-import type { Diagnostic } from '../../compiler/index.js';
-import { formatDiagnostic } from '../../compiler/index.js';
+import type { Diagnostic } from '../../compiler/diagnostics/diagnostic.js';
+import { formatDiagnostic } from '../../compiler/diagnostics/format.js';
 import { diagnosticRegion, fileLines } from './extent.js';
 import type { DiagnosticFormat } from './flags.js';
 import { githubAnnotation } from './github-annotations.js';

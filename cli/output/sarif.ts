@@ -6,7 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Diagnostic } from '../../compiler/index.js';
+import type { Diagnostic } from '../../compiler/diagnostics/diagnostic.js';
 import { diagnosticRegion, fileLines, type Region } from './extent.js';
 import { repoPath, repoRoot } from './repo-path.js';
 import { ruleDescription } from './rule-catalog.js';
