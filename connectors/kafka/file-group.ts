@@ -8,6 +8,7 @@
 import type { QuarantineRecord } from '../../runtime/bronze/bronze-table.js';
 import { ParquetFileBuilder } from '../../runtime/bronze/parquet-writer.js';
 import type { ManifestColumn } from '../../compiler/manifest/types.js';
+import type { Compressors } from './snappy.js';
 
 export interface GroupLimits {
   maxRecords: number;
@@ -39,7 +40,7 @@ export class FileGroup {
   /** `file`: the Parquet columns (in order) and the settings every file of the group is written with. */
   constructor(
     firstOffset: bigint,
-    private readonly file: { columns: ManifestColumn[]; statisticsColumns: string[]; rowGroupRows: number },
+    private readonly file: { columns: ManifestColumn[]; statisticsColumns: string[]; rowGroupRows: number; compressors?: Compressors },
   ) {
     this.firstOffset = firstOffset;
     this.lastOffset = firstOffset - 1n;
@@ -65,7 +66,8 @@ export class FileGroup {
     this.bytes += bytes;
     let slot = this.dates.get(date);
     if (!slot) {
-      const builder = new ParquetFileBuilder(this.file.columns, { statisticsColumns: this.file.statisticsColumns });
+      const { columns, statisticsColumns, compressors } = this.file;
+      const builder = new ParquetFileBuilder(columns, { statisticsColumns, ...(compressors ? { compressors } : {}) });
       this.dates.set(date, (slot = { firstOffset: offset, rows: 0, builder, columns: this.file.columns.map(() => []) }));
     }
     const columns = slot.columns;

@@ -53,6 +53,8 @@ export async function runKafkaJob(ctx: JobContext): Promise<JobResult> {
     });
   }
   const kafka = kafkaClient(job, env);
+  const workerEntry = LandingThread.entry();
+  workerEntry.catch(() => {}); // awaited by the threads' start; this only keeps it from counting as unhandled meanwhile
   const result: JobResult = { jobId: job.id, status: 'success', rows: 0, quarantined: 0, batches: 0, files: 0, position: {}, drift: [], warnings: [], seconds: 0 };
   const driftSeen = new Map<string, DriftFinding>();
 
@@ -94,9 +96,9 @@ export async function runKafkaJob(ctx: JobContext): Promise<JobResult> {
     rebalanceTimeout: Math.max(sessionTimeout, 10_000),
     heartbeatInterval,
     maxBytesPerPartition: 4 * 1024 * 1024,
-    // The broker answers at once when there is data; a short wait only matters once every partition
-    // is read, when a long poll would hold up the consumer's exit by up to 5 s (kafkajs default).
-    maxWaitTimeInMs: 200,
+    // The broker answers at once when there is data; the wait only matters once every partition is
+    // read, when the fetch in flight holds up the consumer's exit by up to this long (kafkajs default 5 s).
+    maxWaitTimeInMs: 50,
     allowAutoTopicCreation: false,
   });
   // After a rebalance kafkajs fetches again from the committed offset. Records already handed to
@@ -171,28 +173,31 @@ export async function runKafkaJob(ctx: JobContext): Promise<JobResult> {
 
   // Partitions are spread over the landing workers; each partition stays on one worker, in order.
   const workerCount = Math.max(1, Math.min(Number(env.ETL_KAFKA_LANDING_THREADS ?? Math.min(4, availableParallelism())), partitions.size));
-  const workers = await Promise.all(
-    Array.from({ length: workerCount }, () =>
-      LandingThread.start(
-        { job, runId: ctx.runId, startedAt: ctx.startedAt.toISOString() },
-        {
-          group(epoch, group) {
-            const state = partitions.get(group.partition)!;
-            state.chain = state.chain.then(() => landGroup(state, epoch, group)).catch(fail);
-          },
-          ended(partition, epoch) {
-            const state = partitions.get(partition)!;
-            state.chain = state.chain.then(() => {
-              if (epoch !== state.epoch) return;
-              state.done = true;
-              checkDone();
-            });
-          },
-          error: (err) => fail(err),
+  // Started now, awaited after the consumer connects: the threads boot while the client connects.
+  const starting = Array.from({ length: workerCount }, () =>
+    LandingThread.start(
+      workerEntry,
+      { job, runId: ctx.runId, startedAt: ctx.startedAt.toISOString() },
+      {
+        group(epoch, group) {
+          const state = partitions.get(group.partition)!;
+          state.chain = state.chain.then(() => landGroup(state, epoch, group)).catch(fail);
         },
-      ),
+        ended(partition, epoch) {
+          const state = partitions.get(partition)!;
+          state.chain = state.chain.then(() => {
+            if (epoch !== state.epoch) return;
+            state.done = true;
+            checkDone();
+          });
+        },
+        error: (err) => fail(err),
+      },
     ),
   );
+  // Marked handled now: a thread that fails to start rejects the Promise.all below, not the process.
+  for (const thread of starting) thread.catch(() => {});
+  let workers: LandingThread[] = [];
   const landingFor = (partition: number) => workers[partition % workerCount]!;
 
   /** Tells the worker the partition is complete up to the target. */
@@ -204,6 +209,7 @@ export async function runKafkaJob(ctx: JobContext): Promise<JobResult> {
   try {
     await consumer.connect();
     await consumer.subscribe({ topic: extract.topic, fromBeginning: true });
+    workers = await Promise.all(starting);
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
@@ -266,7 +272,8 @@ export async function runKafkaJob(ctx: JobContext): Promise<JobResult> {
     await finished;
   } finally {
     await consumer.disconnect().catch(() => {});
-    await Promise.all(workers.map((w) => w.close()));
+    // Every thread that started is stopped, also when another failed to start.
+    await Promise.all(starting.map((w) => w.then((thread) => thread.close(), () => {})));
   }
   result.drift = [...driftSeen.values()];
   if (result.drift.length) result.warnings.push(`undeclared fields seen: ${result.drift.map((d) => d.column).join(', ')} (policy ${job.drift})`);

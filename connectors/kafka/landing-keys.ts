@@ -9,6 +9,7 @@
  * The mapping is injective (a text key that starts with `base64:` is itself written as base64), so
  * `decodeKafkaKey` gives back the exact bytes of every landed key.
  */
+import { isAscii } from 'node:buffer';
 
 export const BINARY_KEY_PREFIX = 'base64:';
 
@@ -27,6 +28,22 @@ export function encodeKafkaKey(bytes: Uint8Array): string {
   }
   if (text !== undefined && !text.startsWith(BINARY_KEY_PREFIX) && text.charCodeAt(0) !== 0xfeff) return text;
   return BINARY_KEY_PREFIX + Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+}
+
+/**
+ * The `_key` text of a key whose bytes are all ASCII, given their text: the same result as
+ * `encodeKafkaKey(bytes)` (ASCII is valid UTF-8 and has no byte order mark), without decoding again.
+ */
+export function encodeAsciiKafkaKey(text: string, bytes: Uint8Array): string {
+  return text.startsWith(BINARY_KEY_PREFIX) ? BINARY_KEY_PREFIX + Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64') : text;
+}
+
+/**
+ * The text of a whole buffer when every byte is ASCII, else undefined. Then each record's text is a
+ * slice at its byte offsets (one byte, one character), and decoding it again per record is not needed.
+ */
+export function asciiText(bytes: Uint8Array): string | undefined {
+  return isAscii(bytes) ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1') : undefined;
 }
 
 /** The exact bytes of a landed `_key` (for readers and tests). */

@@ -52,14 +52,21 @@ export class LandingThread {
     worker.on('error', (err) => events.error(err));
   }
 
-  static async start(settings: LandingSettings, events: LandingEvents): Promise<LandingThread> {
-    const entry = await workerEntryUrl({
+  /**
+   * The worker's entry (the bundle, checked up to date): looked up once per run, early, so the
+   * check overlaps the job's first broker calls and every thread of the run shares it.
+   */
+  static entry(): Promise<URL> {
+    return workerEntryUrl({
       name: 'kafka-landing-worker',
       entry: fileURLToPath(ownModule('./landing-worker', import.meta.url)),
       // Compiled JavaScript needs no loader: its entry is its own fallback.
       fallback: CODE_EXT === '.ts' ? new URL('./landing-worker.mjs', import.meta.url) : ownModule('./landing-worker', import.meta.url),
     });
-    const worker = new Worker(entry);
+  }
+
+  static async start(entryUrl: Promise<URL>, settings: LandingSettings, events: LandingEvents): Promise<LandingThread> {
+    const worker = new Worker(await entryUrl);
     await new Promise<void>((resolve, reject) => {
       worker.once('message', () => resolve());
       worker.once('error', reject);

@@ -10,7 +10,8 @@ import { jsonSafe, partitionDir, type QuarantineRecord } from '../../runtime/bro
 import { encodeMetadata, RecordValidator } from '../../runtime/bronze/record-validation.js';
 import { describeThrown, IngestError } from '../../runtime/bronze/errors.js';
 import { FileGroup, padOffset } from './file-group.js';
-import { binaryRecord, decodeKafkaValue, encodeKafkaKey } from './landing-keys.js';
+import { nativeSnappy } from './snappy.js';
+import { asciiText, binaryRecord, decodeKafkaValue, encodeAsciiKafkaKey, encodeKafkaKey } from './landing-keys.js';
 
 /** Records of one partition in consecutive offsets, packed for a cheap hand-over between threads. */
 export interface RecordBatch {
@@ -76,6 +77,7 @@ export class RecordLanding {
       columns: fileColumns,
       statisticsColumns: [this.extract.eventTimeColumn ?? '_kafka_timestamp', '_offset'],
       rowGroupRows: ROW_GROUP_ROWS,
+      compressors: nativeSnappy(),
     };
     const constantValues: Record<string, unknown> = { _run_id: settings.runId, _extracted_at: new Date(settings.startedAt), _source: job.id, _is_deleted: false, _topic: this.extract.topic };
     const encoded: Record<string, unknown> = {};
@@ -99,15 +101,20 @@ export class RecordLanding {
     const limits = this.extract.rotation;
     let valueAt = 0;
     let keyAt = 0;
+    // Usually every byte of a batch is ASCII: one decode for the batch, then slices per record.
+    const valuesText = asciiText(batch.values);
+    const keysText = asciiText(batch.keys);
     for (let i = 0; i < batch.offsets.length; i++) {
       const valueLength = batch.valueLengths[i]!;
       const keyLength = batch.keyLengths[i]!;
       const value = valueLength < 0 ? undefined : batch.values.subarray(valueAt, valueAt + valueLength);
-      const key = keyLength < 0 ? null : encodeKafkaKey(batch.keys.subarray(keyAt, keyAt + keyLength));
+      const text = valueLength < 0 || valuesText === undefined ? undefined : valuesText.slice(valueAt, valueAt + valueLength);
+      const keyBytes = keyLength < 0 ? undefined : batch.keys.subarray(keyAt, keyAt + keyLength);
+      const key = keyBytes === undefined ? null : keysText === undefined ? encodeKafkaKey(keyBytes) : encodeAsciiKafkaKey(keysText.slice(keyAt, keyAt + keyLength), keyBytes);
       valueAt += Math.max(0, valueLength);
       keyAt += Math.max(0, keyLength);
       const offset = batch.offsets[i]!;
-      const landed = this.landOrQuarantine(batch.partition, offset, batch.timestamps[i]!, key, value);
+      const landed = this.landOrQuarantine(batch.partition, offset, batch.timestamps[i]!, key, value, text);
       const eventMicros = landed.quarantine ? undefined : this.eventMicros;
       let group = this.open.get(batch.partition);
       if (group && group.wouldExceedSpan(landed.date, eventMicros, limits)) {
@@ -126,9 +133,9 @@ export class RecordLanding {
    * One record, landed (its ingest date) or quarantined. Nothing thrown while checking one record
    * escapes, except the drift policy `fail`, which is meant to stop the job.
    */
-  private landOrQuarantine(partition: number, offset: bigint, timestampMs: number, key: string | null, value: Uint8Array | undefined): { quarantine?: QuarantineRecord; date?: string } {
+  private landOrQuarantine(partition: number, offset: bigint, timestampMs: number, key: string | null, value: Uint8Array | undefined, text: string | undefined): { quarantine?: QuarantineRecord; date?: string } {
     try {
-      const quarantine = this.land(partition, offset, timestampMs, key, value);
+      const quarantine = this.land(partition, offset, timestampMs, key, value, text);
       return quarantine ? { quarantine } : { date: microsToDate(this.eventMicros) };
     } catch (err) {
       if (err instanceof IngestError && err.details.code === 'INGEST_SCHEMA_DRIFT') throw err;
@@ -176,12 +183,13 @@ export class RecordLanding {
   /**
    * Decodes and checks one record. A record that lands leaves its values in `this.values` and its
    * event time in `this.eventMicros` and returns undefined; otherwise the quarantine entry.
+   * `asciiText`: the value's text when the caller already has it (all bytes ASCII).
    */
-  private land(partition: number, offset: bigint, timestampMs: number, key: string | null, bytes: Uint8Array | undefined): QuarantineRecord | undefined {
+  private land(partition: number, offset: bigint, timestampMs: number, key: string | null, bytes: Uint8Array | undefined, asciiText: string | undefined): QuarantineRecord | undefined {
     const { job } = this.settings;
     const topic = this.extract.topic;
     if (bytes === undefined) return quarantineRecord(topic, partition, offset, timestampMs, key, 'tombstone: the message has no value', null);
-    const text = decodeKafkaValue(bytes);
+    const text = asciiText ?? decodeKafkaValue(bytes);
     // Kept as bytes: replacing invalid UTF-8 with U+FFFD would land a changed record.
     if (text === undefined) return quarantineRecord(topic, partition, offset, timestampMs, key, 'the value is not valid UTF-8', binaryRecord(bytes));
     let value: unknown;
