@@ -88,7 +88,7 @@ const commands: Record<string, (v: Variant) => string[]> = {
 
 // Each variant compiles its own copy once (writing target/ and the compile state), then one warm-up
 // run of each command (the OS file cache), then interleaved timed runs.
-for (const v of Object.values(base)) execFileSync(process.execPath, [v.bin, 'compile', '--project', v.project], { cwd: v.project, env: v.env, stdio: ['ignore', 'ignore', 'inherit'] });
+for (const v of Object.values(base)) execFileSync(process.execPath, [v.bin, 'compile', '--project', v.project], { cwd: v.project, env: v.env, stdio: ['ignore', 'ignore', 'pipe'] });
 const states = Object.fromEntries(Object.entries(base).map(([name, v]) => [name, stateStamp(v.project)]));
 const times: Record<string, number[]> = {};
 const loads: Record<string, number[]> = {};
