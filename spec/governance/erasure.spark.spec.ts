@@ -5,7 +5,10 @@
  * figures). The erasure goes through the CLI. After: no current row, no readable Delta version and
  * no Parquet file under the warehouse (bronze files and Delta data files alike) holds the subject's
  * key, its salted hash or its order ids; every other row is as before; the aggregate is rebuilt
- * without the subject; the erasure log holds the subject only as a salted hash.
+ * without the subject; the erasure log holds the subject only as a salted hash. One table stands for
+ * an earlier erasure that stopped after its DELETE: nothing left to delete there, but its earlier
+ * versions still hold the subject, so it is vacuumed all the same. A second erasure, of a subject
+ * no table holds, vacuums no table it deleted nothing from (each has one readable version left).
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -16,6 +19,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SparkSession } from '../../runtime/engines/spark/client.js';
 import { fixture, meta, REPO, type Fixture } from '../spark/helpers.js';
 import { sharedSpark, type SharedSpark } from '../spark/shared-spark.js';
+import { erasurePlan } from '../../compiler/governance/erasure-plan.js';
+import { keyColumnsOf, parseSubject } from '../../compiler/governance/erasure-subject.js';
+import { eraseLocal } from '../../runtime/governance/erasure/erase-local.js';
 
 let spark: SharedSpark | undefined;
 let sql: SparkSession;
@@ -97,11 +103,14 @@ describe('etl erase on Spark', () => {
     expect(plan.targets.map((t: { name: string; action: string }) => `${t.action} ${t.name}`)).toEqual(['rewrite-files bronze.shop_orders', 'delete stg_orders', 'delete customer_spend', 'rebuild daily_revenue', 'delete order_products']);
     expect(await current('silver.stg_orders')).toEqual(before.get('silver.stg_orders'));
 
+    // An earlier erasure that stopped after deleting from customer_spend: its current version no longer holds the subject.
+    await sql.execute(`DELETE FROM gold.customer_spend WHERE customer_key = '${HASH}'`);
+
     const res = await etl(['erase', '--subject', `customer_id=${SUBJECT}`, '--json']);
     expect(res.status, res.stderr).toBe(0);
     const outcome = JSON.parse(res.stdout).outcome;
     const removed = Object.fromEntries(outcome.tables.map((t: { relation: string; rowsRemoved: number }) => [t.relation, t.rowsRemoved]));
-    expect(removed).toEqual({ 'bronze.shop_orders': 2, 'silver.stg_orders': 2, 'gold.customer_spend': 1, 'gold.daily_revenue': 0, 'gold.order_products': 2 });
+    expect(removed).toEqual({ 'bronze.shop_orders': 2, 'silver.stg_orders': 2, 'gold.customer_spend': 0, 'gold.daily_revenue': 0, 'gold.order_products': 2 });
 
     // Current rows: the subject nowhere, every other row unchanged, the aggregate rebuilt without it.
     for (const t of TABLES.filter((x) => x !== 'gold.daily_revenue')) {
@@ -141,7 +150,24 @@ describe('etl erase on Spark', () => {
     const entries = log.trim().split('\n').map((l) => JSON.parse(l));
     expect(entries.map((e) => [e.relation, e.action, e.rowsRemoved])).toEqual(outcome.tables.map((t: { relation: string; action: string; rowsRemoved: number }) => [t.relation, t.action, t.rowsRemoved]));
     expect(entries[0].subject).toMatchObject({ key: 'customer_id', kinds: ['customer'], hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
-    expect(entries.find((e) => e.relation === 'silver.stg_orders').versionsVacuumed).toBeGreaterThan(0);
+    const vacuumed = Object.fromEntries(entries.map((e) => [e.relation, e.versionsVacuumed]));
+    // customer_spend: nothing deleted this time, but its earlier versions (the build's, the stopped erasure's) went.
+    expect(vacuumed).toEqual({ 'bronze.shop_orders': undefined, 'silver.stg_orders': 1, 'gold.customer_spend': 1, 'gold.daily_revenue': 1, 'gold.order_products': 1 });
     for (const marker of MARKERS) expect(log).not.toContain(marker);
+
+    // A subject no table holds: nothing deleted, and no VACUUM of a table that holds one readable version;
+    // the aggregate is rebuilt (and vacuumed) all the same.
+    const compiled = await shop.compile();
+    const nobody = parseSubject('customer_id=C9');
+    const erasure = erasurePlan(compiled.manifest, compiled.plan, keyColumnsOf(compiled.manifest, nobody, shop.dir));
+    const second = await eraseLocal({ projectDir: shop.dir, ...compiled, erasure, subject: nobody, spark: spark!.engine });
+    expect(second.tables.map((t) => [t.relation, t.rowsRemoved, t.versionsVacuumed])).toEqual([
+      ['bronze.shop_orders', 0, undefined],
+      ['silver.stg_orders', 0, undefined],
+      ['gold.customer_spend', 0, undefined],
+      ['gold.daily_revenue', 0, 1],
+      ['gold.order_products', 0, undefined],
+    ]);
+    for (const t of TABLES.filter((x) => x !== 'gold.daily_revenue')) expect(sorted(await current(t)), t).toEqual(sorted(before.get(t)!.filter((r) => !holdsSubject(r))));
   }, 2_400_000);
 });

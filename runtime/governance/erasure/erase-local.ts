@@ -3,8 +3,9 @@
  * the Spark engine. First every table's matching rows are found while nothing has changed (rows
  * matched through a parent's row key need the parent's rows); then bronze files are rewritten
  * without them, Delta tables get a DeleteWhere, aggregates are rebuilt from their parents (the
- * model's full operations), and every changed Delta table is vacuumed with no retention, so no
- * earlier version that held the subject stays readable. The log records what was done per table.
+ * model's full operations), and every Delta table changed (or still holding earlier readable
+ * versions) is vacuumed with no retention (vacuum.ts), so no earlier version that held the subject
+ * stays readable. The log records what was done per table.
  */
 import { randomUUID } from 'node:crypto';
 import type { ErasurePlan, ErasureTarget, MatchRule } from '../../../compiler/governance/erasure-plan.js';
@@ -16,6 +17,7 @@ import type { SparkEngine } from '../../engines/spark/engine.js';
 import type { SparkThriftSession } from '../../engines/spark/spark-engine.js';
 import { resolveManifestLocation } from '../../plan/locations.js';
 import { rewriteBronzeFiles } from './bronze-files.js';
+import { vacuumIfNeeded } from './vacuum.js';
 import { appendErasureLog, subjectHash, type ErasureLogEntry } from './log.js';
 import { matchValues } from './values.js';
 import { acquireProjectEngine } from '../../runner/project-engine.js';
@@ -57,7 +59,11 @@ export async function eraseLocal(opts: LocalErasureOptions): Promise<ErasureOutc
     const resolved = await resolveMatches(session, opts);
     const tables: TableErasure[] = [];
     for (const t of opts.erasure.targets) tables.push(await eraseTable(session, opts, t, resolved.get(t.node) ?? []));
-    for (const t of tables) if (t.action !== 'rewrite-files') t.versionsVacuumed = await vacuum(session, opts.erasure.targets.find((x) => x.node === t.node)!.relation);
+    for (const [i, t] of tables.entries()) {
+      if (t.action === 'rewrite-files') continue;
+      const versions = await vacuumIfNeeded(session, opts.erasure.targets[i]!.relation, t.action === 'rebuild' || t.rowsRemoved > 0);
+      if (versions !== undefined) t.versionsVacuumed = versions;
+    }
     return writeLog(opts, tables);
   } finally {
     await engine.close();
@@ -127,14 +133,6 @@ async function eraseTable(session: SparkThriftSession, opts: LocalErasureOptions
   const node = opts.plan.nodes[t.node];
   if (node?.kind === 'model') for (const o of node.full) await session.execute(o);
   return done;
-}
-
-/** VACUUM with no retention: every version before the latest loses its files. Returns how many versions that was. */
-async function vacuum(session: SparkThriftSession, relation: Relation): Promise<number> {
-  const { rows } = await session.spark.query(`DESCRIBE HISTORY ${relationSql(relation)}`);
-  await session.execute(op({ kind: 'Vacuum', relation, retainHours: 0 }));
-  // VACUUM's own commits (START/END) are not data versions.
-  return Math.max(0, rows.filter((r) => !/^VACUUM/.test(String(r.operation ?? ''))).length - 1);
 }
 
 function writeLog(opts: LocalErasureOptions, tables: TableErasure[]): ErasureOutcome {
