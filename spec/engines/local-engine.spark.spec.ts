@@ -10,18 +10,17 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileProject, type Manifest, type Plan } from '../../compiler/index.js';
 import { writeParquetFile } from '../../runtime/bronze/parquet-writer.js';
-import { SparkSession } from '../../runtime/engines/spark/client.js';
-import { acquireSpark, type SparkEngine } from '../../runtime/engines/spark/engine.js';
-import { startThriftServer, stopProcess, type RunningServer } from '../../runtime/engines/spark/launcher.js';
-import { sparkPaths } from '../../runtime/engines/spark/paths.js';
+import type { SparkSession } from '../../runtime/engines/spark/client.js';
+import type { SparkEngine } from '../../runtime/engines/spark/engine.js';
 import { resolveManifestLocation } from '../../runtime/plan/locations.js';
 import { run } from '../../runtime/runner/run.js';
 import type { RunResults } from '../../runtime/runner/results.js';
+import { sharedSpark, type SharedSpark } from '../spark/shared-spark.js';
 import { DAY1, DAY1_ORDERS, DAY2, DAY2_ORDERS, FULL_ROWS_WRITTEN, FULL_TABLES, INCREMENTAL_ROWS_WRITTEN, INCREMENTAL_TABLES, orderRecord, TABLES, type OrderRow } from './operations-expected.js';
 
 const FIXTURE = join(import.meta.dirname, 'fixtures', 'operations');
 let dir: string;
-let server: RunningServer | undefined;
+let shared: SharedSpark | undefined;
 let spark: SparkEngine;
 let sql: SparkSession;
 let compiled: { manifest: Manifest; plan: Plan };
@@ -35,14 +34,19 @@ beforeAll(async () => {
   const result = await compileProject({ projectDir: join(dir, 'project') });
   expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
   compiled = result;
-  server = await startThriftServer(sparkPaths(join(dir, 'spark')), { master: 'local[2]', conf: { 'spark.sql.shuffle.partitions': '1', 'spark.sql.session.timeZone': 'UTC' } });
-  spark = await acquireSpark({ projectDir: dir, server: { host: server.host, port: server.port } });
-  sql = await spark.openSession();
+  // The run's shared Spark: the launcher gives every server the UTC session time zone the expected rows assume.
+  shared = await sharedSpark();
+  spark = shared.engine;
+  sql = shared.sql;
 }, 900_000);
 
 afterAll(async () => {
-  await spark?.release();
-  if (server) await stopProcess(server.pid);
+  // Its tables point into the folder removed below: drop them while it is there.
+  for (const row of sql ? (await sql.query('SHOW DATABASES')).rows : []) {
+    const name = String(Object.values(row)[0]);
+    if (name !== 'default') await sql.execute(`DROP DATABASE IF EXISTS \`${name}\` CASCADE`);
+  }
+  await shared?.release();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
