@@ -50,6 +50,9 @@ if (!compiled) {
   register();
 }
 const pjson = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+// oclif's own engines check loads all of semver (about 70 ms a command); this one reads a number.
+if (Number(process.versions.node.split('.')[0]) < 20) process.stderr.write(`Warning: ${pjson.name} needs Node.js 20 or later; this is ${process.version}.\n`);
+process.env.OCLIF_DISABLE_ENGINE_WARNING ??= '1';
 const { execute, settings } = await import('@oclif/core');
 // Module loading is decided above; oclif's own TypeScript path mapping stays out of it.
 settings.enableAutoTranspile = false;

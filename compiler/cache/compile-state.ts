@@ -8,16 +8,15 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { z } from 'zod';
+// zod/mini: the same schemas at half zod's start-up; this module is on every nothing-changed command's path.
+import * as z from 'zod/mini';
 
 /** 2: stamps as text (input-stamp.ts); a state of another version is ignored (one full compile). */
 export const STATE_VERSION = 2;
 
 const stamp = z.tuple([z.number(), z.number()]);
 
-const diagnosticSchema = z
-  .object({ code: z.string(), severity: z.enum(['error', 'warning']), message: z.string() })
-  .passthrough();
+const diagnosticSchema = z.looseObject({ code: z.string(), severity: z.enum(['error', 'warning']), message: z.string() });
 
 export const countsSchema = z.object({ models: z.number(), sources: z.number(), tests: z.number(), stages: z.number() });
 export type CompileCounts = z.infer<typeof countsSchema>;
@@ -29,15 +28,15 @@ export const compileStateSchema = z.object({
   /** Identifies this compile's result: its key and input stamps together. */
   fingerprint: z.string(),
   /** The input stamp (input-stamp.ts); null when a file was too recent to trust (never reused). */
-  inputs: z.string().nullable(),
+  inputs: z.nullable(z.string()),
   /** Project files outside the walked folders that project code imported, stamped by name. */
   extra: z.array(z.string()),
-  env: z.record(z.string(), z.string().nullable()),
-  result: z.object({ ok: z.boolean(), diagnostics: z.array(diagnosticSchema), counts: countsSchema, cacheHits: z.number().optional() }),
+  env: z.record(z.string(), z.nullable(z.string())),
+  result: z.object({ ok: z.boolean(), diagnostics: z.array(diagnosticSchema), counts: countsSchema, cacheHits: z.optional(z.number()) }),
   /** Set by writeArtifacts: target/'s files as written for this fingerprint. */
-  target: z.object({ files: z.string() }).optional(),
+  target: z.optional(z.object({ files: z.string() })),
   /** Set when .etl/types/project.d.ts was written for this fingerprint. */
-  typings: stamp.optional(),
+  typings: z.optional(stamp),
 });
 export type CompileState = z.infer<typeof compileStateSchema>;
 
