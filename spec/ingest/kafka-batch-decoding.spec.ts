@@ -9,9 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parquetReadObjects } from 'hyparquet';
 import type { IngestionJobSpec } from '../../compiler/emit/ingestion-jobs.js';
-import { RecordLanding, type EncodedGroup, type RecordBatch } from '../../connectors/kafka/record-landing.js';
+import { RecordLanding, type EncodedGroup } from '../../connectors/kafka/record-landing.js';
 import { decodeKafkaKey } from '../../connectors/kafka/landing-keys.js';
 import { referenceJobs } from './helpers/jobs.js';
+import { recordBatch, type BatchMessage } from './helpers/record-batch.js';
 
 let job: IngestionJobSpec;
 beforeAll(async () => {
@@ -19,34 +20,12 @@ beforeAll(async () => {
   job = jobs['source.kafka.order_events']!;
 });
 
-const utf8 = new TextEncoder();
 const event = (i: number, patch: Record<string, unknown> = {}) =>
   JSON.stringify({ event_id: `e-${i}`, order_id: `o-${i}`, event_type: 'paid', amount: '1.50', event_timestamp: '2024-01-02T03:04:05Z', ...patch });
 
-/** Packs messages the way the main thread does (landing-thread.ts packBatch). */
-function batch(messages: Array<{ key: string | null; value: string | null }>): RecordBatch {
-  const values = messages.map((m) => (m.value === null ? null : utf8.encode(m.value)));
-  const keys = messages.map((m) => (m.key === null ? null : utf8.encode(m.key)));
-  const join = (parts: Array<Uint8Array | null>) => {
-    const out = new Uint8Array(parts.reduce((n, p) => n + (p?.length ?? 0), 0));
-    let at = 0;
-    for (const p of parts) if (p) out.set(p, (at += p.length) - p.length);
-    return out;
-  };
-  return {
-    partition: 0,
-    offsets: BigInt64Array.from(messages.map((_, i) => BigInt(i))),
-    timestamps: Float64Array.from(messages.map(() => 1_704_164_645_000)),
-    valueLengths: Int32Array.from(values.map((b) => (b ? b.length : -1))),
-    values: join(values),
-    keyLengths: Int32Array.from(keys.map((k) => (k ? k.length : -1))),
-    keys: join(keys),
-  };
-}
-
-async function land(messages: Parameters<typeof batch>[0]) {
+async function land(messages: BatchMessage[]) {
   const landing = new RecordLanding({ job, runId: 'r', startedAt: '2024-06-01T00:00:00Z' });
-  const groups: EncodedGroup[] = [...landing.add(batch(messages)), landing.end(0)!];
+  const groups: EncodedGroup[] = [...landing.add(recordBatch(messages)), landing.end(0)!];
   const rows: Record<string, unknown>[] = [];
   for (const g of groups)
     for (const f of g.files) rows.push(...((await parquetReadObjects({ file: f.body.buffer.slice(f.body.byteOffset, f.body.byteOffset + f.body.byteLength) as ArrayBuffer })) as Record<string, unknown>[]));

@@ -12,9 +12,10 @@ import { parquetReadObjects } from 'hyparquet';
 import type { IngestionJobSpec } from '../../compiler/emit/ingestion-jobs.js';
 import type { JobColumn } from '../../connectors/job-spec.js';
 import { RecordValidator } from '../../runtime/bronze/record-validation.js';
-import { RecordLanding, type EncodedGroup, type RecordBatch } from '../../connectors/kafka/record-landing.js';
+import { RecordLanding, type EncodedGroup } from '../../connectors/kafka/record-landing.js';
 import { decodeKafkaKey } from '../../connectors/kafka/landing-keys.js';
 import { referenceJobs } from './helpers/jobs.js';
+import { recordBatch, type BatchMessage } from './helpers/record-batch.js';
 
 const column = (name: string, type: string, nullable = true): JobColumn => ({ name, sourceName: name, type, nullable, classification: [] }) as unknown as JobColumn;
 
@@ -90,24 +91,6 @@ describe('poison records through the Kafka RecordLanding (worker path)', () => {
   const event = (i: number, patch: Record<string, unknown> = {}) =>
     JSON.stringify({ event_id: `e-${i}`, order_id: `o-${i}`, event_type: 'paid', amount: '1.50', event_timestamp: '2024-01-02T03:04:05Z', ...patch });
 
-  function batch(messages: Array<{ key: Uint8Array | null; value: Uint8Array | string | null }>): RecordBatch {
-    const bytes = messages.map((m) => (typeof m.value === 'string' ? new TextEncoder().encode(m.value) : m.value));
-    const join = (parts: Array<Uint8Array | null>) => {
-      const out = new Uint8Array(parts.reduce((n, p) => n + (p?.length ?? 0), 0));
-      let at = 0;
-      for (const p of parts) if (p) out.set(p, (at += p.length) - p.length);
-      return out;
-    };
-    return {
-      partition: 0,
-      offsets: BigInt64Array.from(messages.map((_, i) => BigInt(i))),
-      timestamps: Float64Array.from(messages.map(() => 1_704_164_645_000)),
-      valueLengths: Int32Array.from(bytes.map((b) => (b ? b.length : -1))),
-      values: join(bytes),
-      keyLengths: Int32Array.from(messages.map((m) => (m.key ? m.key.length : -1))),
-      keys: join(messages.map((m) => m.key)),
-    };
-  }
 
   async function rowsOf(group: EncodedGroup) {
     const rows: Record<string, unknown>[] = [];
@@ -118,9 +101,9 @@ describe('poison records through the Kafka RecordLanding (worker path)', () => {
     return rows;
   }
 
-  function land(messages: Parameters<typeof batch>[0]) {
+  function land(messages: BatchMessage[]) {
     const landing = new RecordLanding({ job, runId: 'r', startedAt: '2024-06-01T00:00:00Z' });
-    const groups = [...landing.add(batch(messages)), landing.end(0)!];
+    const groups = [...landing.add(recordBatch(messages)), landing.end(0)!];
     expect(groups).toHaveLength(1);
     const group = groups[0]!;
     const quarantine = group.quarantine ? group.quarantine.body.trim().split('\n').map((l) => JSON.parse(l)) : [];
